@@ -1,0 +1,201 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace PrivateDomain.WeCom;
+
+/// <summary>The signing parameters WeCom puts on the callback URL (already URL-decoded once by the host).</summary>
+public sealed record CallbackQuery(string? MsgSignature, string? Timestamp, string? Nonce, string? EchoStr = null);
+
+/// <summary>The result of an accepted callback.</summary>
+/// <param name="EventKey">The event's content key.</param>
+/// <param name="Kind">The event kind.</param>
+/// <param name="Duplicate">True when the event had been stored before (a WeCom retry).</param>
+public sealed record CallbackReceipt(string EventKey, string Kind, bool Duplicate);
+
+/// <summary>Thrown when an event is stored but could not be enqueued; the host answers 5xx so that WeCom retries.</summary>
+public sealed class CallbackNotQueuedException(string message, Exception inner) : Exception(message, inner);
+
+/// <summary>
+/// WeCom callback intake: verify → decrypt → parse → store durably (deduplicated on the decrypted content) → enqueue.
+/// The caller answers 200 with an empty body only when this returns; any exception means "not accepted".
+/// </summary>
+public sealed class CallbackIntake
+{
+    /// <summary>How long a request owns the right to enqueue an event it stored before a retry or sweep may.</summary>
+    public static readonly TimeSpan ClaimLease = TimeSpan.FromSeconds(15);
+
+    /// <summary>How far WeCom's CreateTime may be from now (it also picks the storage partition).</summary>
+    public static readonly TimeSpan MaxCreateTimeSkew = TimeSpan.FromDays(1);
+
+    private readonly WeComOptions _options;
+    private readonly Dictionary<string, (WeComTenantOptions Settings, CallbackCrypto Crypto)> _tenants;
+    private readonly ICallbackEventStore _store;
+    private readonly ICallbackEventQueue _queue;
+    private readonly TimeProvider _time;
+    private readonly ILogger<CallbackIntake> _log;
+
+    /// <summary>Creates the intake over validated options.</summary>
+    public CallbackIntake(
+        IOptions<WeComOptions> options, ICallbackEventStore store, ICallbackEventQueue queue, TimeProvider time, ILogger<CallbackIntake> log)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Value;
+        _tenants = _options.Tenants.ToDictionary(
+            t => t.Key, t => (t.Value, new CallbackCrypto(t.Value.EncodingAesKey, t.Value.CorpId)), StringComparer.Ordinal);
+        _store = store;
+        _queue = queue;
+        _time = time;
+        _log = log;
+    }
+
+    /// <summary>The configured tenant names.</summary>
+    public IEnumerable<string> Tenants => _tenants.Keys;
+
+    /// <summary>The body size limit the host must enforce while reading.</summary>
+    public int MaxBodyBytes => _options.MaxBodyBytes;
+
+    /// <summary>Answers WeCom's URL verification: checks the signature over echostr and returns it decrypted.</summary>
+    public string VerifyUrl(string tenant, CallbackQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var (settings, crypto) = Tenant(tenant);
+        if (string.IsNullOrEmpty(query.EchoStr))
+        {
+            throw new CallbackRejectedException(CallbackRejection.Malformed, "URL verification needs the echostr parameter.");
+        }
+
+        CheckSignature(settings, query, query.EchoStr);
+        return crypto.Decrypt(query.EchoStr);
+    }
+
+    /// <summary>Accepts one POSTed callback: returns once the event is stored and enqueued.</summary>
+    /// <exception cref="CallbackRejectedException">Bad input; nothing was stored.</exception>
+    /// <exception cref="CallbackNotQueuedException">Stored but not enqueued; a retry or the outbox sweep will enqueue it.</exception>
+    public async Task<CallbackReceipt> ReceiveAsync(string tenant, CallbackQuery query, string envelopeXml, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var (settings, crypto) = Tenant(tenant);
+        var encrypt = CallbackXml.ReadEncrypt(envelopeXml);
+        CheckSignature(settings, query, encrypt);
+        var plaintext = crypto.Decrypt(encrypt);
+        var parsed = CallbackXml.ParseEvent(plaintext);
+
+        var now = _time.GetUtcNow();
+        if ((parsed.CreatedAt - now).Duration() > MaxCreateTimeSkew)
+        {
+            throw new CallbackRejectedException(CallbackRejection.Malformed,
+                $"The event's CreateTime {parsed.CreatedAt:O} is more than a day from now.");
+        }
+
+        var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(plaintext)));
+        var stored = new StoredCallbackEvent(tenant, key, parsed.Kind, parsed.CreatedAt, now, plaintext);
+        var outcome = await _store.AddAsync(stored, now, now + ClaimLease, cancellationToken).ConfigureAwait(false);
+        if (outcome is AddOutcome.AlreadyEnqueued or AddOutcome.EnqueueInFlight)
+        {
+            _log.LogInformation("Duplicate WeCom callback {EventKey} ({Kind}) for {Tenant}: {Outcome}", key, parsed.Kind, tenant, outcome);
+            return new CallbackReceipt(key, parsed.Kind, Duplicate: true);
+        }
+
+        await EnqueueClaimedAsync(new CallbackEventMessage(tenant, key, parsed.Kind, parsed.CreatedAt), cancellationToken)
+            .ConfigureAwait(false);
+        _log.LogInformation("Accepted WeCom callback {EventKey} ({Kind}) for {Tenant}", key, parsed.Kind, tenant);
+        return new CallbackReceipt(key, parsed.Kind, Duplicate: outcome == AddOutcome.ClaimedPending);
+    }
+
+    /// <summary>
+    /// Enqueues events that were stored but never enqueued (the request died, or its enqueue failed and WeCom gave up
+    /// retrying). Hosts run it periodically. Returns how many were enqueued.
+    /// </summary>
+    public async Task<int> SweepOutboxAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var enqueued = 0;
+        foreach (var tenant in _tenants.Keys)
+        {
+            var pending = _store.ClaimStalePendingAsync(
+                tenant, now - MaxCreateTimeSkew - TimeSpan.FromDays(1), now + MaxCreateTimeSkew, now, now + ClaimLease, cancellationToken);
+            await foreach (var message in pending.ConfigureAwait(false))
+            {
+                try
+                {
+                    await EnqueueClaimedAsync(message, cancellationToken).ConfigureAwait(false);
+                    enqueued++;
+                }
+                catch (CallbackNotQueuedException e)
+                {
+                    _log.LogWarning(e, "Outbox sweep could not enqueue {EventKey} for {Tenant}; will retry", message.EventKey, tenant);
+                }
+            }
+        }
+
+        if (enqueued > 0)
+        {
+            _log.LogWarning("Outbox sweep enqueued {Count} callback events that had been stored but not enqueued", enqueued);
+        }
+
+        return enqueued;
+    }
+
+    private async Task EnqueueClaimedAsync(CallbackEventMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _queue.EnqueueAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Let the next retry take over at once rather than waiting for the lease; if this fails too, the lease expires.
+            try
+            {
+                await _store.ReleaseClaimAsync(message.Tenant, message.EventKey, message.CreatedAt, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception releaseError) when (releaseError is not OperationCanceledException)
+            {
+                _log.LogWarning(releaseError, "Could not release the enqueue claim on {EventKey}; it expires in {Lease}", message.EventKey, ClaimLease);
+            }
+
+            throw new CallbackNotQueuedException($"Event {message.EventKey} is stored but the queue did not accept it.", e);
+        }
+
+        try
+        {
+            await _store.MarkEnqueuedAsync(message.Tenant, message.EventKey, message.CreatedAt, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The event is stored and enqueued; a leftover marker only means a later sweep enqueues it again,
+            // which processing tolerates (it is idempotent). Acknowledge rather than make WeCom retry.
+            _log.LogWarning(e, "Enqueued {EventKey} but could not clear its pending marker", message.EventKey);
+        }
+    }
+
+    private (WeComTenantOptions Settings, CallbackCrypto Crypto) Tenant(string tenant) =>
+        _tenants.TryGetValue(tenant, out var t)
+            ? t
+            : throw new CallbackRejectedException(CallbackRejection.UnknownTenant, $"No tenant '{tenant}' is configured.");
+
+    private void CheckSignature(WeComTenantOptions settings, CallbackQuery query, string ciphertext)
+    {
+        if (string.IsNullOrEmpty(query.MsgSignature) || string.IsNullOrEmpty(query.Timestamp) || query.Nonce is null)
+        {
+            throw new CallbackRejectedException(CallbackRejection.BadSignature,
+                "msg_signature, timestamp and nonce are all required.");
+        }
+
+        if (!CallbackSignature.Verify(settings.Token, query.Timestamp, query.Nonce, ciphertext, query.MsgSignature))
+        {
+            throw new CallbackRejectedException(CallbackRejection.BadSignature, "msg_signature does not match; check the tenant's Token.");
+        }
+
+        if (!long.TryParse(query.Timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            || seconds > 32503680000
+            || (DateTimeOffset.FromUnixTimeSeconds(seconds) - _time.GetUtcNow()).Duration() > _options.MaxClockSkew)
+        {
+            throw new CallbackRejectedException(CallbackRejection.StaleTimestamp,
+                $"timestamp is further than {_options.MaxClockSkew} from now; check the clock or replay.");
+        }
+    }
+}

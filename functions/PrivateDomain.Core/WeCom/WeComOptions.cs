@@ -1,0 +1,89 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace PrivateDomain.WeCom;
+
+/// <summary>WeCom settings, bound from the <c>WeCom</c> configuration section.</summary>
+public sealed class WeComOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string Section = "WeCom";
+
+    /// <summary>Tenants by name (the <c>{tenant}</c> route segment): <c>WeCom:Tenants:{tenant}:CorpId</c> and so on.</summary>
+    public Dictionary<string, WeComTenantOptions> Tenants { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>How far a callback's timestamp may be from now before it is refused as stale (default 10 minutes).</summary>
+    public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The largest callback body accepted, in bytes (default 64 KiB; WeCom's events are a few hundred bytes).</summary>
+    public int MaxBodyBytes { get; set; } = 64 * 1024;
+}
+
+/// <summary>One tenant's WeCom app, as set in the WeCom admin console (接收消息服务器配置).</summary>
+public sealed class WeComTenantOptions
+{
+    /// <summary>The corp id (企业ID); decrypted callbacks must carry it as their receiveid.</summary>
+    public string CorpId { get; set; } = "";
+
+    /// <summary>The callback Token (3–32 letters or digits) used in msg_signature.</summary>
+    public string Token { get; set; } = "";
+
+    /// <summary>The 43-character EncodingAESKey.</summary>
+    public string EncodingAesKey { get; set; } = "";
+}
+
+/// <summary>Validates <see cref="WeComOptions"/> at start-up, naming the configuration key that is wrong.</summary>
+public sealed partial class WeComOptionsValidator : IValidateOptions<WeComOptions>
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, WeComOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        if (options.MaxClockSkew <= TimeSpan.Zero)
+        {
+            errors.Add("WeCom:MaxClockSkew must be a positive TimeSpan such as 00:10:00.");
+        }
+
+        if (options.MaxBodyBytes is < 1024 or > 1024 * 1024)
+        {
+            errors.Add("WeCom:MaxBodyBytes must be between 1024 and 1048576.");
+        }
+
+        foreach (var (tenant, t) in options.Tenants)
+        {
+            var key = $"WeCom:Tenants:{tenant}";
+            if (!TenantName().IsMatch(tenant))
+            {
+                errors.Add($"{key}: a tenant name is 1–32 lowercase letters, digits or '-', starting with a letter.");
+            }
+
+            if (string.IsNullOrWhiteSpace(t.CorpId))
+            {
+                errors.Add($"{key}:CorpId is required (the corp id from the WeCom admin console, 我的企业).");
+            }
+
+            if (!TokenPattern().IsMatch(t.Token ?? ""))
+            {
+                errors.Add($"{key}:Token must be 3–32 letters or digits, as set in the WeCom admin console.");
+            }
+
+            try
+            {
+                CallbackCrypto.ParseKey(t.EncodingAesKey ?? "");
+            }
+            catch (FormatException e)
+            {
+                errors.Add($"{key}:EncodingAesKey is invalid: {e.Message}");
+            }
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    [GeneratedRegex("^[a-z][a-z0-9-]{0,31}$")]
+    private static partial Regex TenantName();
+
+    [GeneratedRegex("^[A-Za-z0-9]{3,32}$")]
+    private static partial Regex TokenPattern();
+}

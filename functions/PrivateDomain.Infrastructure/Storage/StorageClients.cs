@@ -1,0 +1,47 @@
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Options;
+
+namespace PrivateDomain.Storage;
+
+/// <summary>The tenant's Storage service clients, built once from <see cref="StorageOptions"/>.</summary>
+public sealed class StorageClients
+{
+    /// <summary>Builds the clients: from the connection string if set, else from the URIs with DefaultAzureCredential.</summary>
+    public StorageClients(IOptions<StorageOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var o = options.Value;
+        // Base64 is what the Functions queue trigger expects by default; both hosts write the same encoding.
+        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        var transport = new TableClientOptions();
+        transport.Retry.MaxRetries = 2;
+        transport.Retry.NetworkTimeout = TimeSpan.FromSeconds(3);
+        queueOptions.Retry.MaxRetries = 2;
+        queueOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(3);
+        if (!string.IsNullOrWhiteSpace(o.ConnectionString))
+        {
+            Tables = new TableServiceClient(o.ConnectionString, transport);
+            Queues = new QueueServiceClient(o.ConnectionString, queueOptions);
+            Blobs = new BlobServiceClient(o.ConnectionString);
+        }
+        else
+        {
+            var credential = new DefaultAzureCredential();
+            Tables = new TableServiceClient(o.TableServiceUri!, credential, transport);
+            Queues = new QueueServiceClient(o.QueueServiceUri!, credential, queueOptions);
+            Blobs = new BlobServiceClient(o.BlobServiceUri!, credential);
+        }
+    }
+
+    /// <summary>Table Storage.</summary>
+    public TableServiceClient Tables { get; }
+
+    /// <summary>Queue Storage (messages base64-encoded).</summary>
+    public QueueServiceClient Queues { get; }
+
+    /// <summary>Blob Storage.</summary>
+    public BlobServiceClient Blobs { get; }
+}

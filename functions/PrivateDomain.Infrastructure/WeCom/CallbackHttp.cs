@@ -1,0 +1,136 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace PrivateDomain.WeCom;
+
+/// <summary>
+/// The HTTP edge of the WeCom callback, shared by the local host and the Functions app so both answer identically:
+/// GET verifies the URL, POST accepts an event. Errors are RFC 7807 problem+json; 5xx makes WeCom retry.
+/// </summary>
+public static class CallbackHttp
+{
+    /// <summary>WeCom waits 5 s; answer 503 before that so the retry is WeCom's decision, not a timeout.</summary>
+    public static readonly TimeSpan Budget = TimeSpan.FromSeconds(4);
+
+    /// <summary>GET: URL verification. Answers the decrypted echostr as bare text.</summary>
+    public static IResult Verify(HttpRequest request, string tenant, CallbackIntake intake, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(intake);
+        try
+        {
+            var echo = intake.VerifyUrl(tenant, Query(request));
+            return Results.Text(echo, "text/plain; charset=utf-8", new UTF8Encoding(false));
+        }
+        catch (CallbackRejectedException e)
+        {
+            return Rejected(e, tenant, logger);
+        }
+    }
+
+    /// <summary>POST: reads the body within the size limit and runs the intake; 200 with an empty body on success.</summary>
+    public static async Task<IResult> ReceiveAsync(
+        HttpRequest request, string tenant, CallbackIntake intake, ILogger logger, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(intake);
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(Budget);
+        try
+        {
+            var body = await ReadBodyAsync(request, intake.MaxBodyBytes, budget.Token).ConfigureAwait(false);
+            await intake.ReceiveAsync(tenant, Query(request), body, budget.Token).ConfigureAwait(false);
+            return Results.Ok();
+        }
+        catch (CallbackRejectedException e)
+        {
+            return Rejected(e, tenant, logger);
+        }
+        catch (CallbackNotQueuedException e)
+        {
+            logger.LogError(e, "WeCom callback for {Tenant} stored but not enqueued; answering 503 so WeCom retries", tenant);
+            return Unavailable("The event is stored but could not be queued; retry.");
+        }
+        catch (OperationCanceledException) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogError("WeCom callback for {Tenant} took longer than {Budget}; answering 503 so WeCom retries", tenant, Budget);
+            return Unavailable("Storage did not answer in time; retry.");
+        }
+#pragma warning disable CA1031 // Whatever failed (storage unreachable, retries exhausted), nothing was acknowledged: 503 makes WeCom retry.
+        catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            logger.LogError(e, "Storage failed for a WeCom callback for {Tenant}; answering 503 so WeCom retries", tenant);
+            return Unavailable("Storage is unavailable; nothing was accepted; retry.");
+        }
+    }
+
+    /// <summary>The HTTP status for each refusal.</summary>
+    public static int StatusFor(CallbackRejection reason) => reason switch
+    {
+        CallbackRejection.UnknownTenant => StatusCodes.Status404NotFound,
+        CallbackRejection.BadSignature or CallbackRejection.StaleTimestamp => StatusCodes.Status401Unauthorized,
+        CallbackRejection.TooLarge => StatusCodes.Status413PayloadTooLarge,
+        _ => StatusCodes.Status400BadRequest,
+    };
+
+    private static CallbackQuery Query(HttpRequest request) => new(
+        request.Query["msg_signature"].ToString() is { Length: > 0 } s ? s : null,
+        request.Query["timestamp"].ToString() is { Length: > 0 } t ? t : null,
+        request.Query.TryGetValue("nonce", out var n) ? n.ToString() : null,
+        request.Query["echostr"].ToString() is { Length: > 0 } e ? e : null);
+
+    private static async Task<string> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit)
+        {
+            throw TooLarge(limit);
+        }
+
+        var buffer = new byte[limit + 1];
+        var total = 0;
+        int read;
+        while ((read = await request.Body.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            total += read;
+            if (total > limit)
+            {
+                throw TooLarge(limit);
+            }
+        }
+
+        try
+        {
+            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(buffer, 0, total);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new CallbackRejectedException(CallbackRejection.Malformed, "The body is not UTF-8.", e);
+        }
+    }
+
+    private static CallbackRejectedException TooLarge(int limit) =>
+        new(CallbackRejection.TooLarge, $"The body is larger than {limit} bytes (WeCom:MaxBodyBytes).");
+
+    private static IResult Rejected(CallbackRejectedException e, string tenant, ILogger logger)
+    {
+        var status = StatusFor(e.Reason);
+        logger.LogWarning("Refused a WeCom callback for {Tenant}: {Reason} ({Status}): {Detail}", tenant, e.Reason, status, e.Message);
+        return Results.Problem(detail: e.Message, statusCode: status, title: Title(e.Reason),
+            type: "https://privatedomain.dev/problems/wecom-callback-" + e.Reason.ToString().ToLowerInvariant());
+    }
+
+    private static IResult Unavailable(string detail) =>
+        Results.Problem(detail: detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Callback not accepted");
+
+    private static string Title(CallbackRejection reason) => reason switch
+    {
+        CallbackRejection.UnknownTenant => "Unknown tenant",
+        CallbackRejection.BadSignature => "Bad signature",
+        CallbackRejection.StaleTimestamp => "Stale timestamp",
+        CallbackRejection.WrongReceiver => "Wrong receiveid",
+        CallbackRejection.TooLarge => "Body too large",
+        _ => "Malformed callback",
+    };
+}

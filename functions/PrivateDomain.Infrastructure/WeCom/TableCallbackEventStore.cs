@@ -1,0 +1,199 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+using PrivateDomain.Storage;
+
+namespace PrivateDomain.WeCom;
+
+/// <summary>
+/// <see cref="ICallbackEventStore"/> on Table Storage (table <c>WeComEvents</c>).
+/// </summary>
+/// <remarks>
+/// Keys: PartitionKey <c>{tenant}|{yyyyMMdd of CreateTime}|{first hex digit of the event key}</c> spreads a day's
+/// events over 16 partitions; RowKey <c>e|{key}</c> is the event, <c>p|{key}</c> its pending-enqueue marker. Both are
+/// inserted in one entity-group transaction, so an event is never stored without its marker. The partition derives from
+/// the decrypted content only, so every retry of an event lands on the same row and the insert conflicts.
+/// </remarks>
+public sealed class TableCallbackEventStore(StorageClients clients) : ICallbackEventStore
+{
+    /// <summary>The table name.</summary>
+    public const string TableName = "WeComEvents";
+
+    private readonly TableClient _table = clients.Tables.GetTableClient(TableName);
+    private volatile bool _tableExists;
+
+    /// <inheritdoc />
+    public async Task<AddOutcome> AddAsync(
+        StoredCallbackEvent callbackEvent, DateTimeOffset now, DateTimeOffset claimUntil, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(callbackEvent);
+        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        var pk = PartitionKey(callbackEvent.Tenant, callbackEvent.CreatedAt, callbackEvent.EventKey);
+        var eventRow = new TableEntity(pk, "e|" + callbackEvent.EventKey)
+        {
+            ["Kind"] = callbackEvent.Kind,
+            ["CreatedAt"] = callbackEvent.CreatedAt,
+            ["ReceivedAt"] = callbackEvent.ReceivedAt,
+            ["Xml"] = Encoding.UTF8.GetBytes(callbackEvent.PlaintextXml),
+        };
+        var pendingRow = new TableEntity(pk, "p|" + callbackEvent.EventKey)
+        {
+            ["Kind"] = callbackEvent.Kind,
+            ["CreatedAt"] = callbackEvent.CreatedAt,
+            ["ClaimedUntil"] = claimUntil,
+        };
+
+        try
+        {
+            await _table.SubmitTransactionAsync(
+                [new TableTransactionAction(TableTransactionActionType.Add, eventRow),
+                 new TableTransactionAction(TableTransactionActionType.Add, pendingRow)],
+                cancellationToken).ConfigureAwait(false);
+            return AddOutcome.Added;
+        }
+        catch (TableTransactionFailedException e) when (e.Status == 409)
+        {
+            return await ClaimExistingAsync(pk, callbackEvent.EventKey, now, claimUntil, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task MarkEnqueuedAsync(string tenant, string eventKey, DateTimeOffset createdAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(eventKey);
+        try
+        {
+            await _table.DeleteEntityAsync(PartitionKey(tenant, createdAt, eventKey), "p|" + eventKey, ETag.All, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // Already cleared by a concurrent enqueue: the event is enqueued either way.
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task ReleaseClaimAsync(string tenant, string eventKey, DateTimeOffset createdAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(eventKey);
+        var release = new TableEntity(PartitionKey(tenant, createdAt, eventKey), "p|" + eventKey)
+        {
+            ["ClaimedUntil"] = DateTimeOffset.UnixEpoch,
+        };
+        try
+        {
+            await _table.UpdateEntityAsync(release, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // Nothing pending any more.
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<CallbackEventMessage> ClaimStalePendingAsync(
+        string tenant,
+        DateTimeOffset createdFrom,
+        DateTimeOffset createdBefore,
+        DateTimeOffset now,
+        DateTimeOffset claimUntil,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        for (var day = createdFrom.UtcDateTime.Date; day < createdBefore.UtcDateTime; day = day.AddDays(1))
+        {
+            foreach (var bucket in "0123456789abcdef")
+            {
+                var pk = $"{tenant}|{day:yyyyMMdd}|{bucket}";
+                var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge 'p|' and RowKey lt 'p}}'");
+                await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+                {
+                    if (row.GetDateTimeOffset("ClaimedUntil") > now)
+                    {
+                        continue;
+                    }
+
+                    row["ClaimedUntil"] = claimUntil;
+                    try
+                    {
+                        await _table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (RequestFailedException e) when (e.Status is 404 or 412)
+                    {
+                        continue; // Enqueued or claimed by someone else meanwhile.
+                    }
+
+                    yield return new CallbackEventMessage(
+                        tenant, row.RowKey[2..], row.GetString("Kind"), row.GetDateTimeOffset("CreatedAt")!.Value);
+                }
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<StoredCallbackEvent?> GetAsync(string tenant, string eventKey, DateTimeOffset createdAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(eventKey);
+        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(
+            PartitionKey(tenant, createdAt, eventKey), "e|" + eventKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!row.HasValue || row.Value is not { } e)
+        {
+            return null;
+        }
+
+        return new StoredCallbackEvent(tenant, eventKey, e.GetString("Kind"), e.GetDateTimeOffset("CreatedAt")!.Value,
+            e.GetDateTimeOffset("ReceivedAt")!.Value, Encoding.UTF8.GetString(e.GetBinary("Xml")));
+    }
+
+    /// <summary>The partition of an event: tenant, UTC day of WeCom's CreateTime, and a 16-way bucket.</summary>
+    public static string PartitionKey(string tenant, DateTimeOffset createdAt, string eventKey)
+    {
+        ArgumentNullException.ThrowIfNull(eventKey);
+        return string.Create(CultureInfo.InvariantCulture, $"{tenant}|{createdAt.UtcDateTime:yyyyMMdd}|{eventKey[0]}");
+    }
+
+    private async Task<AddOutcome> ClaimExistingAsync(
+        string pk, string eventKey, DateTimeOffset now, DateTimeOffset claimUntil, CancellationToken cancellationToken)
+    {
+        var pending = await _table.GetEntityIfExistsAsync<TableEntity>(pk, "p|" + eventKey, cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        if (!pending.HasValue || pending.Value is not { } row)
+        {
+            return AddOutcome.AlreadyEnqueued;
+        }
+
+        if (row.GetDateTimeOffset("ClaimedUntil") > now)
+        {
+            return AddOutcome.EnqueueInFlight;
+        }
+
+        row["ClaimedUntil"] = claimUntil;
+        try
+        {
+            await _table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            return AddOutcome.ClaimedPending;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return AddOutcome.AlreadyEnqueued;
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            return AddOutcome.EnqueueInFlight;
+        }
+    }
+
+    private async Task EnsureTableAsync(CancellationToken cancellationToken)
+    {
+        if (_tableExists)
+        {
+            return;
+        }
+
+        await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        _tableExists = true;
+    }
+}

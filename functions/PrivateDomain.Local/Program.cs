@@ -1,0 +1,3 @@
+using PrivateDomain.Local;
+
+await LocalHost.Build(args).RunAsync();
