@@ -173,7 +173,8 @@ module keyVault 'modules/keyvault.bicep' = {
 }
 
 // A Key Vault reference without a version: the app picks up a rotated secret (see docs/DEPLOY.md, "Rotating secrets").
-func kvRef(vaultUri string, secretName string) string => '@Microsoft.KeyVault(SecretUri=${vaultUri}secrets/${secretName}/)'
+func kvRef(vaultUri string, secretName string) string =>
+  '@Microsoft.KeyVault(SecretUri=${vaultUri}secrets/${secretName}/)'
 
 var tenantPrefix = 'WeCom__Tenants__${tenantKey}__'
 
