@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using PrivateDomain.Customers;
+using PrivateDomain.Customers.Crm;
+using PrivateDomain.Customers.Segments;
 using PrivateDomain.Storage;
 using PrivateDomain.WeCom;
 
@@ -24,6 +27,25 @@ public static class PrivateDomainServices
         services.AddSingleton<ICallbackEventStore, TableCallbackEventStore>();
         services.AddSingleton<ICallbackEventQueue, StorageCallbackEventQueue>();
         services.AddSingleton<CallbackIntake>();
+
+        services.AddSingleton<TableCustomerStore>();
+        services.AddSingleton<ICustomerStore>(sp => sp.GetRequiredService<TableCustomerStore>());
+        services.AddSingleton<ITagIndex>(sp => sp.GetRequiredService<TableCustomerStore>());
+        services.AddSingleton<ICustomerReader>(sp => sp.GetRequiredService<TableCustomerStore>());
+        services.AddSingleton(sp => new SegmentEvaluator(sp.GetRequiredService<ITagIndex>(), sp.GetRequiredService<ICustomerReader>()));
+        services.AddSingleton<ICustomerPool, CustomerPool>();
+        services.AddSingleton<IRelationshipStore, TableRelationshipStore>();
+        services.AddSingleton<IChannelCodes, TableChannelCodes>();
+        services.AddSingleton<ISignalInbox, TableSignalInbox>();
+        services.AddSingleton<IGroupChatStore, TableGroupChatStore>();
+        services.AddSingleton<ICorpTagCatalogue, TableCorpTagCatalogue>();
+        services.AddSingleton<CustomerEventProcessor>();
+        services.AddOptions<CustomersOptions>().Bind(configuration.GetSection(CustomersOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CustomersOptions>, CustomersOptionsValidator>();
+        services.AddSingleton(sp => new PhoneProtector(sp.GetRequiredService<IOptions<CustomersOptions>>().Value.PhoneHashKey));
+        services.AddSingleton<ICrmPoisonStore, TableCrmPoisonStore>();
+        services.AddSingleton<CrmIntake>();
+        services.AddSingleton<CustomerBulkImport>();
         return services;
     }
 }

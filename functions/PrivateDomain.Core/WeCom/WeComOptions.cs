@@ -55,7 +55,7 @@ public sealed partial class WeComOptionsValidator : IValidateOptions<WeComOption
             var key = $"WeCom:Tenants:{tenant}";
             if (!TenantName().IsMatch(tenant))
             {
-                errors.Add($"{key}: a tenant name is 1–32 lowercase letters, digits or '-', starting with a letter.");
+                errors.Add($"{key}: a tenant name is 2–32 lowercase letters or digits, starting with a letter (it is a route segment and part of app setting names, which allow no hyphens on Linux).");
             }
 
             if (string.IsNullOrWhiteSpace(t.CorpId))
@@ -81,7 +81,7 @@ public sealed partial class WeComOptionsValidator : IValidateOptions<WeComOption
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
-    [GeneratedRegex("^[a-z][a-z0-9-]{0,31}$")]
+    [GeneratedRegex("^[a-z][a-z0-9]{1,31}$")]
     private static partial Regex TenantName();
 
     [GeneratedRegex("^[A-Za-z0-9]{3,32}$")]

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
@@ -44,4 +45,26 @@ public sealed class StorageClients
 
     /// <summary>Blob Storage.</summary>
     public BlobServiceClient Blobs { get; }
+
+    private readonly ConcurrentDictionary<string, Lazy<Task<TableClient>>> _tables = new(StringComparer.Ordinal);
+
+    /// <summary>A table client, creating the table on first use in this process (a failed creation is retried next time).</summary>
+    public async Task<TableClient> TableAsync(string name, CancellationToken cancellationToken)
+    {
+        var lazy = _tables.GetOrAdd(name, n => new Lazy<Task<TableClient>>(async () =>
+        {
+            var table = Tables.GetTableClient(n);
+            await table.CreateIfNotExistsAsync(CancellationToken.None).ConfigureAwait(false);
+            return table;
+        }));
+        try
+        {
+            return await lazy.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (lazy.Value.IsFaulted)
+        {
+            _tables.TryRemove(new KeyValuePair<string, Lazy<Task<TableClient>>>(name, lazy));
+            throw;
+        }
+    }
 }

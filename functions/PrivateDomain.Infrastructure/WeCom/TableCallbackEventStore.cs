@@ -21,15 +21,13 @@ public sealed class TableCallbackEventStore(StorageClients clients) : ICallbackE
     /// <summary>The table name.</summary>
     public const string TableName = "WeComEvents";
 
-    private readonly TableClient _table = clients.Tables.GetTableClient(TableName);
-    private volatile bool _tableExists;
 
     /// <inheritdoc />
     public async Task<AddOutcome> AddAsync(
         StoredCallbackEvent callbackEvent, DateTimeOffset now, DateTimeOffset claimUntil, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(callbackEvent);
-        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
         var pk = PartitionKey(callbackEvent.Tenant, callbackEvent.CreatedAt, callbackEvent.EventKey);
         var eventRow = new TableEntity(pk, "e|" + callbackEvent.EventKey)
         {
@@ -47,7 +45,7 @@ public sealed class TableCallbackEventStore(StorageClients clients) : ICallbackE
 
         try
         {
-            await _table.SubmitTransactionAsync(
+            await table.SubmitTransactionAsync(
                 [new TableTransactionAction(TableTransactionActionType.Add, eventRow),
                  new TableTransactionAction(TableTransactionActionType.Add, pendingRow)],
                 cancellationToken).ConfigureAwait(false);
@@ -55,7 +53,7 @@ public sealed class TableCallbackEventStore(StorageClients clients) : ICallbackE
         }
         catch (TableTransactionFailedException e) when (e.Status == 409)
         {
-            return await ClaimExistingAsync(pk, callbackEvent.EventKey, now, claimUntil, cancellationToken).ConfigureAwait(false);
+            return await ClaimExistingAsync(table, pk, callbackEvent.EventKey, now, claimUntil, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -63,9 +61,10 @@ public sealed class TableCallbackEventStore(StorageClients clients) : ICallbackE
     public async Task MarkEnqueuedAsync(string tenant, string eventKey, DateTimeOffset createdAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(eventKey);
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
         try
         {
-            await _table.DeleteEntityAsync(PartitionKey(tenant, createdAt, eventKey), "p|" + eventKey, ETag.All, cancellationToken)
+            await table.DeleteEntityAsync(PartitionKey(tenant, createdAt, eventKey), "p|" + eventKey, ETag.All, cancellationToken)
                 .ConfigureAwait(false);
         }
         catch (RequestFailedException e) when (e.Status == 404)
@@ -82,9 +81,10 @@ public sealed class TableCallbackEventStore(StorageClients clients) : ICallbackE
         {
             ["ClaimedUntil"] = DateTimeOffset.UnixEpoch,
         };
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
         try
         {
-            await _table.UpdateEntityAsync(release, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            await table.UpdateEntityAsync(release, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
@@ -101,14 +101,14 @@ public sealed class TableCallbackEventStore(StorageClients clients) : ICallbackE
         DateTimeOffset claimUntil,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
         for (var day = createdFrom.UtcDateTime.Date; day < createdBefore.UtcDateTime; day = day.AddDays(1))
         {
             foreach (var bucket in "0123456789abcdef")
             {
                 var pk = $"{tenant}|{day:yyyyMMdd}|{bucket}";
                 var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge 'p|' and RowKey lt 'p}}'");
-                await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+                await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
                 {
                     if (row.GetDateTimeOffset("ClaimedUntil") > now)
                     {
@@ -118,7 +118,7 @@ public sealed class TableCallbackEventStore(StorageClients clients) : ICallbackE
                     row["ClaimedUntil"] = claimUntil;
                     try
                     {
-                        await _table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+                        await table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
                     }
                     catch (RequestFailedException e) when (e.Status is 404 or 412)
                     {
@@ -136,8 +136,8 @@ public sealed class TableCallbackEventStore(StorageClients clients) : ICallbackE
     public async Task<StoredCallbackEvent?> GetAsync(string tenant, string eventKey, DateTimeOffset createdAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(eventKey);
-        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
-        var row = await _table.GetEntityIfExistsAsync<TableEntity>(
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(
             PartitionKey(tenant, createdAt, eventKey), "e|" + eventKey, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (!row.HasValue || row.Value is not { } e)
         {
@@ -155,10 +155,11 @@ public sealed class TableCallbackEventStore(StorageClients clients) : ICallbackE
         return string.Create(CultureInfo.InvariantCulture, $"{tenant}|{createdAt.UtcDateTime:yyyyMMdd}|{eventKey[0]}");
     }
 
-    private async Task<AddOutcome> ClaimExistingAsync(
+    private static async Task<AddOutcome> ClaimExistingAsync(
+        TableClient table,
         string pk, string eventKey, DateTimeOffset now, DateTimeOffset claimUntil, CancellationToken cancellationToken)
     {
-        var pending = await _table.GetEntityIfExistsAsync<TableEntity>(pk, "p|" + eventKey, cancellationToken: cancellationToken)
+        var pending = await table.GetEntityIfExistsAsync<TableEntity>(pk, "p|" + eventKey, cancellationToken: cancellationToken)
             .ConfigureAwait(false);
         if (!pending.HasValue || pending.Value is not { } row)
         {
@@ -173,7 +174,7 @@ public sealed class TableCallbackEventStore(StorageClients clients) : ICallbackE
         row["ClaimedUntil"] = claimUntil;
         try
         {
-            await _table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            await table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
             return AddOutcome.ClaimedPending;
         }
         catch (RequestFailedException e) when (e.Status == 404)
@@ -184,16 +185,5 @@ public sealed class TableCallbackEventStore(StorageClients clients) : ICallbackE
         {
             return AddOutcome.EnqueueInFlight;
         }
-    }
-
-    private async Task EnsureTableAsync(CancellationToken cancellationToken)
-    {
-        if (_tableExists)
-        {
-            return;
-        }
-
-        await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-        _tableExists = true;
     }
 }

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using PrivateDomain.Local;
 
@@ -19,6 +18,9 @@ public sealed class LocalHostInstance : IAsyncDisposable
         BaseAddress = baseAddress;
         Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
+
+    /// <summary>The phone-hash key every test host uses.</summary>
+    public const string TestPhoneHashKey = "dGVzdC1waG9uZS1oYXNoLWtleS0wMTIzNDU2Nzg5YWJjZGVm";
 
     /// <summary>Where the host listens.</summary>
     public Uri BaseAddress { get; }
@@ -40,6 +42,7 @@ public sealed class LocalHostInstance : IAsyncDisposable
         {
             ["Storage:ConnectionString"] = storageConnectionString,
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Customers:PhoneHashKey"] = TestPhoneHashKey,
         };
         foreach (var t in tenants)
         {
@@ -53,11 +56,8 @@ public sealed class LocalHostInstance : IAsyncDisposable
             config[k] = v;
         }
 
-        var app = LocalHost.Build(["--environment", "Testing", "--urls", "http://127.0.0.1:0"], builder =>
-        {
-            builder.Configuration.AddInMemoryCollection(config);
-            services?.Invoke(builder.Services);
-        });
+        var app = LocalHost.Build(["--environment", "Testing", "--urls", "http://127.0.0.1:0"], config,
+            builder => services?.Invoke(builder.Services));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         return new LocalHostInstance(app, new Uri(address));

@@ -36,8 +36,7 @@ public sealed class LoopbackProxy : IAsyncDisposable
         {
             foreach (var c in _open)
             {
-                c.Client.LingerState = new LingerOption(true, 0);
-                c.Dispose();
+                Reset(c);
             }
 
             _open.Clear();
@@ -71,13 +70,26 @@ public sealed class LoopbackProxy : IAsyncDisposable
             var client = await _listener.AcceptTcpClientAsync(_stop.Token);
             if (_cut)
             {
-                client.Client.LingerState = new LingerOption(true, 0);
-                client.Dispose();
+                Reset(client);
                 continue;
             }
 
             _ = Pipe(client);
         }
+    }
+
+    /// <summary>Closes with a TCP reset (linger 0), as a dead network peer would look; a socket closed meanwhile is fine.</summary>
+    private static void Reset(TcpClient client)
+    {
+        try
+        {
+            client.Client.LingerState = new LingerOption(true, 0);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        client.Dispose();
     }
 
     private async Task Pipe(TcpClient client)

@@ -9,7 +9,7 @@ namespace PrivateDomain.IntegrationTests.Harness;
 public sealed record TestTenant(string Name, string CorpId, string Token, string EncodingAesKey)
 {
     /// <summary>A new tenant with random secrets.</summary>
-    public static TestTenant Create(string name = "bank-a")
+    public static TestTenant Create(string name = "banka")
     {
         // Base64 of 32 bytes is 43 characters and one '=': WeCom's EncodingAESKey is those 43 characters.
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=');
@@ -24,6 +24,11 @@ public sealed record TestTenant(string Name, string CorpId, string Token, string
         $"""
         <xml><ToUserName><![CDATA[{CorpId}]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>{createdAt.ToUnixTimeSeconds()}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_external_contact]]></Event><ChangeType><![CDATA[add_external_contact]]></ChangeType><UserID><![CDATA[{userId}]]></UserID><ExternalUserID><![CDATA[{externalUserId}]]></ExternalUserID><State><![CDATA[{state}]]></State><WelcomeCode><![CDATA[{welcomeCode}]]></WelcomeCode></xml>
         """;
+
+    /// <summary>Any customer-contact, chat or tag event as WeCom sends it; <paramref name="fields"/> is the inner XML after ChangeType.</summary>
+    public string EventXml(string evt, string changeType, DateTimeOffset createdAt, string fields) =>
+        $"<xml><ToUserName><![CDATA[{CorpId}]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>{createdAt.ToUnixTimeSeconds()}</CreateTime>" +
+        $"<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[{evt}]]></Event><ChangeType><![CDATA[{changeType}]]></ChangeType>{fields}</xml>";
 
     /// <summary>A signed, encrypted POST for an event: the relative URL and the envelope body.</summary>
     public (string Url, string Body) SignedPost(string eventXml, DateTimeOffset timestamp, string? nonce = null)

@@ -13,11 +13,13 @@ namespace PrivateDomain.IntegrationTests.WeCom;
 [Collection(AzuriteCollection.Name)]
 public sealed class CallbackIntakeTests(AzuriteFixture fixture)
 {
-    private readonly TestTenant _tenant = TestTenant.Create("bank-" + RandomNumberGenerator.GetHexString(6).ToLowerInvariant());
+    private readonly TestTenant _tenant = TestTenant.Create("bank" + RandomNumberGenerator.GetHexString(6).ToLowerInvariant());
     private StorageProbe Probe => new(fixture.Azurite.ConnectionString());
 
+    /// <summary>An intake-only host: no queue worker drains wecom-events, so the tests can count what was enqueued.</summary>
     private Task<LocalHostInstance> StartHostAsync(string? connectionString = null) =>
-        LocalHostInstance.StartAsync(connectionString ?? fixture.Azurite.ConnectionString(), [_tenant]);
+        LocalHostInstance.StartAsync(connectionString ?? fixture.Azurite.ConnectionString(), [_tenant],
+            new Dictionary<string, string?> { ["Local:QueueWorkers"] = "false" });
 
     /// <summary>What WeCom does on a retry: the same event, encrypted again (new random prefix), signed with a new nonce.</summary>
     private async Task<HttpResponseMessage> PostAsync(LocalHostInstance host, string eventXml)

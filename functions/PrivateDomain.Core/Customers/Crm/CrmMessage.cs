@@ -1,0 +1,203 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace PrivateDomain.Customers.Crm;
+
+/// <summary>The message types of CRM schema <c>privatedomain.crm/1</c> (docs/CRM-MESSAGES.md).</summary>
+public static class CrmMessageTypes
+{
+    /// <summary>The full CRM view of a customer: identities, attributes, products and the static tag set.</summary>
+    public const string CustomerUpserted = "CustomerUpserted";
+    /// <summary>Static tags added and removed.</summary>
+    public const string TagsChanged = "TagsChanged";
+    /// <summary>A purchase: adds the product and is a conversion.</summary>
+    public const string ProductPurchased = "ProductPurchased";
+    /// <summary>The customer's salary is paid through the bank (代发).</summary>
+    public const string PayrollEnrolled = "PayrollEnrolled";
+    /// <summary>A loan application was started and abandoned.</summary>
+    public const string LoanApplicationAbandoned = "LoanApplicationAbandoned";
+    /// <summary>An employee (account manager) left the bank: their customers need a new one.</summary>
+    public const string EmployeeLeft = "EmployeeLeft";
+
+    /// <summary>Every type this version knows.</summary>
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
+    {
+        CustomerUpserted, TagsChanged, ProductPurchased, PayrollEnrolled, LoanApplicationAbandoned, EmployeeLeft,
+    };
+}
+
+/// <summary>A validated CRM message. <see cref="Data"/> is the type-specific payload, checked by <see cref="CrmMessage.Parse"/>.</summary>
+/// <param name="Tenant">The tenant.</param>
+/// <param name="MessageId">The sender's id for the message (for tracing).</param>
+/// <param name="Type">One of <see cref="CrmMessageTypes"/>.</param>
+/// <param name="CrmId">The CRM customer number (null only for <see cref="CrmMessageTypes.EmployeeLeft"/>).</param>
+/// <param name="Version">The customer's CRM version: strictly increasing per customer; older or equal versions are ignored.</param>
+/// <param name="OccurredAt">When it happened in CRM.</param>
+/// <param name="Data">The payload.</param>
+public sealed record CrmMessage(string Tenant, string MessageId, string Type, string? CrmId, long Version, DateTimeOffset OccurredAt, JsonElement Data)
+{
+    /// <summary>The schema this code reads.</summary>
+    public const string Schema = "privatedomain.crm/1";
+
+    /// <summary>The largest message accepted (characters).</summary>
+    public const int MaxLength = 64 * 1024;
+
+    /// <summary>Parses and validates a message.</summary>
+    /// <exception cref="CrmMessageException">What is wrong, naming the field.</exception>
+    public static CrmMessage Parse(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        if (json.Length > MaxLength)
+        {
+            throw new CrmMessageException($"The message is longer than {MaxLength} characters.");
+        }
+
+        JsonElement root;
+        try
+        {
+            using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 16 });
+            root = doc.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw new CrmMessageException($"The message is not JSON: {e.Message}");
+        }
+
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new CrmMessageException("The message must be a JSON object.");
+        }
+
+        var schema = String(root, "schema", required: true);
+        if (schema != Schema)
+        {
+            throw new CrmMessageException($"schema must be \"{Schema}\", not \"{schema}\".");
+        }
+
+        var type = String(root, "type", required: true)!;
+        if (!CrmMessageTypes.All.Contains(type))
+        {
+            throw new CrmMessageException($"type \"{type}\" is not one of {string.Join(", ", CrmMessageTypes.All)}.");
+        }
+
+        var tenant = String(root, "tenant", required: true)!;
+        var messageId = String(root, "messageId", required: true)!;
+        var crmId = String(root, "crmId", required: type != CrmMessageTypes.EmployeeLeft);
+        if (!root.TryGetProperty("version", out var v) || v.ValueKind != JsonValueKind.Number || !v.TryGetInt64(out var version) || version <= 0)
+        {
+            throw new CrmMessageException("version is required: a positive integer, increasing with every change to the customer in CRM.");
+        }
+
+        var occurredText = String(root, "occurredAt", required: true)!;
+        if (!DateTimeOffset.TryParse(occurredText, CultureInfo.InvariantCulture, DateTimeStyles.None, out var occurredAt) || !occurredText.Contains('T', StringComparison.Ordinal))
+        {
+            throw new CrmMessageException($"occurredAt \"{occurredText}\" is not an ISO 8601 date-time with offset.");
+        }
+
+        if (!root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
+        {
+            throw new CrmMessageException("data is required: an object with the fields of " + type + ".");
+        }
+
+        var message = new CrmMessage(tenant, messageId, type, crmId, version, occurredAt, data);
+        message.ValidateData();
+        return message;
+    }
+
+    /// <summary>A string field of <see cref="Data"/>.</summary>
+    public string? DataString(string name, bool required = false) => String(Data, name, required, "data.");
+
+    /// <summary>A string-array field of <see cref="Data"/> (empty when absent).</summary>
+    public IReadOnlyList<string> DataStrings(string name)
+    {
+        if (!Data.TryGetProperty(name, out var array) || array.ValueKind == JsonValueKind.Null)
+        {
+            return [];
+        }
+
+        if (array.ValueKind != JsonValueKind.Array || array.EnumerateArray().Any(x => x.ValueKind != JsonValueKind.String || x.GetString()!.Length == 0))
+        {
+            throw new CrmMessageException($"data.{name} must be an array of non-empty strings.");
+        }
+
+        return array.EnumerateArray().Select(x => x.GetString()!).ToList();
+    }
+
+    /// <summary>data.attributes as invariant strings (numbers keep their JSON text).</summary>
+    public IReadOnlyDictionary<string, string> DataAttributes()
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!Data.TryGetProperty("attributes", out var attributes) || attributes.ValueKind == JsonValueKind.Null)
+        {
+            return result;
+        }
+
+        if (attributes.ValueKind != JsonValueKind.Object)
+        {
+            throw new CrmMessageException("data.attributes must be an object of strings and numbers.");
+        }
+
+        foreach (var p in attributes.EnumerateObject())
+        {
+            result[p.Name] = p.Value.ValueKind switch
+            {
+                JsonValueKind.String => p.Value.GetString()!,
+                JsonValueKind.Number => p.Value.GetRawText(),
+                _ => throw new CrmMessageException($"data.attributes.{p.Name} must be a string or a number."),
+            };
+        }
+
+        return result;
+    }
+
+    private void ValidateData()
+    {
+        switch (Type)
+        {
+            case CrmMessageTypes.CustomerUpserted:
+                DataString("name");
+                DataString("phone");
+                DataString("unionId");
+                DataStrings("externalUserIds");
+                DataStrings("products");
+                DataStrings("tags");
+                DataAttributes();
+                break;
+            case CrmMessageTypes.TagsChanged:
+                if (DataStrings("add").Count + DataStrings("remove").Count == 0)
+                {
+                    throw new CrmMessageException("data.add or data.remove must name at least one tag.");
+                }
+
+                break;
+            case CrmMessageTypes.ProductPurchased:
+                DataString("product", required: true);
+                break;
+            case CrmMessageTypes.PayrollEnrolled:
+                DataString("employerId", required: true);
+                DataString("paydayRule", required: true);
+                break;
+            case CrmMessageTypes.LoanApplicationAbandoned:
+                DataString("applicationId", required: true);
+                break;
+            case CrmMessageTypes.EmployeeLeft:
+                DataString("employeeUserId", required: true);
+                break;
+        }
+    }
+
+    private static string? String(JsonElement obj, string name, bool required, string prefix = "")
+    {
+        if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return required ? throw new CrmMessageException($"{prefix}{name} is required.") : null;
+        }
+
+        return value.ValueKind == JsonValueKind.String && value.GetString()!.Length > 0
+            ? value.GetString()
+            : throw new CrmMessageException($"{prefix}{name} must be a non-empty string.");
+    }
+}
+
+/// <summary>A CRM message that cannot be applied; the message names the field and the fix.</summary>
+public sealed class CrmMessageException(string message) : FormatException(message);

@@ -1,0 +1,192 @@
+using Microsoft.Extensions.Logging;
+using PrivateDomain.WeCom;
+
+namespace PrivateDomain.Customers;
+
+/// <summary>
+/// Applies stored WeCom callback events to the pool: profiles, relationships, attribution, group chats, the tag
+/// catalogue, and signals for other capabilities. Processing an event again, or events out of order, ends in the same
+/// state: relationship changes carry WeCom's CreateTime and never overwrite a newer one, tags and identities are sets,
+/// and signals are keyed by the event.
+/// </summary>
+public sealed class CustomerEventProcessor(
+    ICallbackEventStore events,
+    ICustomerPool pool,
+    IRelationshipStore relationships,
+    IChannelCodes channelCodes,
+    ISignalInbox signals,
+    IGroupChatStore groupChats,
+    ICorpTagCatalogue tagCatalogue,
+    ILogger<CustomerEventProcessor> log)
+{
+    /// <summary>The dynamic tag a customer gets when they delete an account manager.</summary>
+    public const string DeletedUsTag = "deleted-us";
+
+    /// <summary>Processes one queued event. Returns false if the stored event is missing (nothing to do).</summary>
+    public async Task<bool> ProcessAsync(CallbackEventMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var stored = await events.GetAsync(message.Tenant, message.EventKey, message.CreatedAt, cancellationToken).ConfigureAwait(false);
+        if (stored is null)
+        {
+            log.LogWarning("Queued WeCom event {EventKey} for {Tenant} is not in the store (erased?)", message.EventKey, message.Tenant);
+            return false;
+        }
+
+        var evt = CallbackXml.ParseEvent(stored.PlaintextXml);
+        var tenant = message.Tenant;
+        var key = message.EventKey;
+        switch (evt)
+        {
+            case ExternalContactAdded a:
+                await AddedAsync(tenant, key, a.UserId, a.ExternalUserId, a.State, a.WelcomeCode, a.CreatedAt, cancellationToken).ConfigureAwait(false);
+                break;
+            case HalfExternalContactAdded h:
+                await AddedAsync(tenant, key, h.UserId, h.ExternalUserId, h.State, h.WelcomeCode, h.CreatedAt, cancellationToken).ConfigureAwait(false);
+                break;
+            case ExternalContactEdited e:
+                var editedId = await pool.EnsureForExternalUserAsync(tenant, e.ExternalUserId, e.CreatedAt, cancellationToken).ConfigureAwait(false);
+                await RaiseAsync(tenant, editedId, key, SignalKinds.ProfileRefreshDue, e.CreatedAt,
+                    ("userId", e.UserId), ("externalUserId", e.ExternalUserId)).ConfigureAwait(false);
+                break;
+            case ExternalContactDeleted d:
+                await SetStatusAsync(tenant, d.UserId, d.ExternalUserId, d.CreatedAt,
+                    d.Source == "DELETE_BY_TRANSFER" ? RelationshipStatus.Transferred : RelationshipStatus.DeletedByEmployee,
+                    d.Source, cancellationToken).ConfigureAwait(false);
+                break;
+            case FollowUserDeleted f:
+                var customerId = await SetStatusAsync(tenant, f.UserId, f.ExternalUserId, f.CreatedAt,
+                    RelationshipStatus.DeletedByCustomer, null, cancellationToken).ConfigureAwait(false);
+                await pool.UpdateAsync(tenant, customerId, c => CustomerChanges.WithTag(c, DeletedUsTag, TagKind.Dynamic, "wecom", f.CreatedAt),
+                    cancellationToken).ConfigureAwait(false);
+                await RaiseAsync(tenant, customerId, key, SignalKinds.DeletedUs, f.CreatedAt,
+                    ("userId", f.UserId), ("externalUserId", f.ExternalUserId)).ConfigureAwait(false);
+                break;
+            case CustomerTransferFailed t:
+                await RecordTransferFailureAsync(tenant, t, cancellationToken).ConfigureAwait(false);
+                break;
+            case GroupChatCreated c:
+                await groupChats.SetChatAsync(tenant, c.ChatId, "active", c.CreatedAt, cancellationToken).ConfigureAwait(false);
+                break;
+            case GroupChatDismissed d:
+                await groupChats.SetChatAsync(tenant, d.ChatId, "dismissed", d.CreatedAt, cancellationToken).ConfigureAwait(false);
+                break;
+            case GroupChatUpdated u:
+                await groupChats.SetChatAsync(tenant, u.ChatId, "active", u.CreatedAt, cancellationToken).ConfigureAwait(false);
+                if (u.UpdateDetail is "add_member" or "del_member" && u.MemChangeList.Count > 0)
+                {
+                    await groupChats.SetMembersAsync(tenant, u.ChatId, u.MemChangeList, u.UpdateDetail == "add_member", u.CreatedAt, cancellationToken)
+                        .ConfigureAwait(false);
+                }
+
+                break;
+            case CorpTagChanged tag when tag.TagId is not null:
+                await tagCatalogue.RecordChangeAsync(tenant, tag.TagId, tag.TagType ?? "tag", tag.ChangeType, tag.CreatedAt, cancellationToken)
+                    .ConfigureAwait(false);
+                break;
+            default:
+                log.LogInformation("WeCom event {EventKey} ({Kind}) for {Tenant} has no effect on the pool", key, evt.Kind, tenant);
+                break;
+        }
+
+        return true;
+
+        Task RaiseAsync(string t, string id, string cause, string kind, DateTimeOffset at, params (string Key, string Value)[] data) =>
+            signals.RaiseAsync(new CustomerSignal(t, id, cause + ":" + kind, kind, at, data.ToDictionary(d => d.Key, d => d.Value)), cancellationToken);
+    }
+
+    private async Task AddedAsync(
+        string tenant, string eventKey, string userId, string externalUserId, string? state, string? welcomeCode, DateTimeOffset at, CancellationToken ct)
+    {
+        var customerId = await pool.EnsureForExternalUserAsync(tenant, externalUserId, at, ct).ConfigureAwait(false);
+        var code = state is null ? null : await channelCodes.FindAsync(tenant, state, ct).ConfigureAwait(false);
+        var added = new Relationship(tenant, userId, externalUserId, customerId, at, state, code?.Channel, code?.Partner,
+            RelationshipStatus.Active, at, null);
+        await WriteRelationshipAsync(added, existing => existing.StatusAt > at ? null : added with
+        {
+            // A re-add keeps the first attribution only if this add carries none.
+            State = state ?? existing.State,
+            Channel = code?.Channel ?? existing.Channel,
+            Partner = code?.Partner ?? existing.Partner,
+        }, ct).ConfigureAwait(false);
+
+        if (code is not null)
+        {
+            // First-touch attribution on the profile; later codes stay on their relationships.
+            await pool.UpdateAsync(tenant, customerId, c => c.Attributes.ContainsKey("channel") ? null
+                : CustomerChanges.WithAttributes(c, at, ("channel", code.Channel), ("partner", code.Partner)), ct).ConfigureAwait(false);
+        }
+
+        var data = new Dictionary<string, string> { ["userId"] = userId, ["externalUserId"] = externalUserId };
+        if (welcomeCode is not null)
+        {
+            data["welcomeCode"] = welcomeCode;
+        }
+
+        if (state is not null)
+        {
+            data["state"] = state;
+        }
+
+        await signals.RaiseAsync(new CustomerSignal(tenant, customerId, eventKey + ":" + SignalKinds.Added, SignalKinds.Added, at, data), ct)
+            .ConfigureAwait(false);
+    }
+
+    private async Task<string> SetStatusAsync(
+        string tenant, string userId, string externalUserId, DateTimeOffset at, RelationshipStatus status, string? detail, CancellationToken ct)
+    {
+        var customerId = await pool.EnsureForExternalUserAsync(tenant, externalUserId, at, ct).ConfigureAwait(false);
+        // A deletion we hear of before (or without) the add still records the relationship, so a late add cannot revive it.
+        var fresh = new Relationship(tenant, userId, externalUserId, customerId, at, null, null, null, status, at, detail);
+        await WriteRelationshipAsync(fresh, existing => existing.StatusAt > at ? null : existing with
+        {
+            Status = status,
+            StatusAt = at,
+            StatusDetail = detail,
+        }, ct).ConfigureAwait(false);
+        return customerId;
+    }
+
+    private async Task RecordTransferFailureAsync(string tenant, CustomerTransferFailed t, CancellationToken ct)
+    {
+        var customerId = await pool.EnsureForExternalUserAsync(tenant, t.ExternalUserId, t.CreatedAt, ct).ConfigureAwait(false);
+        var fresh = new Relationship(tenant, t.UserId, t.ExternalUserId, customerId, t.CreatedAt, null, null, null,
+            RelationshipStatus.Active, t.CreatedAt, "transfer_fail:" + t.FailReason);
+        await WriteRelationshipAsync(fresh, existing => existing.StatusAt > t.CreatedAt ? null : existing with
+        {
+            StatusAt = t.CreatedAt,
+            StatusDetail = "transfer_fail:" + t.FailReason,
+        }, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Inserts <paramref name="fresh"/> or applies <paramref name="change"/> to the stored one (null = keep), with ETag retries.</summary>
+    private async Task WriteRelationshipAsync(Relationship fresh, Func<Relationship, Relationship?> change, CancellationToken ct)
+    {
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            var existing = await relationships.GetAsync(fresh.Tenant, fresh.UserId, fresh.ExternalUserId, ct).ConfigureAwait(false);
+            if (existing is null)
+            {
+                if (await relationships.TryWriteAsync(fresh, null, ct).ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            var next = change(existing.Value);
+            if (next is null || next == existing.Value)
+            {
+                return;
+            }
+
+            if (await relationships.TryWriteAsync(next, existing.ETag, ct).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+
+        throw new InvalidOperationException($"Relationship {fresh.UserId}/{fresh.ExternalUserId} kept changing under us; the event will be retried.");
+    }
+}

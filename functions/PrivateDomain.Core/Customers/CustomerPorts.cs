@@ -1,0 +1,76 @@
+namespace PrivateDomain.Customers;
+
+/// <summary>A stored value with the ETag that guards its next update.</summary>
+public sealed record Stored<T>(T Value, string ETag);
+
+/// <summary>Customer profiles and their identity and tag indexes.</summary>
+public interface ICustomerStore
+{
+    /// <summary>Reads a profile by our id.</summary>
+    Task<Stored<Customer>?> GetAsync(string tenant, string customerId, CancellationToken cancellationToken);
+
+    /// <summary>Finds the customer id owning an identity: <c>ext</c> (external_userid), <c>crm</c>, <c>union</c> or <c>phone</c> (hash).</summary>
+    Task<string?> FindIdAsync(string tenant, string identityKind, string identity, CancellationToken cancellationToken);
+
+    /// <summary>Inserts a new profile and its index rows; false if a profile with that id exists.</summary>
+    Task<bool> TryInsertAsync(Customer customer, CancellationToken cancellationToken);
+
+    /// <summary>Replaces a profile if its ETag still matches (false otherwise) and brings its index rows up to date.</summary>
+    Task<bool> TryReplaceAsync(Customer before, Customer after, string etag, CancellationToken cancellationToken);
+}
+
+/// <summary>Relationships between employees and customers.</summary>
+public interface IRelationshipStore
+{
+    /// <summary>Reads one relationship.</summary>
+    Task<Stored<Relationship>?> GetAsync(string tenant, string userId, string externalUserId, CancellationToken cancellationToken);
+
+    /// <summary>Writes a relationship: inserts when <paramref name="etag"/> is null, else replaces if it matches. False on a conflict.</summary>
+    Task<bool> TryWriteAsync(Relationship relationship, string? etag, CancellationToken cancellationToken);
+
+    /// <summary>An employee's relationships (for hand-over and opportunity lists).</summary>
+    IAsyncEnumerable<Relationship> ListByEmployeeAsync(string tenant, string userId, CancellationToken cancellationToken);
+
+    /// <summary>A customer's relationships.</summary>
+    IAsyncEnumerable<Relationship> ListByCustomerAsync(string tenant, string customerId, CancellationToken cancellationToken);
+}
+
+/// <summary>The channel-code table (code → channel, partner, employee).</summary>
+public interface IChannelCodes
+{
+    /// <summary>Looks a code up; null if unknown.</summary>
+    Task<ChannelCode?> FindAsync(string tenant, string code, CancellationToken cancellationToken);
+
+    /// <summary>Adds or replaces a code.</summary>
+    Task SaveAsync(string tenant, ChannelCode code, CancellationToken cancellationToken);
+}
+
+/// <summary>The inbox other capabilities read signals from. Raising the same signal id twice stores it once.</summary>
+public interface ISignalInbox
+{
+    /// <summary>Stores a signal unless one with the same id exists.</summary>
+    Task RaiseAsync(CustomerSignal signal, CancellationToken cancellationToken);
+
+    /// <summary>A customer's signals, oldest first.</summary>
+    IAsyncEnumerable<CustomerSignal> ListAsync(string tenant, string customerId, CancellationToken cancellationToken);
+}
+
+/// <summary>Customer group chats and their members, as far as callbacks tell.</summary>
+public interface IGroupChatStore
+{
+    /// <summary>Records a chat's status (created / updated / dismissed) at a time; older changes do not overwrite newer.</summary>
+    Task SetChatAsync(string tenant, string chatId, string status, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Adds or removes members (external_userids or userids) of a chat at a time.</summary>
+    Task SetMembersAsync(string tenant, string chatId, IReadOnlyList<string> members, bool joined, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>The current members of a chat.</summary>
+    IAsyncEnumerable<string> MembersAsync(string tenant, string chatId, CancellationToken cancellationToken);
+}
+
+/// <summary>The corp tag catalogue: which tags and groups exist in WeCom (names come from the corp tag list call).</summary>
+public interface ICorpTagCatalogue
+{
+    /// <summary>Records a tag or tag-group change from a callback; marks the entry for a refresh from WeCom.</summary>
+    Task RecordChangeAsync(string tenant, string tagId, string tagType, string changeType, DateTimeOffset at, CancellationToken cancellationToken);
+}

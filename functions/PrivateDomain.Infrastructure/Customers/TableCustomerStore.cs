@@ -1,0 +1,246 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using PrivateDomain.Customers.Segments;
+using PrivateDomain.Storage;
+
+namespace PrivateDomain.Customers;
+
+/// <summary>
+/// Profiles in table <c>Customers</c> and their identity and tag indexes in <c>CustomerIndex</c>. Keys and the access
+/// pattern each serves are in docs/STORAGE.md.
+/// </summary>
+/// <remarks>
+/// Index rows live in other partitions than the profile, so they cannot share its transaction. Rows a change adds are
+/// written before the profile and rows it removes after it: a crash leaves at most an extra index row, never a missing
+/// one, and every reader re-checks the profile (a segment evaluates its query on the profile it fetched).
+/// </remarks>
+public sealed class TableCustomerStore(StorageClients clients) : ICustomerStore, ITagIndex, ICustomerReader
+{
+    /// <summary>Profiles.</summary>
+    public const string CustomersTable = "Customers";
+
+    /// <summary>Identity and tag indexes.</summary>
+    public const string IndexTable = "CustomerIndex";
+
+    /// <summary>Tag index rows are spread over 16 partitions per tag.</summary>
+    public const int TagBuckets = 16;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <inheritdoc />
+    public async Task<Stored<Customer>?> GetAsync(string tenant, string customerId, CancellationToken cancellationToken)
+    {
+        var table = await clients.TableAsync(CustomersTable, cancellationToken).ConfigureAwait(false);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(ProfilePartition(tenant, customerId), customerId, cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        return row.HasValue && row.Value is { } e ? new Stored<Customer>(FromEntity(tenant, e), e.ETag.ToString()) : null;
+    }
+
+    /// <inheritdoc />
+    public async Task<string?> FindIdAsync(string tenant, string identityKind, string identity, CancellationToken cancellationToken)
+    {
+        var index = await clients.TableAsync(IndexTable, cancellationToken).ConfigureAwait(false);
+        var row = await index.GetEntityIfExistsAsync<TableEntity>(
+            IdentityPartition(tenant, identityKind, identity), TableKeys.Escape(identity), ["CustomerId"], cancellationToken).ConfigureAwait(false);
+        return row.HasValue ? row.Value?.GetString("CustomerId") : null;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> TryInsertAsync(Customer customer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(customer);
+        await WriteIndexRowsAsync(customer, IdentityKinds.Of(customer), TagNames(customer), cancellationToken).ConfigureAwait(false);
+        var table = await clients.TableAsync(CustomersTable, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await table.AddEntityAsync(ToEntity(customer), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> TryReplaceAsync(Customer before, Customer after, string etag, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        var identitiesBefore = IdentityKinds.Of(before).ToHashSet();
+        var identitiesAfter = IdentityKinds.Of(after).ToHashSet();
+        var tagsBefore = TagNames(before).ToHashSet(StringComparer.Ordinal);
+        var tagsAfter = TagNames(after).ToHashSet(StringComparer.Ordinal);
+
+        await WriteIndexRowsAsync(after, identitiesAfter.Except(identitiesBefore), tagsAfter.Except(tagsBefore), cancellationToken).ConfigureAwait(false);
+        var table = await clients.TableAsync(CustomersTable, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await table.UpdateEntityAsync(ToEntity(after), new ETag(etag), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        {
+            return false;
+        }
+
+        var index = await clients.TableAsync(IndexTable, cancellationToken).ConfigureAwait(false);
+        foreach (var (kind, value) in identitiesBefore.Except(identitiesAfter))
+        {
+            await DeleteIfExistsAsync(index, IdentityPartition(after.Tenant, kind, value), TableKeys.Escape(value), cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var tag in tagsBefore.Except(tagsAfter))
+        {
+            await DeleteIfExistsAsync(index, TagPartition(after.Tenant, tag, after.Id), after.Id, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<string> MembersAsync(
+        string tenant, string tag, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var index = await clients.TableAsync(IndexTable, cancellationToken).ConfigureAwait(false);
+        for (var b = 0; b < TagBuckets; b++)
+        {
+            var pk = $"{tenant}|tag|{TableKeys.Escape(tag)}|{b:x}";
+            await foreach (var row in index.QueryAsync<TableEntity>(e => e.PartitionKey == pk, select: ["RowKey"], cancellationToken: cancellationToken)
+                               .ConfigureAwait(false))
+            {
+                yield return row.RowKey;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Customer>> GetManyAsync(string tenant, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var table = await clients.TableAsync(CustomersTable, cancellationToken).ConfigureAwait(false);
+        var found = new Customer?[ids.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, ids.Count), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
+            async (i, ct) =>
+            {
+                var row = await table.GetEntityIfExistsAsync<TableEntity>(ProfilePartition(tenant, ids[i]), ids[i], cancellationToken: ct).ConfigureAwait(false);
+                found[i] = row.HasValue && row.Value is { } e ? FromEntity(tenant, e) : null;
+            }).ConfigureAwait(false);
+        return found.OfType<Customer>().ToList();
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<Customer> ScanAsync(string tenant, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var table = await clients.TableAsync(CustomersTable, cancellationToken).ConfigureAwait(false);
+        var from = tenant + "|";
+        var to = tenant + "}";
+        await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey.CompareTo(from) >= 0 && x.PartitionKey.CompareTo(to) < 0,
+                           cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            yield return FromEntity(tenant, e);
+        }
+    }
+
+    /// <summary>The profile partition: tenant and the customer's bucket (4,096 per tenant).</summary>
+    public static string ProfilePartition(string tenant, string customerId) => $"{tenant}|{CustomerIds.Bucket(customerId)}";
+
+    /// <summary>The index partition of an identity.</summary>
+    public static string IdentityPartition(string tenant, string kind, string identity) =>
+        $"{tenant}|id|{kind}|{CustomerIds.Bucket(identity)}";
+
+    /// <summary>The index partition of a customer's membership of a tag.</summary>
+    public static string TagPartition(string tenant, string tag, string customerId) =>
+        $"{tenant}|tag|{TableKeys.Escape(tag)}|{CustomerIds.Bucket(customerId)[0]}";
+
+    /// <summary>What the tag index holds for a customer: its tags, plus <c>product:X</c> per product and <c>tier:X</c>.</summary>
+    public static IEnumerable<string> TagNames(Customer customer)
+    {
+        ArgumentNullException.ThrowIfNull(customer);
+        return customer.Tags.Select(t => t.Name)
+            .Concat(customer.Products.Select(p => "product:" + p))
+            .Append("tier:" + customer.Tier.ToString().ToLowerInvariant())
+            .Distinct(StringComparer.Ordinal);
+    }
+
+    /// <summary>The profile as a table entity (also used by the bulk importer).</summary>
+    public static TableEntity ToEntity(Customer c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        return new TableEntity(ProfilePartition(c.Tenant, c.Id), c.Id)
+        {
+            ["CrmId"] = c.CrmId,
+            ["UnionId"] = c.UnionId,
+            ["Name"] = c.Name,
+            ["PhoneHash"] = c.PhoneHash,
+            ["PhoneMasked"] = c.PhoneMasked,
+            ["Tier"] = c.Tier.ToString(),
+            ["ExternalUserIds"] = JsonSerializer.Serialize(c.ExternalUserIds, Json),
+            ["Attributes"] = JsonSerializer.Serialize(c.Attributes, Json),
+            ["Products"] = JsonSerializer.Serialize(c.Products, Json),
+            ["Tags"] = JsonSerializer.Serialize(c.Tags, Json),
+            ["Payroll"] = c.Payroll is null ? null : JsonSerializer.Serialize(c.Payroll, Json),
+            ["CrmVersion"] = c.CrmVersion,
+            ["CreatedAt"] = c.CreatedAt,
+            ["UpdatedAt"] = c.UpdatedAt,
+        };
+    }
+
+    /// <summary>Reads a profile entity.</summary>
+    public static Customer FromEntity(string tenant, TableEntity e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        T Read<T>(string name, T empty) => e.GetString(name) is { } s ? JsonSerializer.Deserialize<T>(s, Json) ?? empty : empty;
+        return new Customer(
+            tenant,
+            e.RowKey,
+            e.GetString("CrmId"),
+            Read<List<string>>("ExternalUserIds", []),
+            e.GetString("UnionId"),
+            e.GetString("Name"),
+            e.GetString("PhoneHash"),
+            e.GetString("PhoneMasked"),
+            new Dictionary<string, string>(Read<Dictionary<string, string>>("Attributes", []), StringComparer.Ordinal),
+            Read<List<string>>("Products", []),
+            Read<List<CustomerTag>>("Tags", []),
+            e.GetString("Payroll") is { } p ? JsonSerializer.Deserialize<PayrollEnrolment>(p, Json) : null,
+            e.GetInt64("CrmVersion") ?? 0,
+            e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.UnixEpoch,
+            e.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.UnixEpoch);
+    }
+
+    /// <summary>The index rows of a customer's identities and tags (also used by the bulk importer).</summary>
+    public static IEnumerable<TableEntity> IndexRows(Customer c, IEnumerable<(string Kind, string Value)> identities, IEnumerable<string> tags)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        foreach (var (kind, value) in identities)
+        {
+            yield return new TableEntity(IdentityPartition(c.Tenant, kind, value), TableKeys.Escape(value)) { ["CustomerId"] = c.Id };
+        }
+
+        foreach (var tag in tags)
+        {
+            yield return new TableEntity(TagPartition(c.Tenant, tag, c.Id), c.Id);
+        }
+    }
+
+    private async Task WriteIndexRowsAsync(Customer c, IEnumerable<(string Kind, string Value)> identities, IEnumerable<string> tags, CancellationToken ct)
+    {
+        var index = await clients.TableAsync(IndexTable, ct).ConfigureAwait(false);
+        foreach (var row in IndexRows(c, identities, tags))
+        {
+            await index.UpsertEntityAsync(row, TableUpdateMode.Replace, ct).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task DeleteIfExistsAsync(TableClient table, string pk, string rk, CancellationToken ct)
+    {
+        try
+        {
+            await table.DeleteEntityAsync(pk, rk, ETag.All, ct).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+        }
+    }
+}

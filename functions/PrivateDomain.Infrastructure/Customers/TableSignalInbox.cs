@@ -1,0 +1,58 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using PrivateDomain.Storage;
+
+namespace PrivateDomain.Customers;
+
+/// <summary>
+/// Signals in table <c>Signals</c>: PK <c>{tenant}|{customerId}</c>, RK <c>{at:yyyyMMddHHmmss}|{id}</c>, inserted
+/// with Add so the same signal raised twice is stored once. A journey reads its customer's partition in order.
+/// </summary>
+public sealed class TableSignalInbox(StorageClients clients) : ISignalInbox
+{
+    /// <summary>The table name.</summary>
+    public const string TableName = "Signals";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <inheritdoc />
+    public async Task RaiseAsync(CustomerSignal signal, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(signal);
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+        var entity = new TableEntity(Partition(signal.Tenant, signal.CustomerId),
+            string.Create(CultureInfo.InvariantCulture, $"{signal.At.UtcDateTime:yyyyMMddHHmmss}|{TableKeys.Escape(signal.Id)}"))
+        {
+            ["Id"] = signal.Id,
+            ["Kind"] = signal.Kind,
+            ["At"] = signal.At,
+            ["Data"] = JsonSerializer.Serialize(signal.Data, Json),
+        };
+        try
+        {
+            await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // Raised before: one signal per cause.
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<CustomerSignal> ListAsync(string tenant, string customerId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+        var pk = Partition(tenant, customerId);
+        await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == pk, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            yield return new CustomerSignal(tenant, customerId, e.GetString("Id"), e.GetString("Kind"),
+                e.GetDateTimeOffset("At") ?? DateTimeOffset.UnixEpoch,
+                JsonSerializer.Deserialize<Dictionary<string, string>>(e.GetString("Data") ?? "{}", Json) ?? []);
+        }
+    }
+
+    private static string Partition(string tenant, string customerId) => $"{tenant}|{TableKeys.Escape(customerId)}";
+}

@@ -1,0 +1,89 @@
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using PrivateDomain.Storage;
+
+namespace PrivateDomain.Local.Queues;
+
+/// <summary>
+/// The local host's stand-in for a Functions queue trigger: polls one Storage queue, hands each message to a handler,
+/// deletes it on success, and after <see cref="MaxDequeueCount"/> failed attempts moves it to <c>{queue}-poison</c> —
+/// the same contract as the Functions host (host.json <c>maxDequeueCount</c>).
+/// </summary>
+public sealed class StorageQueueWorker(
+    string queueName,
+    Func<IServiceProvider, string, CancellationToken, Task> handle,
+    IServiceProvider services,
+    StorageClients clients,
+    ILogger<StorageQueueWorker> logger) : BackgroundService
+{
+    /// <summary>Attempts before a message goes to the poison queue.</summary>
+    public const int MaxDequeueCount = 5;
+
+    private static readonly TimeSpan Visibility = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan MaxIdleDelay = TimeSpan.FromSeconds(1);
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var queue = clients.Queues.GetQueueClient(queueName);
+        var poison = clients.Queues.GetQueueClient(queueName + "-poison");
+        var idle = TimeSpan.FromMilliseconds(50);
+        var ready = false;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (!ready)
+                {
+                    await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
+                    await poison.CreateIfNotExistsAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
+                    ready = true;
+                }
+
+                QueueMessage[] batch = (await queue.ReceiveMessagesAsync(16, Visibility, stoppingToken).ConfigureAwait(false)).Value;
+                if (batch.Length == 0)
+                {
+                    await Task.Delay(idle, stoppingToken).ConfigureAwait(false);
+                    idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, MaxIdleDelay.Ticks));
+                    continue;
+                }
+
+                idle = TimeSpan.FromMilliseconds(50);
+                await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = stoppingToken },
+                    (m, ct) => new ValueTask(HandleOneAsync(queue, poison, m, ct))).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Polling queue {Queue} failed; retrying", queueName);
+                ready = false;
+                await Task.Delay(MaxIdleDelay, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task HandleOneAsync(QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken ct)
+    {
+        try
+        {
+            await handle(services, message.Body.ToString(), ct).ConfigureAwait(false);
+            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            if (message.DequeueCount >= MaxDequeueCount)
+            {
+                logger.LogError(e, "Message {MessageId} on {Queue} failed {Count} times; moving it to the poison queue", message.MessageId, queueName, message.DequeueCount);
+                await poison.SendMessageAsync(message.Body.ToString(), ct).ConfigureAwait(false);
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                logger.LogWarning(e, "Message {MessageId} on {Queue} failed (attempt {Count}); it will be retried", message.MessageId, queueName, message.DequeueCount);
+            }
+        }
+    }
+}
