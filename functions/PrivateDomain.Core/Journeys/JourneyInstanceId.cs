@@ -1,0 +1,29 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace PrivateDomain.Journeys;
+
+/// <summary>
+/// Deterministic instance ids: the same tenant, journey, customer (and occurrence, for recurring journeys) always give
+/// the same id, so starting a journey twice finds the running one. Durable caps instance ids at 100 characters and
+/// forbids <c>/ \ # ?</c>; an id that would be longer keeps a readable prefix and ends in a hash of the whole.
+/// </summary>
+public static class JourneyInstanceId
+{
+    /// <summary>The longest id produced.</summary>
+    public const int MaxLength = 100;
+
+    /// <summary><c>{tenant}:{journey}:{customer}[:{occurrence}]</c>, made safe for Durable.</summary>
+    public static string For(string tenant, string journeyId, string customerId, string? occurrence = null)
+    {
+        var raw = occurrence is null ? $"{tenant}:{journeyId}:{customerId}" : $"{tenant}:{journeyId}:{customerId}:{occurrence}";
+        var safe = raw.Replace('/', '_').Replace('\\', '_').Replace('#', '_').Replace('?', '_');
+        if (safe.Length <= MaxLength && safe == raw)
+        {
+            return safe;
+        }
+
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(raw)))[..16];
+        return safe.Length + 1 + hash.Length <= MaxLength ? $"{safe}~{hash}" : $"{safe[..(MaxLength - 17)]}~{hash}";
+    }
+}
