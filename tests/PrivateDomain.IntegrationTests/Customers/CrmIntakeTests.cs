@@ -48,9 +48,9 @@ public sealed class CrmIntakeTests(AzuriteFixture fixture)
         var v2 = Message(_tenant.Name, CrmMessageTypes.CustomerUpserted, "C100", 2,
             new { name = "王芳(旧)", attributes = new { aum = 1000 }, tags = new[] { "学生" } });
 
-        Assert.Equal(CrmOutcome.Applied, await crm.HandleAsync(v3, "test", CancellationToken.None));
-        Assert.Equal(CrmOutcome.Stale, await crm.HandleAsync(v3, "test", CancellationToken.None));
-        Assert.Equal(CrmOutcome.Stale, await crm.HandleAsync(v2, "test", CancellationToken.None));
+        Assert.Equal(CrmOutcome.Applied, (await crm.HandleAsync(v3, "test", CancellationToken.None)).Outcome);
+        Assert.Equal(CrmOutcome.Stale, (await crm.HandleAsync(v3, "test", CancellationToken.None)).Outcome);
+        Assert.Equal(CrmOutcome.Stale, (await crm.HandleAsync(v2, "test", CancellationToken.None)).Outcome);
 
         var c = await ProfileAsync(host, "C100");
         Assert.Equal(("王芳", "80000", "杭州", 3L), (c.Name, c.Attributes["aum"], c.Attributes["region"], c.CrmVersion));
@@ -114,7 +114,7 @@ public sealed class CrmIntakeTests(AzuriteFixture fixture)
             _ => body,
         };
 
-        Assert.Equal(CrmOutcome.Poisoned, await host.Services.GetRequiredService<CrmIntake>().HandleAsync(body, "import:line-7", CancellationToken.None));
+        Assert.Equal(CrmOutcome.Poisoned, (await host.Services.GetRequiredService<CrmIntake>().HandleAsync(body, "import:line-7", CancellationToken.None)).Outcome);
 
         var poison = new TableServiceClient(fixture.Azurite.ConnectionString()).GetTableClient(TableCrmPoisonStore.TableName);
         var kept = await poison.QueryAsync<TableEntity>().FirstAsync(e => e.GetString("Body") == body);
@@ -153,7 +153,7 @@ public sealed class CrmIntakeTests(AzuriteFixture fixture)
         }
 
         var body = Message(_tenant.Name, CrmMessageTypes.EmployeeLeft, "n/a", 1, new { employeeUserId = "leaver" });
-        Assert.Equal(CrmOutcome.Applied, await host.Services.GetRequiredService<CrmIntake>().HandleAsync(body, "t", CancellationToken.None));
+        Assert.Equal(CrmOutcome.Applied, (await host.Services.GetRequiredService<CrmIntake>().HandleAsync(body, "t", CancellationToken.None)).Outcome);
 
         var inbox = host.Services.GetRequiredService<ISignalInbox>();
         foreach (var ext in new[] { "wmA", "wmB" })

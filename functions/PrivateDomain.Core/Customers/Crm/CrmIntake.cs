@@ -15,6 +15,9 @@ public enum CrmOutcome
     Poisoned,
 }
 
+/// <summary>What became of a CRM message, and why when it was poisoned.</summary>
+public sealed record CrmResult(CrmOutcome Outcome, string? Reason = null);
+
 /// <summary>Keeps CRM messages that cannot be applied, with the reason, so that none is silently dropped.</summary>
 public interface ICrmPoisonStore
 {
@@ -43,7 +46,7 @@ public sealed class CrmIntake(
     public const string PayrollTag = "代发";
 
     /// <summary>Handles one message body from <paramref name="source"/> (a queue name, an import file line).</summary>
-    public async Task<CrmOutcome> HandleAsync(string body, string source, CancellationToken cancellationToken)
+    public async Task<CrmResult> HandleAsync(string body, string source, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
         CrmMessage message;
@@ -58,19 +61,19 @@ public sealed class CrmIntake(
         catch (CrmMessageException e)
         {
             await PoisonAsync(null, body, e.Message, source, cancellationToken).ConfigureAwait(false);
-            return CrmOutcome.Poisoned;
+            return new CrmResult(CrmOutcome.Poisoned, e.Message);
         }
 
         try
         {
-            return message.Type == CrmMessageTypes.EmployeeLeft
+            return new CrmResult(message.Type == CrmMessageTypes.EmployeeLeft
                 ? await EmployeeLeftAsync(message, cancellationToken).ConfigureAwait(false)
-                : await ApplyToCustomerAsync(message, cancellationToken).ConfigureAwait(false);
+                : await ApplyToCustomerAsync(message, cancellationToken).ConfigureAwait(false));
         }
         catch (Exception e) when (e is CrmMessageException or FormatException)
         {
             await PoisonAsync(message.Tenant, body, e.Message, source, cancellationToken).ConfigureAwait(false);
-            return CrmOutcome.Poisoned;
+            return new CrmResult(CrmOutcome.Poisoned, e.Message);
         }
     }
 
