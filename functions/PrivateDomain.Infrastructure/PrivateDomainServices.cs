@@ -27,6 +27,10 @@ public static class PrivateDomainServices
         services.AddSingleton<ICallbackEventStore, TableCallbackEventStore>();
         services.AddSingleton<ICallbackEventQueue, StorageCallbackEventQueue>();
         services.AddSingleton<CallbackIntake>();
+        services.AddOptions<RetentionOptions>().Bind(configuration.GetSection(RetentionOptions.Section))
+            .Validate(o => o.RawEvents >= TimeSpan.FromDays(2), "Retention:RawEvents must be at least 2 days (the outbox sweep looks back that far).")
+            .ValidateOnStart();
+        services.AddSingleton<RawEventRetention>();
 
         services.AddSingleton<TableCustomerStore>();
         services.AddSingleton<ICustomerStore>(sp => sp.GetRequiredService<TableCustomerStore>());
@@ -39,6 +43,10 @@ public static class PrivateDomainServices
         services.AddSingleton<ISignalInbox, TableSignalInbox>();
         services.AddSingleton<IGroupChatStore, TableGroupChatStore>();
         services.AddSingleton<ICorpTagCatalogue, TableCorpTagCatalogue>();
+        services.AddSingleton<TableCustomerErasureStore>();
+        services.AddSingleton<ICustomerEventRefs>(sp => sp.GetRequiredService<TableCustomerErasureStore>());
+        services.AddSingleton<ICustomerErasureStore>(sp => sp.GetRequiredService<TableCustomerErasureStore>());
+        services.AddSingleton<CustomerErasure>();
         services.AddSingleton<CustomerEventProcessor>();
         services.AddOptions<CustomersOptions>().Bind(configuration.GetSection(CustomersOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<CustomersOptions>, CustomersOptionsValidator>();

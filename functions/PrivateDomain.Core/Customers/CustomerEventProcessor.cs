@@ -12,11 +12,13 @@ namespace PrivateDomain.Customers;
 public sealed class CustomerEventProcessor(
     ICallbackEventStore events,
     ICustomerPool pool,
+    ICustomerStore customers,
     IRelationshipStore relationships,
     IChannelCodes channelCodes,
     ISignalInbox signals,
     IGroupChatStore groupChats,
     ICorpTagCatalogue tagCatalogue,
+    ICustomerEventRefs eventRefs,
     ILogger<CustomerEventProcessor> log)
 {
     /// <summary>The dynamic tag a customer gets when they delete an account manager.</summary>
@@ -46,24 +48,26 @@ public sealed class CustomerEventProcessor(
                 break;
             case ExternalContactEdited e:
                 var editedId = await pool.EnsureForExternalUserAsync(tenant, e.ExternalUserId, e.CreatedAt, cancellationToken).ConfigureAwait(false);
+                await RefAsync(editedId).ConfigureAwait(false);
                 await RaiseAsync(tenant, editedId, key, SignalKinds.ProfileRefreshDue, e.CreatedAt,
                     ("userId", e.UserId), ("externalUserId", e.ExternalUserId)).ConfigureAwait(false);
                 break;
             case ExternalContactDeleted d:
-                await SetStatusAsync(tenant, d.UserId, d.ExternalUserId, d.CreatedAt,
+                await RefAsync(await SetStatusAsync(tenant, d.UserId, d.ExternalUserId, d.CreatedAt,
                     d.Source == "DELETE_BY_TRANSFER" ? RelationshipStatus.Transferred : RelationshipStatus.DeletedByEmployee,
-                    d.Source, cancellationToken).ConfigureAwait(false);
+                    d.Source, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
                 break;
             case FollowUserDeleted f:
                 var customerId = await SetStatusAsync(tenant, f.UserId, f.ExternalUserId, f.CreatedAt,
                     RelationshipStatus.DeletedByCustomer, null, cancellationToken).ConfigureAwait(false);
+                await RefAsync(customerId).ConfigureAwait(false);
                 await pool.UpdateAsync(tenant, customerId, c => CustomerChanges.WithTag(c, DeletedUsTag, TagKind.Dynamic, "wecom", f.CreatedAt),
                     cancellationToken).ConfigureAwait(false);
                 await RaiseAsync(tenant, customerId, key, SignalKinds.DeletedUs, f.CreatedAt,
                     ("userId", f.UserId), ("externalUserId", f.ExternalUserId)).ConfigureAwait(false);
                 break;
             case CustomerTransferFailed t:
-                await RecordTransferFailureAsync(tenant, t, cancellationToken).ConfigureAwait(false);
+                await RefAsync(await RecordTransferFailureAsync(tenant, t, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
                 break;
             case GroupChatCreated c:
                 await groupChats.SetChatAsync(tenant, c.ChatId, "active", c.CreatedAt, cancellationToken).ConfigureAwait(false);
@@ -75,6 +79,15 @@ public sealed class CustomerEventProcessor(
                 await groupChats.SetChatAsync(tenant, u.ChatId, "active", u.CreatedAt, cancellationToken).ConfigureAwait(false);
                 if (u.UpdateDetail is "add_member" or "del_member" && u.MemChangeList.Count > 0)
                 {
+                    foreach (var member in u.MemChangeList)
+                    {
+                        // Members are external_userids (customers) or userids (employees); only known customers are referenced.
+                        if (await customers.FindIdAsync(tenant, IdentityKinds.External, member, cancellationToken).ConfigureAwait(false) is { } memberId)
+                        {
+                            await RefAsync(memberId, u.ChatId).ConfigureAwait(false);
+                        }
+                    }
+
                     await groupChats.SetMembersAsync(tenant, u.ChatId, u.MemChangeList, u.UpdateDetail == "add_member", u.CreatedAt, cancellationToken)
                         .ConfigureAwait(false);
                 }
@@ -91,6 +104,9 @@ public sealed class CustomerEventProcessor(
 
         return true;
 
+        Task RefAsync(string customerId, string? chatId = null) =>
+            eventRefs.AddAsync(tenant, customerId, new CustomerEventRef(key, evt.CreatedAt, chatId), cancellationToken);
+
         Task RaiseAsync(string t, string id, string cause, string kind, DateTimeOffset at, params (string Key, string Value)[] data) =>
             signals.RaiseAsync(new CustomerSignal(t, id, cause + ":" + kind, kind, at, data.ToDictionary(d => d.Key, d => d.Value)), cancellationToken);
     }
@@ -99,6 +115,7 @@ public sealed class CustomerEventProcessor(
         string tenant, string eventKey, string userId, string externalUserId, string? state, string? welcomeCode, DateTimeOffset at, CancellationToken ct)
     {
         var customerId = await pool.EnsureForExternalUserAsync(tenant, externalUserId, at, ct).ConfigureAwait(false);
+        await eventRefs.AddAsync(tenant, customerId, new CustomerEventRef(eventKey, at, null), ct).ConfigureAwait(false);
         var code = state is null ? null : await channelCodes.FindAsync(tenant, state, ct).ConfigureAwait(false);
         var added = new Relationship(tenant, userId, externalUserId, customerId, at, state, code?.Channel, code?.Partner,
             RelationshipStatus.Active, at, null);
@@ -147,7 +164,7 @@ public sealed class CustomerEventProcessor(
         return customerId;
     }
 
-    private async Task RecordTransferFailureAsync(string tenant, CustomerTransferFailed t, CancellationToken ct)
+    private async Task<string> RecordTransferFailureAsync(string tenant, CustomerTransferFailed t, CancellationToken ct)
     {
         var customerId = await pool.EnsureForExternalUserAsync(tenant, t.ExternalUserId, t.CreatedAt, ct).ConfigureAwait(false);
         var fresh = new Relationship(tenant, t.UserId, t.ExternalUserId, customerId, t.CreatedAt, null, null, null,
@@ -157,6 +174,7 @@ public sealed class CustomerEventProcessor(
             StatusAt = t.CreatedAt,
             StatusDetail = "transfer_fail:" + t.FailReason,
         }, ct).ConfigureAwait(false);
+        return customerId;
     }
 
     /// <summary>Inserts <paramref name="fresh"/> or applies <paramref name="change"/> to the stored one (null = keep), with ETag retries.</summary>

@@ -50,6 +50,9 @@ public interface ICallbackEventStore
     IAsyncEnumerable<CallbackEventMessage> ClaimStalePendingAsync(
         string tenant, DateTimeOffset createdFrom, DateTimeOffset createdBefore, DateTimeOffset now, DateTimeOffset claimUntil, CancellationToken cancellationToken);
 
+    /// <summary>Deletes a tenant's stored events (and markers) created before <paramref name="createdBefore"/>; returns how many events.</summary>
+    Task<int> PurgeAsync(string tenant, DateTimeOffset createdBefore, CancellationToken cancellationToken);
+
     /// <summary>Reads a stored event, or null.</summary>
     Task<StoredCallbackEvent?> GetAsync(string tenant, string eventKey, DateTimeOffset createdAt, CancellationToken cancellationToken);
 }

@@ -11,7 +11,7 @@ namespace PrivateDomain.Functions.WeCom;
 /// </summary>
 /// <remarks>The queue is written with the SDK client inside the intake, not an output binding, so a failed enqueue is
 /// known before the answer and turns into a 503 that makes WeCom retry.</remarks>
-public sealed class WeComCallbackFunctions(CallbackIntake intake, ILogger<WeComCallbackFunctions> logger)
+public sealed class WeComCallbackFunctions(CallbackIntake intake, RawEventRetention retention, ILogger<WeComCallbackFunctions> logger)
 {
     /// <summary>URL verification (WeCom allows 1 s).</summary>
     [Function("WeComCallbackVerify")]
@@ -32,4 +32,9 @@ public sealed class WeComCallbackFunctions(CallbackIntake intake, ILogger<WeComC
     [Function("WeComOutboxSweep")]
     public Task SweepOutboxAsync([TimerTrigger("0 * * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
         intake.SweepOutboxAsync(cancellationToken);
+
+    /// <summary>Daily at 03:00 UTC: delete raw events older than Retention:RawEvents.</summary>
+    [Function("WeComRawEventRetention")]
+    public Task PurgeRawEventsAsync([TimerTrigger("0 0 3 * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
+        retention.PurgeAsync(cancellationToken);
 }

@@ -52,5 +52,5 @@ public sealed class TableGroupChatStore(StorageClients clients) : IGroupChatStor
         }
     }
 
-    private static string Partition(string tenant, string chatId) => $"{tenant}|{TableKeys.Escape(chatId)}";
+    internal static string Partition(string tenant, string chatId) => $"{tenant}|{TableKeys.Escape(chatId)}";
 }

@@ -33,9 +33,8 @@ public sealed class TableRelationshipStore(StorageClients clients) : IRelationsh
         var r = relationship;
         if (etag is null)
         {
-            await table.UpsertEntityAsync(new TableEntity(
-                $"{r.Tenant}|cust|{CustomerIds.Bucket(r.CustomerId)}",
-                $"{r.CustomerId}|{TableKeys.Escape(r.UserId)}|{TableKeys.Escape(r.ExternalUserId)}"), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            var (pk, rk) = CustomerKey(r);
+            await table.UpsertEntityAsync(new TableEntity(pk, rk), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
         }
 
         var entity = new TableEntity(EmployeePartition(r.Tenant, r.UserId), TableKeys.Escape(r.ExternalUserId))
@@ -100,7 +99,11 @@ public sealed class TableRelationshipStore(StorageClients clients) : IRelationsh
         }
     }
 
-    private static string EmployeePartition(string tenant, string userId) => $"{tenant}|emp|{TableKeys.Escape(userId)}";
+    /// <summary>The key of the customer-side key row.</summary>
+    internal static (string PartitionKey, string RowKey) CustomerKey(Relationship r) =>
+        ($"{r.Tenant}|cust|{CustomerIds.Bucket(r.CustomerId)}", $"{r.CustomerId}|{TableKeys.Escape(r.UserId)}|{TableKeys.Escape(r.ExternalUserId)}");
+
+    internal static string EmployeePartition(string tenant, string userId) => $"{tenant}|emp|{TableKeys.Escape(userId)}";
 
     private static Relationship FromEntity(string tenant, TableEntity e) => new(
         tenant,

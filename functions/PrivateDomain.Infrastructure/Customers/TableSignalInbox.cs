@@ -54,5 +54,5 @@ public sealed class TableSignalInbox(StorageClients clients) : ISignalInbox
         }
     }
 
-    private static string Partition(string tenant, string customerId) => $"{tenant}|{TableKeys.Escape(customerId)}";
+    internal static string Partition(string tenant, string customerId) => $"{tenant}|{TableKeys.Escape(customerId)}";
 }

@@ -148,6 +148,29 @@ public sealed class TableCallbackEventStore(StorageClients clients) : ICallbackE
             e.GetDateTimeOffset("ReceivedAt")!.Value, Encoding.UTF8.GetString(e.GetBinary("Xml")));
     }
 
+    /// <inheritdoc />
+    public async Task<int> PurgeAsync(string tenant, DateTimeOffset createdBefore, CancellationToken cancellationToken)
+    {
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+        // Partitions sort by day, so "every day before the cut-off" is one key range; whole days only.
+        var from = tenant + "|";
+        var to = string.Create(CultureInfo.InvariantCulture, $"{tenant}|{createdBefore.UtcDateTime:yyyyMMdd}");
+        var rows = new List<(string Pk, string Rk)>();
+        await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey.CompareTo(from) > 0 && x.PartitionKey.CompareTo(to) < 0,
+                           select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add((e.PartitionKey, e.RowKey));
+        }
+
+        foreach (var batch in rows.GroupBy(r => r.Pk).SelectMany(g => g.Chunk(100)))
+        {
+            await table.SubmitTransactionAsync(batch.Select(r =>
+                new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(r.Pk, r.Rk), ETag.All)), cancellationToken).ConfigureAwait(false);
+        }
+
+        return rows.Count(r => r.Rk.StartsWith("e|", StringComparison.Ordinal));
+    }
+
     /// <summary>The partition of an event: tenant, UTC day of WeCom's CreateTime, and a 16-way bucket.</summary>
     public static string PartitionKey(string tenant, DateTimeOffset createdAt, string eventKey)
     {

@@ -13,19 +13,29 @@ public sealed class OutboxSweepOptions
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(30);
 }
 
-/// <summary>Runs <see cref="CallbackIntake.SweepOutboxAsync"/> periodically (the Functions app does it with a timer).</summary>
-public sealed class OutboxSweeper(CallbackIntake intake, IOptions<OutboxSweepOptions> options, TimeProvider time, ILogger<OutboxSweeper> logger)
+/// <summary>
+/// Runs <see cref="CallbackIntake.SweepOutboxAsync"/> periodically and <see cref="RawEventRetention.PurgeAsync"/> once a
+/// day (the Functions app does both with timers).
+/// </summary>
+public sealed class OutboxSweeper(
+    CallbackIntake intake, RawEventRetention retention, IOptions<OutboxSweepOptions> options, TimeProvider time, ILogger<OutboxSweeper> logger)
     : BackgroundService
 {
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.Interval, time);
+        var nextPurge = time.GetUtcNow();
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
             try
             {
                 await intake.SweepOutboxAsync(stoppingToken).ConfigureAwait(false);
+                if (time.GetUtcNow() >= nextPurge)
+                {
+                    await retention.PurgeAsync(stoppingToken).ConfigureAwait(false);
+                    nextPurge = time.GetUtcNow().AddDays(1);
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
