@@ -1,10 +1,20 @@
 using PrivateDomain.Local;
+using PrivateDomain.Local.Customers;
 using PrivateDomain.Local.Journeys;
 
 // `simulate …` runs the journey simulator and exits (./pd simulate); anything else runs the local host.
 if (args.Length > 0 && args[0] == "simulate")
 {
     return SimulateCommand.Run(args[1..], Console.Out, Console.Error);
+}
+
+// `import …` and `erase …` are operations commands against the configured storage (see README); they exit when done.
+if (args.Length > 0 && args[0] is "import" or "erase")
+{
+    await using var host = LocalHost.Build(["--Local:QueueWorkers=false"]);
+    return args[0] == "import"
+        ? await CustomerCommands.ImportAsync(host.Services, args[1..], Console.Out, Console.Error)
+        : await CustomerCommands.EraseAsync(host.Services, args[1..], Console.Out, Console.Error);
 }
 
 await LocalHost.Build(args).RunAsync();
