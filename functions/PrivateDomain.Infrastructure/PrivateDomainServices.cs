@@ -37,6 +37,8 @@ public static class PrivateDomainServices
         services.AddSingleton<ITagIndex>(sp => sp.GetRequiredService<TableCustomerStore>());
         services.AddSingleton<ICustomerReader>(sp => sp.GetRequiredService<TableCustomerStore>());
         services.AddSingleton(sp => new SegmentEvaluator(sp.GetRequiredService<ITagIndex>(), sp.GetRequiredService<ICustomerReader>()));
+        services.AddSingleton<IOpportunityListStore, TableOpportunityListStore>();
+        services.AddSingleton<OpportunityLists>();
         services.AddSingleton<ICustomerPool, CustomerPool>();
         services.AddSingleton<IRelationshipStore, TableRelationshipStore>();
         services.AddSingleton<IChannelCodes, TableChannelCodes>();

@@ -59,4 +59,37 @@ public sealed class SegmentOnAzuriteTests(AzuriteFixture fixture)
         Assert.NotEmpty(expected);
         Assert.Equal(expected, found.Order().ToList());
     }
+
+    [Fact]
+    public async Task An_opportunity_list_puts_each_matching_customer_on_their_active_account_managers_lists()
+    {
+        await using var host = await LocalHostInstance.StartAsync(fixture.Azurite.ConnectionString(), [],
+            new Dictionary<string, string?> { ["Local:QueueWorkers"] = "false" });
+        var pool = Generate(200);
+        await host.Services.GetRequiredService<CustomerBulkImport>().ImportAsync(pool.ToAsyncEnumerable(), null, CancellationToken.None);
+        var relationships = host.Services.GetRequiredService<IRelationshipStore>();
+        var at = DateTimeOffset.UtcNow;
+        for (var i = 0; i < pool.Count; i++)
+        {
+            // Every customer has am-even or am-odd; every fifth also had am-gone, who was deleted by the customer.
+            var c = pool[i];
+            await relationships.TryWriteAsync(new Relationship(_tenant, i % 2 == 0 ? "am-even" : "am-odd", c.ExternalUserIds[0], c.Id, at, null, null, null,
+                i % 7 == 0 ? RelationshipStatus.DeletedByCustomer : RelationshipStatus.Active, at, null), null, CancellationToken.None);
+            if (i % 5 == 0)
+            {
+                await relationships.TryWriteAsync(new Relationship(_tenant, "am-gone", c.ExternalUserIds[0], c.Id, at, null, null, null,
+                    RelationshipStatus.DeletedByCustomer, at, null), null, CancellationToken.None);
+            }
+        }
+
+        var query = SegmentQuery.Parse("tag:代发 AND aum>=50000");
+        var summary = await host.Services.GetRequiredService<OpportunityLists>().BuildAsync(_tenant, "payroll-nov", query, CancellationToken.None);
+
+        var matching = Enumerable.Range(0, pool.Count).Where(i => query.Matches(pool[i])).ToList();
+        Assert.Equal(matching.Count, summary.Matched);
+        Assert.Equal(matching.Count(i => i % 7 == 0), summary.Unassigned);
+        var even = await host.Services.GetRequiredService<IOpportunityListStore>().ListAsync(_tenant, "payroll-nov", "am-even", CancellationToken.None).ToListAsync();
+        Assert.Equal(matching.Where(i => i % 2 == 0 && i % 7 != 0).Select(i => pool[i].Id).Order(), even.Select(o => o.CustomerId).Order());
+        Assert.False(summary.PerAccountManager.ContainsKey("am-gone"));
+    }
 }
