@@ -1,0 +1,17 @@
+using PrivateDomain.Benchmarks;
+
+// ./pd bench [BenchmarkDotNet args]  → BenchmarkDotNet (all benchmarks when no args are given)
+// ./pd load  [--callbacks N] [--concurrency N] [--retries F] [--warmup N] [--json] ...  → loopback load run
+return args.FirstOrDefault() switch
+{
+    "bench" => Bench.Run(args[1..]),
+    "load" => await LoadRun.MainAsync(args[1..]),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: PrivateDomain.Benchmarks bench [BenchmarkDotNet options, e.g. --filter '*Decrypt*']");
+    Console.Error.WriteLine("       PrivateDomain.Benchmarks load [options]   (load --help lists them)");
+    return 2;
+}
