@@ -4,6 +4,9 @@ using Microsoft.Extensions.Options;
 using PrivateDomain.Customers;
 using PrivateDomain.Customers.Crm;
 using PrivateDomain.Customers.Segments;
+using PrivateDomain.Journeys;
+using PrivateDomain.Journeys.Running;
+using PrivateDomain.Journeys.Storage;
 using PrivateDomain.Storage;
 using PrivateDomain.WeCom;
 
@@ -56,6 +59,24 @@ public static class PrivateDomainServices
         services.AddSingleton<ICrmPoisonStore, TableCrmPoisonStore>();
         services.AddSingleton<CrmIntake>();
         services.AddSingleton<CustomerBulkImport>();
+        services.AddJourneys(configuration);
         return services;
+    }
+
+    /// <summary>Journeys: the catalog of published definitions, the engine, the touch ledger and the local runner's stores.</summary>
+    private static void AddJourneys(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<JourneyOptions>().Bind(configuration.GetSection(JourneyOptions.Section))
+            .Validate(o => o.ClockSpeed >= 1, "Journeys:ClockSpeed must be at least 1 (1 = real time).")
+            .Validate(o => Directory.Exists(o.ResolvedDefinitionsPath), "Journeys:DefinitionsPath must name the folder of journey definitions (content-templates/journeys).")
+            .ValidateOnStart();
+        services.AddSingleton(sp => JourneyCatalog.Load(sp.GetRequiredService<IOptions<JourneyOptions>>().Value.ResolvedDefinitionsPath));
+        services.AddSingleton(_ => new JourneyEngine(TouchPolicy.Default));
+        services.AddSingleton(sp => new JourneyClock(sp.GetRequiredService<IOptions<JourneyOptions>>().Value.ClockSpeed));
+        services.AddSingleton<ITouchLedger, TableTouchLedger>();
+        services.AddSingleton<IJourneyStore, TableJourneyStore>();
+        services.AddSingleton<StorageJourneyWakeups>();
+        services.AddSingleton<IJourneyWakeups>(sp => sp.GetRequiredService<StorageJourneyWakeups>());
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<JourneyRunner>(sp, (TimeProvider)sp.GetRequiredService<JourneyClock>()));
     }
 }

@@ -1,6 +1,9 @@
 using PrivateDomain.Customers;
 using PrivateDomain.Customers.Crm;
+using PrivateDomain.Journeys.Running;
+using PrivateDomain.Journeys.Storage;
 using PrivateDomain.Local.Health;
+using PrivateDomain.Local.Journeys;
 using PrivateDomain.Local.Queues;
 using PrivateDomain.Local.WeCom;
 using PrivateDomain.WeCom;
@@ -40,21 +43,26 @@ public static class LocalHost
         builder.Services.AddOptions<OutboxSweepOptions>().Bind(builder.Configuration.GetSection(OutboxSweepOptions.Section))
             .Validate(o => o.Interval > TimeSpan.Zero, "Intake:OutboxSweepInterval must be a positive TimeSpan.").ValidateOnStart();
         builder.Services.AddHostedService<OutboxSweeper>();
+        // Here signals also drive the local journey runner (on Azure the Functions app routes them to Durable).
+        builder.Services.AddSingleton<TableSignalInbox>();
+        builder.Services.AddSingleton<ISignalInbox, JourneySignalRouter>();
         // One worker per queue. AddSingleton<IHostedService> rather than AddHostedService: the latter keeps only the
-        // first registration of an implementation type, which would silently drop the second queue's worker.
+        // first registration of an implementation type, which would silently drop the other queues' workers.
         // Local:QueueWorkers=false runs an intake-only host (the queues fill up; another instance or the Functions app drains them).
         if (builder.Configuration.GetValue("Local:QueueWorkers", true))
         {
-            builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<StorageQueueWorker>(sp,
-            StorageCallbackEventQueue.QueueName,
-            (Func<IServiceProvider, string, CancellationToken, Task>)((services, body, ct) =>
-                services.GetRequiredService<CustomerEventProcessor>().ProcessAsync(StorageCallbackEventQueue.Deserialize(body), ct))));
+            AddQueueWorker(builder.Services, StorageCallbackEventQueue.QueueName, TimeSpan.FromSeconds(30), Backoff, (services, body, ct) =>
+                services.GetRequiredService<CustomerEventProcessor>().ProcessAsync(StorageCallbackEventQueue.Deserialize(body), ct));
             // On Azure CRM changes arrive on Service Bus; locally on a Storage queue with the same message bodies (plain JSON text).
-            builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<StorageQueueWorker>(sp,
-                CrmQueueName,
-                (Func<IServiceProvider, string, CancellationToken, Task>)((services, body, ct) =>
-                    services.GetRequiredService<CrmIntake>().HandleAsync(body, CrmQueueName, ct))));
+            AddQueueWorker(builder.Services, CrmQueueName, TimeSpan.FromSeconds(30), Backoff, (services, body, ct) =>
+                services.GetRequiredService<CrmIntake>().HandleAsync(body, CrmQueueName, ct));
+            // Wake-ups: messages held invisible longer than the handler may wait for a wake-up's last moments; a failed
+            // step is retried at once (steps are idempotent, and a late wake-up can push a touch out of its stage).
+            AddQueueWorker(builder.Services, StorageJourneyWakeups.QueueName, TimeSpan.FromSeconds(10), _ => TimeSpan.Zero, (services, body, ct) =>
+                services.GetRequiredService<StorageJourneyWakeups>().HandleAsync(body,
+                    (w, c) => services.GetRequiredService<JourneyRunner>().StepAsync(w.Tenant, w.InstanceId, c, w.WakeAt), ct));
         }
+
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -64,4 +72,10 @@ public static class LocalHost
         app.MapWeComCallbackApi();
         return app;
     }
+
+    private static TimeSpan Backoff(long attempt) => TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, attempt)));
+
+    private static void AddQueueWorker(
+        IServiceCollection services, string queue, TimeSpan visibility, Func<long, TimeSpan> retryDelay, Func<IServiceProvider, string, CancellationToken, Task> handle) =>
+        services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<StorageQueueWorker>(sp, queue, handle, visibility, retryDelay));
 }

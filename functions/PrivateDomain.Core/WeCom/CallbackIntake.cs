@@ -101,7 +101,7 @@ public sealed class CallbackIntake
 
         await EnqueueClaimedAsync(new CallbackEventMessage(tenant, key, parsed.Kind, parsed.CreatedAt), cancellationToken)
             .ConfigureAwait(false);
-        _log.LogInformation("Accepted WeCom callback {EventKey} ({Kind}) for {Tenant}", key, parsed.Kind, tenant);
+        _log.LogDebug("Accepted WeCom callback {EventKey} ({Kind}) for {Tenant}", key, parsed.Kind, tenant);
         return new CallbackReceipt(key, parsed.Kind, Duplicate: outcome == AddOutcome.ClaimedPending);
     }
 
@@ -162,9 +162,11 @@ public sealed class CallbackIntake
 
         try
         {
-            await _store.MarkEnqueuedAsync(message.Tenant, message.EventKey, message.CreatedAt, cancellationToken).ConfigureAwait(false);
+            // Not the caller's token: once the queue has the message, running out of the request's budget here must not
+            // turn into a 503 (WeCom would retry and the event would be enqueued again). Storage timeouts still bound it.
+            await _store.MarkEnqueuedAsync(message.Tenant, message.EventKey, message.CreatedAt, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
             // The event is stored and enqueued; a leftover marker only means a later sweep enqueues it again,
             // which processing tolerates (it is idempotent). Acknowledge rather than make WeCom retry.

@@ -6,12 +6,15 @@ namespace PrivateDomain.Local.Queues;
 
 /// <summary>
 /// The local host's stand-in for a Functions queue trigger: polls one Storage queue, hands each message to a handler,
-/// deletes it on success, and after <see cref="MaxDequeueCount"/> failed attempts moves it to <c>{queue}-poison</c> —
+/// deletes it on success, makes a failed one visible again after <c>retryDelay</c> (or, if the host died, after
+/// <c>visibility</c>), and after <see cref="MaxDequeueCount"/> failed attempts moves it to <c>{queue}-poison</c> —
 /// the same contract as the Functions host (host.json <c>maxDequeueCount</c>).
 /// </summary>
 public sealed class StorageQueueWorker(
     string queueName,
     Func<IServiceProvider, string, CancellationToken, Task> handle,
+    TimeSpan visibility,
+    Func<long, TimeSpan> retryDelay,
     IServiceProvider services,
     StorageClients clients,
     ILogger<StorageQueueWorker> logger) : BackgroundService
@@ -19,7 +22,6 @@ public sealed class StorageQueueWorker(
     /// <summary>Attempts before a message goes to the poison queue.</summary>
     public const int MaxDequeueCount = 5;
 
-    private static readonly TimeSpan Visibility = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan MaxIdleDelay = TimeSpan.FromSeconds(1);
 
     /// <inheritdoc />
@@ -40,7 +42,7 @@ public sealed class StorageQueueWorker(
                     ready = true;
                 }
 
-                QueueMessage[] batch = (await queue.ReceiveMessagesAsync(16, Visibility, stoppingToken).ConfigureAwait(false)).Value;
+                QueueMessage[] batch = (await queue.ReceiveMessagesAsync(16, visibility, stoppingToken).ConfigureAwait(false)).Value;
                 if (batch.Length == 0)
                 {
                     await Task.Delay(idle, stoppingToken).ConfigureAwait(false);
@@ -82,7 +84,11 @@ public sealed class StorageQueueWorker(
             }
             else
             {
-                logger.LogWarning(e, "Message {MessageId} on {Queue} failed (attempt {Count}); it will be retried", message.MessageId, queueName, message.DequeueCount);
+                // A handled failure is retried after retryDelay rather than the whole visibility timeout (which stays
+                // the fallback for a host that died holding the message).
+                var delay = retryDelay(message.DequeueCount);
+                logger.LogWarning(e, "Message {MessageId} on {Queue} failed (attempt {Count}); retrying in {Delay}", message.MessageId, queueName, message.DequeueCount, delay);
+                await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: delay, cancellationToken: ct).ConfigureAwait(false);
             }
         }
     }

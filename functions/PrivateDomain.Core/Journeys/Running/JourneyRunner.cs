@@ -1,0 +1,129 @@
+using Microsoft.Extensions.Logging;
+
+namespace PrivateDomain.Journeys.Running;
+
+/// <summary>
+/// The local driver of the journey engine: state in a table row (ETag concurrency), delayed queue messages as
+/// wake-ups, touches recorded in the ledger before the state moves on. Every step re-reads the row and decides again,
+/// so a runner killed at any point resumes where the row says; the ledger's insert-if-absent makes the touch that was
+/// being recorded when it died come out once.
+/// </summary>
+public sealed class JourneyRunner(
+    JourneyCatalog catalog,
+    JourneyEngine engine,
+    IJourneyStore store,
+    ITouchLedger ledger,
+    IJourneyWakeups wakeups,
+    TimeProvider time,
+    ILogger<JourneyRunner> log)
+{
+    private const int MaxIterations = 200;
+
+    /// <summary>Starts a journey for a customer, or finds the running one (the instance id is deterministic).</summary>
+    /// <returns>The instance id and whether this call started it.</returns>
+    public async Task<(string InstanceId, bool Started)> StartAsync(
+        string tenant, string journeyId, string customerId, string senderId, string? occurrence, CancellationToken cancellationToken)
+    {
+        var definition = catalog.Get(journeyId);
+        var instanceId = JourneyInstanceId.For(tenant, journeyId, customerId, occurrence);
+        var state = engine.Start(definition, instanceId, customerId, senderId, time.GetUtcNow());
+        var started = await store.TryInsertAsync(new JourneyRecord(tenant, state, JourneyStatus.Running, null, null), cancellationToken).ConfigureAwait(false);
+        if (started)
+        {
+            log.LogInformation("Started journey {InstanceId} ({Journey} v{Version})", instanceId, definition.Id, definition.Version);
+            await StepAsync(tenant, instanceId, cancellationToken).ConfigureAwait(false);
+        }
+
+        return (instanceId, started);
+    }
+
+    /// <summary>Applies a customer signal (reaction, intent, conversion, opt-out, deletion) and moves the journey on at once.</summary>
+    /// <returns>False if the instance does not exist or has ended.</returns>
+    public async Task<bool> SignalAsync(string tenant, string instanceId, JourneyEvent signal, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxIterations; attempt++)
+        {
+            if (await store.GetAsync(tenant, instanceId, cancellationToken).ConfigureAwait(false) is not var (record, etag)
+                || record.Status == JourneyStatus.Completed)
+            {
+                return false;
+            }
+
+            var next = JourneyEngine.Apply(record.State, signal);
+            if (next == record.State || await store.TryReplaceAsync(record with { State = next }, etag, cancellationToken).ConfigureAwait(false))
+            {
+                await StepAsync(tenant, instanceId, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+        }
+
+        throw new InvalidOperationException($"Journey {instanceId} kept changing under us; the signal will be retried.");
+    }
+
+    /// <summary>Decides and acts until the journey waits or ends. Safe to call at any time, any number of times.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="instanceId">The instance.</param>
+    /// <param name="cancellationToken">Cancels the step (it is safe to repeat).</param>
+    /// <param name="consumedWakeAt">The wake-up being handled, if any: it is used up, so a wait for the same time (a
+    /// wake-up a moment early) must be scheduled again rather than treated as already scheduled.</param>
+    public async Task StepAsync(string tenant, string instanceId, CancellationToken cancellationToken, DateTimeOffset? consumedWakeAt = null)
+    {
+        for (var i = 0; i < MaxIterations; i++)
+        {
+            if (await store.GetAsync(tenant, instanceId, cancellationToken).ConfigureAwait(false) is not var (record, etag)
+                || record.Status == JourneyStatus.Completed)
+            {
+                return;
+            }
+
+            var state = record.State;
+            var definition = catalog.Get(state.JourneyId, state.Version);
+            var now = time.GetUtcNow();
+            switch (engine.Decide(definition, state, now))
+            {
+                case SendTouches send:
+                    foreach (var touch in send.Touches)
+                    {
+                        // Ledger first: if we die after this line, the next step decides the same touch and finds it recorded.
+                        await ledger.RecordAsync(tenant, touch, cancellationToken).ConfigureAwait(false);
+                        state = JourneyEngine.Apply(state, new TouchSent(touch, now));
+                    }
+
+                    await store.TryReplaceAsync(record with { State = state }, etag, cancellationToken).ConfigureAwait(false);
+                    break;
+
+                case StartNextRound round:
+                    await store.TryReplaceAsync(record with { State = JourneyEngine.Apply(state, new RoundStarted(round.Round, now)) }, etag, cancellationToken)
+                        .ConfigureAwait(false);
+                    break;
+
+                case CompleteJourney done:
+                    if (await store.TryReplaceAsync(record with { Status = JourneyStatus.Completed, EndReason = done.Reason }, etag, cancellationToken)
+                            .ConfigureAwait(false))
+                    {
+                        log.LogInformation("Journey {InstanceId} ended: {Reason}", instanceId, done.Reason);
+                        return;
+                    }
+
+                    break;
+
+                case WaitUntil wait:
+                    if (record.NextWakeAt == wait.Until && consumedWakeAt != wait.Until)
+                    {
+                        return; // already scheduled by an earlier step, and that wake-up is still to come
+                    }
+
+                    // Schedule before saving: a crash in between leaves an extra wake-up (harmless), never none.
+                    await wakeups.ScheduleAsync(tenant, instanceId, wait.Until, cancellationToken).ConfigureAwait(false);
+                    if (await store.TryReplaceAsync(record with { NextWakeAt = wait.Until }, etag, cancellationToken).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+
+                    break;
+            }
+        }
+
+        throw new InvalidOperationException($"Journey {instanceId} did not settle after {MaxIterations} decisions.");
+    }
+}

@@ -1,0 +1,143 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Azure;
+using Azure.Data.Tables;
+using PrivateDomain.Customers;
+using PrivateDomain.Journeys;
+using PrivateDomain.Journeys.Running;
+using PrivateDomain.Storage;
+
+namespace PrivateDomain.Journeys.Storage;
+
+/// <summary>
+/// Journey instances in table <c>JourneyInstances</c>: PK <c>{tenant}|{bucket of the instance id}</c> (4,096 per
+/// tenant), RK the instance id (escaped); the engine state as JSON plus status, end reason and the scheduled wake-up.
+/// </summary>
+public sealed class TableJourneyStore(StorageClients clients) : IJourneyStore
+{
+    /// <summary>The table name.</summary>
+    public const string TableName = "JourneyInstances";
+
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    /// <inheritdoc />
+    public async Task<(JourneyRecord Record, string ETag)?> GetAsync(string tenant, string instanceId, CancellationToken cancellationToken)
+    {
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(Partition(tenant, instanceId), TableKeys.Escape(instanceId), cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        if (!row.HasValue || row.Value is not { } e)
+        {
+            return null;
+        }
+
+        var record = new JourneyRecord(
+            tenant,
+            JsonSerializer.Deserialize<JourneyState>(e.GetString("State"), Json)!,
+            Enum.Parse<JourneyStatus>(e.GetString("Status")),
+            e.GetString("EndReason") is { } r ? Enum.Parse<JourneyEnd>(r) : null,
+            e.GetDateTimeOffset("NextWakeAt"));
+        return (record, e.ETag.ToString());
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> TryInsertAsync(JourneyRecord record, CancellationToken cancellationToken)
+    {
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await table.AddEntityAsync(ToEntity(record), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> TryReplaceAsync(JourneyRecord record, string etag, CancellationToken cancellationToken)
+    {
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await table.UpdateEntityAsync(ToEntity(record), new ETag(etag), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        {
+            return false;
+        }
+    }
+
+    private static string Partition(string tenant, string instanceId) => $"{tenant}|{CustomerIds.Bucket(instanceId)}";
+
+    private static TableEntity ToEntity(JourneyRecord r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        return new TableEntity(Partition(r.Tenant, r.State.InstanceId), TableKeys.Escape(r.State.InstanceId))
+        {
+            ["State"] = JsonSerializer.Serialize(r.State, Json),
+            ["Status"] = r.Status.ToString(),
+            ["EndReason"] = r.EndReason?.ToString(),
+            ["NextWakeAt"] = r.NextWakeAt,
+            ["JourneyId"] = r.State.JourneyId,
+            ["CustomerId"] = r.State.CustomerId,
+            ["Round"] = r.State.Round,
+        };
+    }
+}
+
+/// <summary>
+/// The touch ledger in table <c>TouchLedger</c>: PK <c>{tenant}|{instance id}</c>, RK <c>r{round:D2}|{step id}</c>,
+/// inserted with Add so a touch id is recorded once; <c>Status</c> starts as <c>due</c> for delivery to pick up.
+/// </summary>
+public sealed class TableTouchLedger(StorageClients clients) : ITouchLedger
+{
+    /// <summary>The table name.</summary>
+    public const string TableName = "TouchLedger";
+
+    /// <inheritdoc />
+    public async Task<bool> RecordAsync(string tenant, Touch touch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(touch);
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await table.AddEntityAsync(new TableEntity(Partition(tenant, touch.Id.InstanceId), $"r{touch.Id.Round:D2}|{TableKeys.Escape(touch.Id.StepId)}")
+            {
+                ["TouchId"] = touch.Id.ToString(),
+                ["CustomerId"] = touch.CustomerId,
+                ["SenderId"] = touch.SenderId,
+                ["Channel"] = touch.Channel.ToString(),
+                ["Stage"] = touch.Stage,
+                ["Kind"] = touch.Kind,
+                ["Content"] = touch.Content,
+                ["ThreeW"] = touch.ThreeW,
+                ["SlotAt"] = touch.SlotAt,
+                ["Status"] = "due",
+                ["RecordedAt"] = DateTimeOffset.UtcNow,
+            }, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<LedgerEntry> ListAsync(string tenant, string instanceId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+        var pk = Partition(tenant, instanceId);
+        await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == pk, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            yield return new LedgerEntry(e.GetString("TouchId"), Enum.Parse<Channel>(e.GetString("Channel")), e.GetString("Content"),
+                e.GetString("SenderId"), e.GetDateTimeOffset("SlotAt") ?? default, e.GetDateTimeOffset("RecordedAt") ?? default);
+        }
+    }
+
+    private static string Partition(string tenant, string instanceId) => $"{tenant}|{TableKeys.Escape(instanceId)}";
+}

@@ -1,0 +1,58 @@
+using PrivateDomain.Customers;
+using PrivateDomain.Journeys;
+using PrivateDomain.Journeys.Running;
+
+namespace PrivateDomain.Local.Journeys;
+
+/// <summary>
+/// Routes pool signals to the local runner's journeys, after storing them in the inbox it wraps: a customer who deleted
+/// the account manager or converted leaves their journeys at once; an abandoned loan application starts the
+/// event-triggered check-in journey with the customer's account manager. The inbox keeps every signal either way, so a
+/// signal for a journey that starts later is not lost.
+/// </summary>
+public sealed class JourneySignalRouter(
+    TableSignalInbox inbox, JourneyRunner runner, JourneyCatalog catalog, IRelationshipStore relationships, ILogger<JourneySignalRouter> log)
+    : ISignalInbox
+{
+    /// <summary>The journey an abandoned loan application starts.</summary>
+    public const string LoanJourney = "loan-abandoned-checkin";
+
+    /// <inheritdoc />
+    public async Task RaiseAsync(CustomerSignal signal, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(signal);
+        await inbox.RaiseAsync(signal, cancellationToken).ConfigureAwait(false);
+        JourneyEvent? journeyEvent = signal.Kind switch
+        {
+            SignalKinds.DeletedUs => new ManagerDeleted(signal.At),
+            SignalKinds.Converted => new Converted(signal.At),
+            _ => null,
+        };
+
+        if (journeyEvent is not null)
+        {
+            foreach (var journey in catalog.All.Select(d => d.Id).Distinct(StringComparer.Ordinal))
+            {
+                await runner.SignalAsync(signal.Tenant, JourneyInstanceId.For(signal.Tenant, journey, signal.CustomerId), journeyEvent, cancellationToken)
+                    .ConfigureAwait(false);
+            }
+        }
+        else if (signal.Kind == SignalKinds.LoanApplicationAbandoned)
+        {
+            var manager = await relationships.ListByCustomerAsync(signal.Tenant, signal.CustomerId, cancellationToken)
+                .FirstOrDefaultAsync(r => r.Status == RelationshipStatus.Active, cancellationToken).ConfigureAwait(false);
+            if (manager is null)
+            {
+                log.LogInformation("Customer {CustomerId} abandoned a loan application but has no account manager on WeCom; no check-in journey", signal.CustomerId);
+                return;
+            }
+
+            await runner.StartAsync(signal.Tenant, LoanJourney, signal.CustomerId, manager.UserId,
+                signal.Data.TryGetValue("applicationId", out var application) ? application : signal.Id, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<CustomerSignal> ListAsync(string tenant, string customerId, CancellationToken cancellationToken) =>
+        inbox.ListAsync(tenant, customerId, cancellationToken);
+}
