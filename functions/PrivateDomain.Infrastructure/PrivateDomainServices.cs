@@ -9,6 +9,7 @@ using PrivateDomain.Journeys.Running;
 using PrivateDomain.Journeys.Storage;
 using PrivateDomain.Storage;
 using PrivateDomain.WeCom;
+using PrivateDomain.WeComApi;
 
 namespace PrivateDomain;
 
@@ -60,6 +61,7 @@ public static class PrivateDomainServices
         services.AddSingleton<CrmIntake>();
         services.AddSingleton<CustomerBulkImport>();
         services.AddJourneys(configuration);
+        services.AddWeComApi(configuration);
         return services;
     }
 

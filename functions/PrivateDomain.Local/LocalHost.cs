@@ -5,6 +5,7 @@ using PrivateDomain.Journeys.Storage;
 using PrivateDomain.Local.Health;
 using PrivateDomain.Local.Journeys;
 using PrivateDomain.Local.Queues;
+using PrivateDomain.Local.Sandbox;
 using PrivateDomain.Local.WeCom;
 using PrivateDomain.WeCom;
 
@@ -63,6 +64,13 @@ public static class LocalHost
                     (w, c) => services.GetRequiredService<JourneyRunner>().StepAsync(w.Tenant, w.InstanceId, c, w.WakeAt), ct));
         }
 
+        // The WeCom sandbox (a stand-in for qyapi.weixin.qq.com) on this host, for a laptop and demos: Local:WeComSandbox.
+        var sandbox = builder.Configuration.GetValue("Local:WeComSandbox", false);
+        if (sandbox)
+        {
+            builder.Services.AddWeComSandbox(builder.Configuration);
+        }
+
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -70,6 +78,11 @@ public static class LocalHost
         app.UseStatusCodePages();
         app.MapHealthApi();
         app.MapWeComCallbackApi();
+        if (sandbox)
+        {
+            app.MapWeComSandbox();
+        }
+
         return app;
     }
 
