@@ -55,8 +55,8 @@ public sealed class TableCustomerErasureStore(StorageClients clients) : ICustome
     {
         var table = await clients.TableAsync(TableCallbackEventStore.TableName, cancellationToken).ConfigureAwait(false);
         var pk = TableCallbackEventStore.PartitionKey(tenant, createdAt, eventKey);
-        var deleted = await DeleteAsync(table, pk, "e|" + eventKey, cancellationToken).ConfigureAwait(false);
-        await DeleteAsync(table, pk, "p|" + eventKey, cancellationToken).ConfigureAwait(false);
+        var deleted = await TableWrites.DeleteIfExistsAsync(table, pk, "e|" + eventKey, cancellationToken).ConfigureAwait(false);
+        await TableWrites.DeleteIfExistsAsync(table, pk, "p|" + eventKey, cancellationToken).ConfigureAwait(false);
         return deleted;
     }
 
@@ -68,7 +68,7 @@ public sealed class TableCustomerErasureStore(StorageClients clients) : ICustome
         var count = 0;
         foreach (var member in memberIds)
         {
-            count += await DeleteAsync(table, TableGroupChatStore.Partition(tenant, chatId), "m|" + TableKeys.Escape(member), cancellationToken).ConfigureAwait(false) ? 1 : 0;
+            count += await TableWrites.DeleteIfExistsAsync(table, TableGroupChatStore.Partition(tenant, chatId), "m|" + TableKeys.Escape(member), cancellationToken).ConfigureAwait(false) ? 1 : 0;
         }
 
         return count;
@@ -79,10 +79,10 @@ public sealed class TableCustomerErasureStore(StorageClients clients) : ICustome
     {
         ArgumentNullException.ThrowIfNull(relationship);
         var table = await clients.TableAsync(TableRelationshipStore.TableName, cancellationToken).ConfigureAwait(false);
-        var deleted = await DeleteAsync(table, TableRelationshipStore.EmployeePartition(tenant, relationship.UserId),
+        var deleted = await TableWrites.DeleteIfExistsAsync(table, TableRelationshipStore.EmployeePartition(tenant, relationship.UserId),
             TableKeys.Escape(relationship.ExternalUserId), cancellationToken).ConfigureAwait(false);
         var (pk, rk) = TableRelationshipStore.CustomerKey(relationship);
-        await DeleteAsync(table, pk, rk, cancellationToken).ConfigureAwait(false);
+        await TableWrites.DeleteIfExistsAsync(table, pk, rk, cancellationToken).ConfigureAwait(false);
         return deleted;
     }
 
@@ -100,11 +100,11 @@ public sealed class TableCustomerErasureStore(StorageClients clients) : ICustome
         var index = await clients.TableAsync(TableCustomerStore.IndexTable, cancellationToken).ConfigureAwait(false);
         foreach (var row in TableCustomerStore.IndexRows(customer, IdentityKinds.Of(customer), TableCustomerStore.TagNames(customer)))
         {
-            await DeleteAsync(index, row.PartitionKey, row.RowKey, cancellationToken).ConfigureAwait(false);
+            await TableWrites.DeleteIfExistsAsync(index, row.PartitionKey, row.RowKey, cancellationToken).ConfigureAwait(false);
         }
 
         var profiles = await clients.TableAsync(TableCustomerStore.CustomersTable, cancellationToken).ConfigureAwait(false);
-        return await DeleteAsync(profiles, TableCustomerStore.ProfilePartition(customer.Tenant, customer.Id), customer.Id, cancellationToken).ConfigureAwait(false);
+        return await TableWrites.DeleteIfExistsAsync(profiles, TableCustomerStore.ProfilePartition(customer.Tenant, customer.Id), customer.Id, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -127,19 +127,6 @@ public sealed class TableCustomerErasureStore(StorageClients clients) : ICustome
     }
 
     private static string RefsPartition(string tenant, string customerId) => $"{tenant}|{TableKeys.Escape(customerId)}";
-
-    private static async Task<bool> DeleteAsync(TableClient table, string pk, string rk, CancellationToken ct)
-    {
-        try
-        {
-            await table.DeleteEntityAsync(pk, rk, ETag.All, ct).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            return false;
-        }
-    }
 
     private static async Task<int> DeletePartitionAsync(TableClient table, string pk, CancellationToken ct)
     {

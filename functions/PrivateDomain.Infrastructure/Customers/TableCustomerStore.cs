@@ -87,12 +87,12 @@ public sealed class TableCustomerStore(StorageClients clients) : ICustomerStore,
         var index = await clients.TableAsync(IndexTable, cancellationToken).ConfigureAwait(false);
         foreach (var (kind, value) in identitiesBefore.Except(identitiesAfter))
         {
-            await DeleteIfExistsAsync(index, IdentityPartition(after.Tenant, kind, value), TableKeys.Escape(value), cancellationToken).ConfigureAwait(false);
+            await TableWrites.DeleteIfExistsAsync(index, IdentityPartition(after.Tenant, kind, value), TableKeys.Escape(value), cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var tag in tagsBefore.Except(tagsAfter))
         {
-            await DeleteIfExistsAsync(index, TagPartition(after.Tenant, tag, after.Id), after.Id, cancellationToken).ConfigureAwait(false);
+            await TableWrites.DeleteIfExistsAsync(index, TagPartition(after.Tenant, tag, after.Id), after.Id, cancellationToken).ConfigureAwait(false);
         }
 
         return true;
@@ -230,17 +230,6 @@ public sealed class TableCustomerStore(StorageClients clients) : ICustomerStore,
         foreach (var row in IndexRows(c, identities, tags))
         {
             await index.UpsertEntityAsync(row, TableUpdateMode.Replace, ct).ConfigureAwait(false);
-        }
-    }
-
-    private static async Task DeleteIfExistsAsync(TableClient table, string pk, string rk, CancellationToken ct)
-    {
-        try
-        {
-            await table.DeleteEntityAsync(pk, rk, ETag.All, ct).ConfigureAwait(false);
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
         }
     }
 }

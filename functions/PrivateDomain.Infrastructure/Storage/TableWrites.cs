@@ -41,4 +41,19 @@ internal static class TableWrites
 
         throw new InvalidOperationException($"{pk}/{rk} kept changing under us; the event will be retried.");
     }
+
+    /// <summary>Deletes a row whatever its ETag; false if it was not there.</summary>
+    public static async Task<bool> DeleteIfExistsAsync(TableClient table, string partitionKey, string rowKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        try
+        {
+            await table.DeleteEntityAsync(partitionKey, rowKey, ETag.All, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return false;
+        }
+    }
 }

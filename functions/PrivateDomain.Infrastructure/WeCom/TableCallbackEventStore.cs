@@ -62,15 +62,8 @@ public sealed class TableCallbackEventStore(StorageClients clients) : ICallbackE
     {
         ArgumentNullException.ThrowIfNull(eventKey);
         var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await table.DeleteEntityAsync(PartitionKey(tenant, createdAt, eventKey), "p|" + eventKey, ETag.All, cancellationToken)
-                .ConfigureAwait(false);
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            // Already cleared by a concurrent enqueue: the event is enqueued either way.
-        }
+        // Not there means a concurrent enqueue already cleared it: the event is enqueued either way.
+        await TableWrites.DeleteIfExistsAsync(table, PartitionKey(tenant, createdAt, eventKey), "p|" + eventKey, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -20,14 +20,10 @@ public sealed class CustomerEventProcessorTests(AzuriteFixture fixture)
     private async Task<LocalHostInstance> StartAsync() =>
         await LocalHostInstance.StartAsync(fixture.Azurite.ConnectionString(), [_tenant]);
 
-    private async Task PostAsync(LocalHostInstance host, string xml)
-    {
-        var (url, body) = _tenant.SignedPost(xml, DateTimeOffset.UtcNow);
-        Assert.Equal(HttpStatusCode.OK, (await host.Client.PostAsync(url, TestTenant.Xml(body))).StatusCode);
-    }
+    private async Task PostAsync(LocalHostInstance host, string xml) =>
+        Assert.Equal(HttpStatusCode.OK, await _tenant.PostEventAsync(host, xml));
 
-    private static string Contact(string userId, string ext) =>
-        $"<UserID><![CDATA[{userId}]]></UserID><ExternalUserID><![CDATA[{ext}]]></ExternalUserID>";
+    private static string Contact(string userId, string ext) => TestTenant.ContactFields(userId, ext);
 
     private static Task<Stored<Relationship>> RelationshipAsync(LocalHostInstance host, string tenant, string userId, string ext, Func<Relationship, bool> when) =>
         Eventually.GetAsync(async () =>

@@ -24,14 +24,10 @@ public sealed class ErasureAndRetentionTests(AzuriteFixture fixture)
 
     private readonly TestTenant _tenant = TestTenant.Create("bank" + RandomNumberGenerator.GetHexString(6).ToLowerInvariant());
 
-    private async Task PostAsync(LocalHostInstance host, string xml)
-    {
-        var (url, body) = _tenant.SignedPost(xml, DateTimeOffset.UtcNow);
-        Assert.Equal(HttpStatusCode.OK, (await host.Client.PostAsync(url, TestTenant.Xml(body))).StatusCode);
-    }
+    private async Task PostAsync(LocalHostInstance host, string xml) =>
+        Assert.Equal(HttpStatusCode.OK, await _tenant.PostEventAsync(host, xml));
 
-    private static string Contact(string userId, string ext) =>
-        $"<UserID><![CDATA[{userId}]]></UserID><ExternalUserID><![CDATA[{ext}]]></ExternalUserID>";
+    private static string Contact(string userId, string ext) => TestTenant.ContactFields(userId, ext);
 
     [Fact]
     public async Task Erasing_a_customer_removes_every_trace_of_them_keeps_others_and_records_that_it_happened()

@@ -48,6 +48,19 @@ public sealed record TestTenant(string Name, string CorpId, string Token, string
         return (url, body);
     }
 
+    /// <summary>The UserID and ExternalUserID fields of a customer-contact event.</summary>
+    public static string ContactFields(string userId, string externalUserId) =>
+        $"<UserID><![CDATA[{userId}]]></UserID><ExternalUserID><![CDATA[{externalUserId}]]></ExternalUserID>";
+
+    /// <summary>Posts an event to a host as WeCom would (signed now) and returns the status.</summary>
+    public async Task<System.Net.HttpStatusCode> PostEventAsync(LocalHostInstance host, string eventXml)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var (url, body) = SignedPost(eventXml, DateTimeOffset.UtcNow);
+        using var response = await host.Client.PostAsync(url, Xml(body));
+        return response.StatusCode;
+    }
+
     /// <summary>The request content WeCom sends.</summary>
     public static StringContent Xml(string body) => new(body, Encoding.UTF8, "text/xml");
 }
