@@ -7,6 +7,7 @@ using PrivateDomain.Customers.Segments;
 using PrivateDomain.Journeys;
 using PrivateDomain.Journeys.Running;
 using PrivateDomain.Journeys.Storage;
+using PrivateDomain.Operators;
 using PrivateDomain.Storage;
 using PrivateDomain.WeCom;
 using PrivateDomain.WeComApi;
@@ -62,6 +63,7 @@ public static class PrivateDomainServices
         services.AddSingleton<CustomerBulkImport>();
         services.AddJourneys(configuration);
         services.AddWeComApi(configuration);
+        services.AddSingleton<IOperatorAudit, TableOperatorAudit>();
         return services;
     }
 

@@ -1,9 +1,12 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Identity.Web;
 using PrivateDomain.Customers;
 using PrivateDomain.Customers.Crm;
 using PrivateDomain.Journeys.Running;
 using PrivateDomain.Journeys.Storage;
 using PrivateDomain.Local.Health;
 using PrivateDomain.Local.Journeys;
+using PrivateDomain.Local.Operators;
 using PrivateDomain.Local.Queues;
 using PrivateDomain.Local.Sandbox;
 using PrivateDomain.Local.WeCom;
@@ -71,6 +74,17 @@ public static class LocalHost
             builder.Services.AddWeComSandbox(builder.Configuration);
         }
 
+        // The operator API needs an Entra ID app registration (AzureAd:*); without one it is not served at all.
+        var operatorApi = !string.IsNullOrWhiteSpace(builder.Configuration["AzureAd:ClientId"]);
+        if (operatorApi)
+        {
+            builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+                .AddMicrosoftIdentityWebApi(builder.Configuration.GetSection("AzureAd"));
+            builder.Services.AddAuthorization();
+            builder.Services.AddOptions<OperatorAccessOptions>().Bind(builder.Configuration.GetSection(OperatorAccessOptions.Section));
+            builder.Services.AddSingleton<OperatorAccess>();
+        }
+
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -78,6 +92,13 @@ public static class LocalHost
         app.UseStatusCodePages();
         app.MapHealthApi();
         app.MapWeComCallbackApi();
+        if (operatorApi)
+        {
+            app.UseAuthentication();
+            app.UseAuthorization();
+            app.MapJourneyApi();
+        }
+
         if (sandbox)
         {
             app.MapWeComSandbox();

@@ -1,6 +1,6 @@
 namespace PrivateDomain.Journeys;
 
-/// <summary>Why a journey completed. Every reason but <see cref="Finished"/> is an exit triggered by a customer signal.</summary>
+/// <summary>Why a journey completed. Every reason but <see cref="Finished"/> and <see cref="Cancelled"/> is an exit triggered by a customer signal.</summary>
 public enum JourneyEnd
 {
     /// <summary>All rounds ran to the end.</summary>
@@ -14,4 +14,7 @@ public enum JourneyEnd
 
     /// <summary>The customer deleted the account manager (del_follow_user).</summary>
     ManagerDeleted,
+
+    /// <summary>An operator cancelled it (recorded in the operator audit).</summary>
+    Cancelled,
 }

@@ -19,17 +19,7 @@ public sealed record JourneyInput(string Tenant, JourneyState State);
 public sealed record JourneySignal(string Kind, DateTimeOffset At)
 {
     /// <summary>The engine event for this signal, or null for a kind the engine does not know.</summary>
-    public JourneyEvent? ToEvent() => Kind switch
-    {
-        "replied" => new Reacted(ReactionKind.Replied, At),
-        "clicked" => new Reacted(ReactionKind.Clicked, At),
-        "joined-activity" => new Reacted(ReactionKind.JoinedActivity, At),
-        "intent" => new IntentShown(At),
-        "converted" => new Converted(At),
-        "opted-out" => new OptedOut(At),
-        "manager-deleted" => new ManagerDeleted(At),
-        _ => null,
-    };
+    public JourneyEvent? ToEvent() => JourneySignals.ToEvent(Kind, At);
 }
 
 /// <summary>A touch to record, for the activity.</summary>

@@ -60,6 +60,28 @@ public sealed class JourneyRunner(
         throw new InvalidOperationException($"Journey {instanceId} kept changing under us; the signal will be retried.");
     }
 
+    /// <summary>Ends a running journey on an operator's request; false if it does not exist or already ended.</summary>
+    public async Task<bool> CancelAsync(string tenant, string instanceId, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxIterations; attempt++)
+        {
+            if (await store.GetAsync(tenant, instanceId, cancellationToken).ConfigureAwait(false) is not var (record, etag)
+                || record.Status == JourneyStatus.Completed)
+            {
+                return false;
+            }
+
+            if (await store.TryReplaceAsync(record with { Status = JourneyStatus.Completed, EndReason = JourneyEnd.Cancelled }, etag, cancellationToken)
+                    .ConfigureAwait(false))
+            {
+                log.LogInformation("Journey {InstanceId} cancelled", instanceId);
+                return true;
+            }
+        }
+
+        throw new InvalidOperationException($"Journey {instanceId} kept changing under us; retry the cancellation.");
+    }
+
     /// <summary>Decides and acts until the journey waits or ends. Safe to call at any time, any number of times.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="instanceId">The instance.</param>
