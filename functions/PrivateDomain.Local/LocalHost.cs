@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Identity.Web;
 using PrivateDomain.Customers;
+using PrivateDomain.Journeys;
 using PrivateDomain.Customers.Crm;
 using PrivateDomain.Journeys.Running;
 using PrivateDomain.Journeys.Storage;
@@ -74,6 +75,13 @@ public static class LocalHost
             builder.Services.AddWeComSandbox(builder.Configuration);
         }
 
+        // Tracked links and the unsubscribe page need a signing key (Links:SigningKey); without one they are not served.
+        var linksKey = builder.Configuration["Links:SigningKey"];
+        if (!string.IsNullOrWhiteSpace(linksKey))
+        {
+            builder.Services.AddSingleton(new TrackedLinkSigner(linksKey));
+        }
+
         // The operator API needs an Entra ID app registration (AzureAd:*); without one it is not served at all.
         var operatorApi = !string.IsNullOrWhiteSpace(builder.Configuration["AzureAd:ClientId"]);
         if (operatorApi)
@@ -92,6 +100,11 @@ public static class LocalHost
         app.UseStatusCodePages();
         app.MapHealthApi();
         app.MapWeComCallbackApi();
+        if (!string.IsNullOrWhiteSpace(linksKey))
+        {
+            app.MapTrackedLinkApi();
+        }
+
         if (operatorApi)
         {
             app.UseAuthentication();

@@ -13,6 +13,10 @@ public static class SignalKinds
     public const string Converted = "converted";
     /// <summary>CRM reported an abandoned loan application: starts the check-in journey.</summary>
     public const string LoanApplicationAbandoned = "loan-application-abandoned";
+    /// <summary>The customer opened a tracked link we host (engagement).</summary>
+    public const string Clicked = "clicked";
+    /// <summary>The customer opted out on our unsubscribe page: ends journeys; delivery never sends to them again.</summary>
+    public const string OptedOut = "opted-out";
     /// <summary>An employee left: their customers are listed for hand-over.</summary>
     public const string EmployeeLeft = "employee-left";
 }

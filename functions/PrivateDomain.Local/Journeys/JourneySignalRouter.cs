@@ -6,7 +6,7 @@ namespace PrivateDomain.Local.Journeys;
 
 /// <summary>
 /// Routes pool signals to the local runner's journeys, after storing them in the inbox it wraps: a customer who deleted
-/// the account manager or converted leaves their journeys at once; an abandoned loan application starts the
+/// the account manager, converted or opted out leaves their journeys at once, a click counts as a reaction; an abandoned loan application starts the
 /// event-triggered check-in journey with the customer's account manager. The inbox keeps every signal either way, so a
 /// signal for a journey that starts later is not lost.
 /// </summary>
@@ -26,6 +26,8 @@ public sealed class JourneySignalRouter(
         {
             SignalKinds.DeletedUs => new ManagerDeleted(signal.At),
             SignalKinds.Converted => new Converted(signal.At),
+            SignalKinds.Clicked => new Reacted(ReactionKind.Clicked, signal.At),
+            SignalKinds.OptedOut => new OptedOut(signal.At),
             _ => null,
         };
 

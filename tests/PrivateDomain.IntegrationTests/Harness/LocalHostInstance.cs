@@ -22,6 +22,9 @@ public sealed class LocalHostInstance : IAsyncDisposable
     /// <summary>The phone-hash key every test host uses.</summary>
     public const string TestPhoneHashKey = "dGVzdC1waG9uZS1oYXNoLWtleS0wMTIzNDU2Nzg5YWJjZGVm";
 
+    /// <summary>The tracked-link signing key every test host uses.</summary>
+    public const string TestLinksKey = "bGlua3Mtc2lnbmluZy1rZXktZm9yLXRlc3RzLW9ubHktMDEyMzQ1";
+
     /// <summary>Where the host listens.</summary>
     public Uri BaseAddress { get; }
 
@@ -43,6 +46,7 @@ public sealed class LocalHostInstance : IAsyncDisposable
             ["Storage:ConnectionString"] = storageConnectionString,
             ["Logging:LogLevel:Default"] = "Warning",
             ["Customers:PhoneHashKey"] = TestPhoneHashKey,
+            ["Links:SigningKey"] = TestLinksKey,
         };
         foreach (var t in tenants)
         {
