@@ -275,7 +275,7 @@ public static class HolidayNoticeReader
 
     private static string? Text(JsonElement obj, string name, string at, List<string> errors)
     {
-        if (obj.TryGetProperty(name, out var e) && e.ValueKind == JsonValueKind.String && e.GetString() is { Length: > 0 } s
+        if (obj.TryGetProperty(name, out var e) && e.ValueKind == JsonValueKind.String && e.GetString() is { } s
             && !string.IsNullOrWhiteSpace(s))
         {
             return s;

@@ -34,7 +34,7 @@ public sealed partial class WorkingDayCalendar
     public ImmutableArray<HolidayNotice> Notices { get; }
 
     /// <summary>The years covered, ascending.</summary>
-    public ImmutableArray<int> Years { get; }
+    public IReadOnlyList<int> Years { get; }
 
     /// <summary>Loads every <c>cn-{year}.json</c> in <paramref name="directory"/> (other files, such as a README, are
     /// ignored; other <c>.json</c> files are an error, since a misnamed year would otherwise be silently missing).</summary>
@@ -174,10 +174,10 @@ public sealed partial class WorkingDayCalendar
 
     /// <summary>The working days of a month, in order.</summary>
     /// <exception cref="CalendarYearNotCoveredException">No notice for <paramref name="month"/>'s year is loaded.</exception>
-    public IEnumerable<DateOnly> WorkingDaysOf(PayMonth month)
+    public ImmutableArray<DateOnly> WorkingDaysOf(PayMonth month)
     {
         var first = month.FirstDay;
-        return Enumerable.Range(0, month.DayCount).Select(first.AddDays).Where(IsWorkingDay);
+        return [.. Enumerable.Range(0, month.DayCount).Select(first.AddDays).Where(IsWorkingDay)];
     }
 
     private static string Describe(CalendarDay day) =>
