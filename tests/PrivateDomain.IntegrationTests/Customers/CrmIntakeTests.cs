@@ -98,6 +98,7 @@ public sealed class CrmIntakeTests(AzuriteFixture fixture)
         { "unknown tenant", "is not configured" },
         { "bad phone", "phone number" },
         { "missing product", "data.product is required" },
+        { "bad payday rule", "data.paydayRule" },
     };
 
     [Theory]
@@ -111,6 +112,7 @@ public sealed class CrmIntakeTests(AzuriteFixture fixture)
             "unknown tenant" => Message("nosuchbank", CrmMessageTypes.ProductPurchased, "C1", 1, new { product = "x" }),
             "bad phone" => Message(_tenant.Name, CrmMessageTypes.CustomerUpserted, "C300", 1, new { phone = "12" }),
             "missing product" => Message(_tenant.Name, CrmMessageTypes.ProductPurchased, "C300", 1, new { }),
+            "bad payday rule" => Message(_tenant.Name, CrmMessageTypes.PayrollEnrolled, "C300", 1, new { employerId = "E-1", paydayRule = "every friday" }),
             _ => body,
         };
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using PrivateDomain.Campaigns;
 
 namespace PrivateDomain.Customers.Crm;
 
@@ -175,7 +176,11 @@ public sealed record CrmMessage(string Tenant, string MessageId, string Type, st
                 break;
             case CrmMessageTypes.PayrollEnrolled:
                 DataString("employerId", required: true);
-                DataString("paydayRule", required: true);
+                if (!PaydayRule.TryParse(DataString("paydayRule", required: true)!, out _, out var ruleError))
+                {
+                    throw new CrmMessageException("data.paydayRule: " + ruleError);
+                }
+
                 break;
             case CrmMessageTypes.LoanApplicationAbandoned:
                 DataString("applicationId", required: true);
