@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using PrivateDomain.Content.Storage;
 using PrivateDomain.Customers;
 using PrivateDomain.Customers.Crm;
 using PrivateDomain.Customers.Segments;
@@ -63,6 +64,7 @@ public static class PrivateDomainServices
         services.AddSingleton<CustomerBulkImport>();
         services.AddJourneys(configuration);
         services.AddWeComApi(configuration);
+        services.AddContentLibrary(configuration);
         services.AddSingleton<IOperatorAudit, TableOperatorAudit>();
         return services;
     }

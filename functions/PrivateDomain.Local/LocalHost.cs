@@ -5,6 +5,7 @@ using PrivateDomain.Journeys;
 using PrivateDomain.Customers.Crm;
 using PrivateDomain.Journeys.Running;
 using PrivateDomain.Journeys.Storage;
+using PrivateDomain.Local.Content;
 using PrivateDomain.Local.Health;
 using PrivateDomain.Local.Journeys;
 using PrivateDomain.Local.Operators;
@@ -73,6 +74,11 @@ public static class LocalHost
         if (sandbox)
         {
             builder.Services.AddWeComSandbox(builder.Configuration);
+        }
+
+        if (builder.Configuration.GetValue("Local:SeedContent", false))
+        {
+            builder.Services.AddHostedService<ContentSeeder>();
         }
 
         // Tracked links and the unsubscribe page need a signing key (Links:SigningKey); without one they are not served.
