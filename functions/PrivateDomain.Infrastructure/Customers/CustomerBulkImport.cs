@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Azure;
 using Azure.Data.Tables;
 using PrivateDomain.Storage;
 
@@ -74,11 +75,34 @@ public sealed class CustomerBulkImport(StorageClients clients)
             .SelectMany(g => g.DistinctBy(r => r.Row.RowKey, StringComparer.Ordinal).Chunk(100))
             .ToList();
         await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
-            async (batch, ct) => await batch[0].Table.SubmitTransactionAsync(
-                batch.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r.Row)), ct).ConfigureAwait(false))
+            async (batch, ct) => await SubmitWithRetriesAsync(batch[0].Table,
+                batch.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r.Row)).ToList(), ct).ConfigureAwait(false))
             .ConfigureAwait(false);
         return batches.Sum(b => (long)b.Length);
     }
+
+    /// <summary>
+    /// A batch of upserts is idempotent, so a batch that times out or fails transiently is sent again (the storage
+    /// clients' short timeouts suit the callback path; a long import must ride out a slow or busy table service).
+    /// </summary>
+    private static async Task SubmitWithRetriesAsync(TableClient table, List<TableTransactionAction> actions, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception e) when (attempt < MaxBatchAttempts && !cancellationToken.IsCancellationRequested
+                                      && e is RequestFailedException { Status: 0 or 408 or 429 or >= 500 } or AggregateException or TaskCanceledException)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, attempt))), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private const int MaxBatchAttempts = 6;
 
     private Task<long> FlushAsync(TableClient profiles, TableClient index, List<Customer> buffer, CancellationToken ct) =>
         WriteBatchesAsync(RowsOf(buffer).Select(r => (r.Table == TableCustomerStore.CustomersTable ? profiles : index, r.Row)), Parallelism, ct);
