@@ -6,6 +6,7 @@ using PrivateDomain.Customers.Crm;
 using PrivateDomain.Journeys.Running;
 using PrivateDomain.Journeys.Storage;
 using PrivateDomain.Local.Content;
+using PrivateDomain.Local.Customers;
 using PrivateDomain.Local.Health;
 using PrivateDomain.Local.Journeys;
 using PrivateDomain.Local.Operators;
@@ -116,6 +117,7 @@ public static class LocalHost
             app.UseAuthentication();
             app.UseAuthorization();
             app.MapJourneyApi();
+            app.MapCrmImportApi();
         }
 
         if (sandbox)

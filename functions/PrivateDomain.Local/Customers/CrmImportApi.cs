@@ -1,0 +1,73 @@
+using System.Text;
+using PrivateDomain.Customers.Crm;
+using PrivateDomain.Local.Operators;
+using PrivateDomain.Operators;
+
+namespace PrivateDomain.Local.Customers;
+
+/// <summary>
+/// <c>POST /api/tenants/{tenant}/crm/import</c>: an operator uploads CRM messages as JSONL (one message per line, any
+/// type), each applied exactly as if it came off the CRM queue — versions honoured, invalid lines kept as poison with
+/// their line number. For the initial load of millions use <c>./pd import</c>, which writes with batch transactions.
+/// </summary>
+public static class CrmImportApi
+{
+    /// <summary>The largest upload accepted (bytes).</summary>
+    public const long MaxBytes = 50 * 1024 * 1024;
+
+    private static readonly string[] Writers = [OperatorRoles.Operator, OperatorRoles.Admin];
+
+    /// <summary>The outcome counts of an upload.</summary>
+    public sealed record ImportSummary(int Lines, int Applied, int Stale, int Poisoned, IReadOnlyList<string> FirstProblems);
+
+    /// <summary>Maps the route (authenticated; role and tenant checked per call).</summary>
+    public static IEndpointRouteBuilder MapCrmImportApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/tenants/{tenant}/crm/import", ImportAsync).RequireAuthorization().DisableAntiforgery();
+        return app;
+    }
+
+    private static async Task<IResult> ImportAsync(string tenant, HttpContext http, OperatorAccess access, CrmIntake intake, CancellationToken ct)
+    {
+        if (await access.AuthorizeAsync(http, tenant, "crm.import", "jsonl", Writers).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
+
+        if (http.Request.ContentLength > MaxBytes)
+        {
+            await access.RecordAsync(http, tenant, "crm.import", "jsonl", "413").ConfigureAwait(false);
+            return Results.Problem(detail: $"Upload at most {MaxBytes / 1024 / 1024} MiB; split the file or use ./pd import.", statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
+
+        var (lines, applied, stale, poisoned) = (0, 0, 0, 0);
+        var problems = new List<string>();
+        using var reader = new StreamReader(http.Request.Body, new UTF8Encoding(false, throwOnInvalidBytes: false));
+        while (await reader.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
+        {
+            lines++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            var result = await intake.HandleAsync(line, $"operator-import:{tenant}:line-{lines}", ct).ConfigureAwait(false);
+            switch (result.Outcome)
+            {
+                case CrmOutcome.Applied: applied++; break;
+                case CrmOutcome.Stale: stale++; break;
+                default:
+                    poisoned++;
+                    if (problems.Count < 20)
+                    {
+                        problems.Add($"line {lines}: {result.Reason}");
+                    }
+
+                    break;
+            }
+        }
+
+        await access.RecordAsync(http, tenant, "crm.import", $"{lines} lines", $"200 applied={applied} stale={stale} poisoned={poisoned}").ConfigureAwait(false);
+        return Results.Ok(new ImportSummary(lines, applied, stale, poisoned, problems));
+    }
+}
