@@ -54,6 +54,7 @@ public static class PrivateDomainServices
         services.AddSingleton<TableCustomerErasureStore>();
         services.AddSingleton<ICustomerEventRefs>(sp => sp.GetRequiredService<TableCustomerErasureStore>());
         services.AddSingleton<ICustomerErasureStore>(sp => sp.GetRequiredService<TableCustomerErasureStore>());
+        services.AddSingleton<IErasureTombstones>(sp => sp.GetRequiredService<TableCustomerErasureStore>());
         services.AddSingleton<CustomerErasure>();
         services.AddSingleton<CustomerEventProcessor>();
         services.AddOptions<CustomersOptions>().Bind(configuration.GetSection(CustomersOptions.Section)).ValidateOnStart();

@@ -36,6 +36,19 @@ public interface ICustomerEventRefs
     Task DeleteAsync(string tenant, string customerId, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// Tombstones of erased WeCom contacts: events about an erased external_userid created before its erasure (still queued,
+/// or retried by WeCom) must not bring the customer back; a later add is a new relationship and is applied.
+/// </summary>
+public interface IErasureTombstones
+{
+    /// <summary>Records that an external_userid was erased at <paramref name="at"/>.</summary>
+    Task AddAsync(string tenant, string externalUserId, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>When the external_userid was erased, or null.</summary>
+    Task<DateTimeOffset?> ErasedAtAsync(string tenant, string externalUserId, CancellationToken cancellationToken);
+}
+
 /// <summary>The storage side of erasure: every place personal data about a customer lives.</summary>
 public interface ICustomerErasureStore
 {
@@ -64,7 +77,13 @@ public interface ICustomerErasureStore
 /// is left. Events still queued when the customer is erased find no stored event and change nothing.
 /// </summary>
 public sealed class CustomerErasure(
-    ICustomerStore customers, IRelationshipStore relationships, ICustomerEventRefs refs, ICustomerErasureStore store, TimeProvider time, ILogger<CustomerErasure> log)
+    ICustomerStore customers,
+    IRelationshipStore relationships,
+    ICustomerEventRefs refs,
+    ICustomerErasureStore store,
+    IErasureTombstones tombstones,
+    TimeProvider time,
+    ILogger<CustomerErasure> log)
 {
     /// <summary>Erases one customer.</summary>
     public async Task<ErasureRecord> EraseAsync(string tenant, string customerId, string requestedBy, string reason, CancellationToken cancellationToken)
@@ -73,6 +92,13 @@ public sealed class CustomerErasure(
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
         var profile = (await customers.GetAsync(tenant, customerId, cancellationToken).ConfigureAwait(false))?.Value;
         var memberIds = profile?.ExternalUserIds ?? [];
+        var erasedAt = time.GetUtcNow();
+
+        // Tombstones first: from here on, events about these contacts created before now are dropped, not applied.
+        foreach (var externalUserId in memberIds)
+        {
+            await tombstones.AddAsync(tenant, externalUserId, erasedAt, cancellationToken).ConfigureAwait(false);
+        }
 
         var rawEvents = 0;
         var chatMemberships = 0;
@@ -95,7 +121,7 @@ public sealed class CustomerErasure(
         var profileRemoved = profile is not null && await store.DeleteProfileAsync(profile, cancellationToken).ConfigureAwait(false);
         await refs.DeleteAsync(tenant, customerId, cancellationToken).ConfigureAwait(false);
 
-        var record = new ErasureRecord(tenant, customerId, requestedBy, reason, time.GetUtcNow(), profileRemoved,
+        var record = new ErasureRecord(tenant, customerId, requestedBy, reason, erasedAt, profileRemoved,
             removedRelationships, rawEvents, signals, chatMemberships);
         await store.RecordAsync(record, cancellationToken).ConfigureAwait(false);
         log.LogWarning("Erased customer {CustomerId} of {Tenant} at the request of {RequestedBy}: {Record}", customerId, tenant, requestedBy, record);

@@ -19,6 +19,8 @@ public sealed class CustomerEventProcessor(
     IGroupChatStore groupChats,
     ICorpTagCatalogue tagCatalogue,
     ICustomerEventRefs eventRefs,
+    IErasureTombstones tombstones,
+    ICustomerErasureStore erasure,
     ILogger<CustomerEventProcessor> log)
 {
     /// <summary>The dynamic tag a customer gets when they delete an account manager.</summary>
@@ -38,6 +40,16 @@ public sealed class CustomerEventProcessor(
         var evt = CallbackXml.ParseEvent(stored.PlaintextXml);
         var tenant = message.Tenant;
         var key = message.EventKey;
+        if (ContactOf(evt) is { } contact
+            && await tombstones.ErasedAtAsync(tenant, contact, cancellationToken).ConfigureAwait(false) is { } erasedAt
+            && evt.CreatedAt <= erasedAt)
+        {
+            // An event about an erased customer from before the erasure (queued, or retried by WeCom): drop it and its raw copy.
+            await erasure.DeleteRawEventAsync(tenant, key, message.CreatedAt, cancellationToken).ConfigureAwait(false);
+            log.LogInformation("Dropped WeCom event {EventKey} about a contact erased at {ErasedAt}", key, erasedAt);
+            return true;
+        }
+
         switch (evt)
         {
             case ExternalContactAdded a:
@@ -79,8 +91,16 @@ public sealed class CustomerEventProcessor(
                 await groupChats.SetChatAsync(tenant, u.ChatId, "active", u.CreatedAt, cancellationToken).ConfigureAwait(false);
                 if (u.UpdateDetail is "add_member" or "del_member" && u.MemChangeList.Count > 0)
                 {
+                    var members = new List<string>();
                     foreach (var member in u.MemChangeList)
                     {
+                        if (await tombstones.ErasedAtAsync(tenant, member, cancellationToken).ConfigureAwait(false) is { } memberErasedAt
+                            && u.CreatedAt <= memberErasedAt)
+                        {
+                            continue; // an erased customer's old membership change is not recorded again
+                        }
+
+                        members.Add(member);
                         // Members are external_userids (customers) or userids (employees); only known customers are referenced.
                         if (await customers.FindIdAsync(tenant, IdentityKinds.External, member, cancellationToken).ConfigureAwait(false) is { } memberId)
                         {
@@ -88,7 +108,7 @@ public sealed class CustomerEventProcessor(
                         }
                     }
 
-                    await groupChats.SetMembersAsync(tenant, u.ChatId, u.MemChangeList, u.UpdateDetail == "add_member", u.CreatedAt, cancellationToken)
+                    await groupChats.SetMembersAsync(tenant, u.ChatId, members, u.UpdateDetail == "add_member", u.CreatedAt, cancellationToken)
                         .ConfigureAwait(false);
                 }
 
@@ -110,6 +130,18 @@ public sealed class CustomerEventProcessor(
         Task RaiseAsync(string t, string id, string cause, string kind, DateTimeOffset at, params (string Key, string Value)[] data) =>
             signals.RaiseAsync(new CustomerSignal(t, id, cause + ":" + kind, kind, at, data.ToDictionary(d => d.Key, d => d.Value)), cancellationToken);
     }
+
+    /// <summary>The customer (external_userid) a customer-contact event is about.</summary>
+    private static string? ContactOf(WeComEvent evt) => evt switch
+    {
+        ExternalContactAdded e => e.ExternalUserId,
+        HalfExternalContactAdded e => e.ExternalUserId,
+        ExternalContactEdited e => e.ExternalUserId,
+        ExternalContactDeleted e => e.ExternalUserId,
+        FollowUserDeleted e => e.ExternalUserId,
+        CustomerTransferFailed e => e.ExternalUserId,
+        _ => null,
+    };
 
     private async Task AddedAsync(
         string tenant, string eventKey, string userId, string externalUserId, string? state, string? welcomeCode, DateTimeOffset at, CancellationToken ct)

@@ -12,13 +12,35 @@ namespace PrivateDomain.Customers;
 /// erasure needs across the pool's tables; erasure records go to <c>Erasures</c> (PK tenant, RK
 /// <c>{customerId}|{ticks}</c>), which hold no personal data.
 /// </summary>
-public sealed class TableCustomerErasureStore(StorageClients clients) : ICustomerEventRefs, ICustomerErasureStore
+public sealed class TableCustomerErasureStore(StorageClients clients) : ICustomerEventRefs, ICustomerErasureStore, IErasureTombstones
 {
     /// <summary>Event refs.</summary>
     public const string RefsTable = "CustomerEventRefs";
 
     /// <summary>Erasure records.</summary>
     public const string ErasuresTable = "Erasures";
+
+    /// <summary>Tombstones of erased contacts: PK <c>{tenant}|{bucket}</c>, RK the external_userid (escaped).</summary>
+    public const string TombstonesTable = "ErasureTombstones";
+
+    /// <inheritdoc />
+    public async Task AddAsync(string tenant, string externalUserId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var table = await clients.TableAsync(TombstonesTable, cancellationToken).ConfigureAwait(false);
+        await table.UpsertEntityAsync(new TableEntity(TombstonePartition(tenant, externalUserId), TableKeys.Escape(externalUserId)) { ["ErasedAt"] = at },
+            TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<DateTimeOffset?> ErasedAtAsync(string tenant, string externalUserId, CancellationToken cancellationToken)
+    {
+        var table = await clients.TableAsync(TombstonesTable, cancellationToken).ConfigureAwait(false);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(TombstonePartition(tenant, externalUserId), TableKeys.Escape(externalUserId),
+            ["ErasedAt"], cancellationToken).ConfigureAwait(false);
+        return row.HasValue ? row.Value?.GetDateTimeOffset("ErasedAt") : null;
+    }
+
+    private static string TombstonePartition(string tenant, string externalUserId) => $"{tenant}|{CustomerIds.Bucket(externalUserId)}";
 
     /// <inheritdoc />
     public async Task AddAsync(string tenant, string customerId, CustomerEventRef eventRef, CancellationToken cancellationToken)

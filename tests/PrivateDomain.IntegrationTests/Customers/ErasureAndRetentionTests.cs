@@ -46,7 +46,13 @@ public sealed class ErasureAndRetentionTests(AzuriteFixture fixture)
             data = new { name = "赵敏", phone = "13912345678", externalUserIds = new[] { "wmErase1" } },
         });
         var chats = host.Services.GetRequiredService<IGroupChatStore>();
-        await Eventually.TrueAsync(async () => await chats.MembersAsync(_tenant.Name, "wrFamily", CancellationToken.None).CountAsync() == 2, "all events applied");
+        var relationships = host.Services.GetRequiredService<IRelationshipStore>();
+        // The queue worker applies events in parallel, so wait for each of them, not just the last one posted.
+        await Eventually.TrueAsync(async () =>
+            await chats.MembersAsync(_tenant.Name, "wrFamily", CancellationToken.None).CountAsync() == 2
+            && await relationships.GetAsync(_tenant.Name, "zhangsan", "wmKeep1", CancellationToken.None) is not null
+            && (await relationships.GetAsync(_tenant.Name, "zhangsan", "wmErase1", CancellationToken.None))?.Value.Status == RelationshipStatus.DeletedByCustomer,
+            "all events applied");
         Assert.Equal(CrmOutcome.Applied, (await host.Services.GetRequiredService<CrmIntake>().HandleAsync(crm, "test", CancellationToken.None)).Outcome);
         var store = host.Services.GetRequiredService<ICustomerStore>();
         var id = (await store.FindIdAsync(_tenant.Name, IdentityKinds.External, "wmErase1", CancellationToken.None))!;
@@ -72,6 +78,32 @@ public sealed class ErasureAndRetentionTests(AzuriteFixture fixture)
         var erasures = new TableServiceClient(fixture.Azurite.ConnectionString()).GetTableClient(TableCustomerErasureStore.ErasuresTable);
         var kept = await erasures.QueryAsync<TableEntity>(e => e.PartitionKey == _tenant.Name).SingleAsync();
         Assert.Equal(("dpo@bank.example", "PIPL-2026-0042"), (kept.GetString("RequestedBy"), kept.GetString("Reason")));
+    }
+
+    [Fact]
+    public async Task An_event_about_an_erased_customer_from_before_the_erasure_does_not_bring_them_back_but_a_later_add_does()
+    {
+        await using var host = await LocalHostInstance.StartAsync(fixture.Azurite.ConnectionString(), [_tenant]);
+        var relationships = host.Services.GetRequiredService<IRelationshipStore>();
+        var store = host.Services.GetRequiredService<ICustomerStore>();
+        var at = DateTimeOffset.UtcNow.AddMinutes(-10);
+        await PostAsync(host, _tenant.AddExternalContactXml("wangwu", "wmGone", at));
+        await Eventually.TrueAsync(async () => await relationships.GetAsync(_tenant.Name, "wangwu", "wmGone", CancellationToken.None) is not null, "the add applied");
+        var id = (await store.FindIdAsync(_tenant.Name, IdentityKinds.External, "wmGone", CancellationToken.None))!;
+        await host.Services.GetRequiredService<CustomerErasure>().EraseAsync(_tenant.Name, id, "dpo@bank.example", "PIPL-2026-0099", CancellationToken.None);
+
+        // A WeCom retry of an edit made before the erasure arrives afterwards: it is dropped.
+        await PostAsync(host, _tenant.EventXml("change_external_contact", "edit_external_contact", at.AddMinutes(1), Contact("wangwu", "wmGone")));
+        var later = DateTimeOffset.UtcNow.AddSeconds(5);
+        await PostAsync(host, _tenant.AddExternalContactXml("wangwu", "wmGone", later, state: "qr-again"));
+
+        var back = await Eventually.GetAsync(() => relationships.GetAsync(_tenant.Name, "wangwu", "wmGone", CancellationToken.None), "the new add applied");
+        // Of the three raw events only the new add is left: the first add was erased, the late edit dropped with its raw copy.
+        var probe = new StorageProbe(fixture.Azurite.ConnectionString());
+        await Eventually.TrueAsync(async () => (await probe.StoredEventsAsync(_tenant.Name)).Count == 1, "the late edit dropped");
+        Assert.Equal("qr-again", back.Value.State);
+        var signals = await host.Services.GetRequiredService<ISignalInbox>().ListAsync(_tenant.Name, id, CancellationToken.None).ToListAsync();
+        Assert.DoesNotContain(signals, s => s.Kind == SignalKinds.ProfileRefreshDue);
     }
 
     [Fact]
