@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using PrivateDomain.Campaigns;
 using PrivateDomain.Content.Storage;
 using PrivateDomain.Customers;
 using PrivateDomain.Customers.Crm;
@@ -64,10 +65,25 @@ public static class PrivateDomainServices
         services.AddSingleton<CrmIntake>();
         services.AddSingleton<CustomerBulkImport>();
         services.AddJourneys(configuration);
+        services.AddPayroll(configuration);
         services.AddWeComApi(configuration);
         services.AddContentLibrary(configuration);
         services.AddSingleton<IOperatorAudit, TableOperatorAudit>();
         return services;
+    }
+
+    /// <summary>Payroll campaigns: the working-day calendar (content-templates/calendars next to the app), employers and the daily run.</summary>
+    private static void AddPayroll(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PayrollOptions>().Bind(configuration.GetSection(PayrollOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PayrollOptions>, PayrollOptionsValidator>();
+        services.AddSingleton(sp => PayrollSchedule.Create(
+            WorkingDayCalendar.Load(configuration["Payroll:CalendarsPath"] is { Length: > 0 } path ? path : Path.Combine(AppContext.BaseDirectory, "content-templates", "calendars")),
+            sp.GetRequiredService<IOptions<PayrollOptions>>().Value));
+        services.AddSingleton<TablePayrollStore>();
+        services.AddSingleton<IPayrollEmployers>(sp => sp.GetRequiredService<TablePayrollStore>());
+        services.AddSingleton<IPayrollCampaigns>(sp => sp.GetRequiredService<TablePayrollStore>());
+        services.AddSingleton<PayrollCampaignScheduler>();
     }
 
     /// <summary>Journeys: the catalog of published definitions, the engine, the touch ledger and the local runner's stores.</summary>

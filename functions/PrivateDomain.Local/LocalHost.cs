@@ -5,6 +5,7 @@ using PrivateDomain.Journeys;
 using PrivateDomain.Customers.Crm;
 using PrivateDomain.Journeys.Running;
 using PrivateDomain.Journeys.Storage;
+using PrivateDomain.Local.Campaigns;
 using PrivateDomain.Local.Content;
 using PrivateDomain.Local.Customers;
 using PrivateDomain.Local.Health;
@@ -50,6 +51,11 @@ public static class LocalHost
         builder.Services.AddOptions<OutboxSweepOptions>().Bind(builder.Configuration.GetSection(OutboxSweepOptions.Section))
             .Validate(o => o.Interval > TimeSpan.Zero, "Intake:OutboxSweepInterval must be a positive TimeSpan.").ValidateOnStart();
         builder.Services.AddHostedService<OutboxSweeper>();
+        if (builder.Configuration.GetValue("Local:PayrollRun", true))
+        {
+            builder.Services.AddHostedService<PayrollDailyRun>();
+        }
+
         // Here signals also drive the local journey runner (on Azure the Functions app routes them to Durable).
         builder.Services.AddSingleton<TableSignalInbox>();
         builder.Services.AddSingleton<ISignalInbox, JourneySignalRouter>();

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using PrivateDomain.Campaigns;
 using Microsoft.Extensions.Options;
 using PrivateDomain.WeCom;
 
@@ -37,6 +38,7 @@ public sealed class CrmIntake(
     IRelationshipStore relationships,
     ISignalInbox signals,
     ICrmPoisonStore poison,
+    IPayrollEmployers payrollEmployers,
     PhoneProtector phones,
     IOptions<WeComOptions> tenants,
     TimeProvider time,
@@ -127,6 +129,13 @@ public sealed class CrmIntake(
         {
             log.LogInformation("CRM {Type} v{Version} for {CustomerId} is not newer than the profile; ignored", m.Type, m.Version, id);
             return CrmOutcome.Stale;
+        }
+
+        if (m.Type == CrmMessageTypes.PayrollEnrolled)
+        {
+            // The daily payroll run works per employer; the rule was validated when the message was parsed.
+            await payrollEmployers.SaveAsync(m.Tenant,
+                new PayrollEmployer(m.DataString("employerId")!, PaydayRule.Parse(m.DataString("paydayRule")!)), ct).ConfigureAwait(false);
         }
 
         var signal = m.Type switch
