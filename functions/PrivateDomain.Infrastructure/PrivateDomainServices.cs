@@ -8,6 +8,7 @@ using PrivateDomain.Customers.Crm;
 using PrivateDomain.Customers.Segments;
 using PrivateDomain.Journeys;
 using PrivateDomain.Journeys.Running;
+using PrivateDomain.Delivery.Storage;
 using PrivateDomain.Journeys.Storage;
 using PrivateDomain.Operators;
 using PrivateDomain.Storage;
@@ -68,6 +69,7 @@ public static class PrivateDomainServices
         services.AddPayroll(configuration);
         services.AddWeComApi(configuration);
         services.AddContentLibrary(configuration);
+        services.AddDelivery(configuration);
         services.AddSingleton<IOperatorAudit, TableOperatorAudit>();
         return services;
     }
@@ -96,7 +98,7 @@ public static class PrivateDomainServices
         services.AddSingleton(sp => JourneyCatalog.Load(sp.GetRequiredService<IOptions<JourneyOptions>>().Value.ResolvedDefinitionsPath));
         services.AddSingleton(_ => new JourneyEngine(TouchPolicy.Default));
         services.AddSingleton(sp => new JourneyClock(sp.GetRequiredService<IOptions<JourneyOptions>>().Value.ClockSpeed));
-        services.AddSingleton<ITouchLedger, TableTouchLedger>();
+        services.AddSingleton<ITouchLedger>(sp => sp.GetRequiredService<TableTouchLedger>());
         services.AddSingleton<IJourneyStore, TableJourneyStore>();
         services.AddSingleton<StorageJourneyWakeups>();
         services.AddSingleton<IJourneyWakeups>(sp => sp.GetRequiredService<StorageJourneyWakeups>());

@@ -3,6 +3,8 @@ using Microsoft.Identity.Web;
 using PrivateDomain.Customers;
 using PrivateDomain.Journeys;
 using PrivateDomain.Customers.Crm;
+using PrivateDomain.Delivery.Sending;
+using PrivateDomain.Delivery.Storage;
 using PrivateDomain.Journeys.Running;
 using PrivateDomain.Journeys.Storage;
 using PrivateDomain.Local.Campaigns;
@@ -74,6 +76,10 @@ public static class LocalHost
             AddQueueWorker(builder.Services, StorageJourneyWakeups.QueueName, TimeSpan.FromSeconds(10), _ => TimeSpan.Zero, (services, body, ct) =>
                 services.GetRequiredService<StorageJourneyWakeups>().HandleAsync(body,
                     (w, c) => services.GetRequiredService<JourneyRunner>().StepAsync(w.Tenant, w.InstanceId, c, w.WakeAt), ct));
+            // Delivery: a nudge runs one account manager's outbox (policy → render → aggregate → WeCom task → ledger).
+            AddQueueWorker(builder.Services, StorageDeliveryNudges.QueueName, TimeSpan.FromMinutes(2), Backoff, (services, body, ct) =>
+                services.GetRequiredService<StorageDeliveryNudges>().HandleAsync(body,
+                    (n, c) => services.GetRequiredService<TouchDispatcher>().DispatchAsync(n.Tenant, n.SenderId, c), ct));
         }
 
         // The WeCom sandbox (a stand-in for qyapi.weixin.qq.com) on this host, for a laptop and demos: Local:WeComSandbox.

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Azure;
 using Azure.Data.Tables;
 using PrivateDomain.Customers;
+using PrivateDomain.Delivery.Sending;
 using PrivateDomain.Journeys;
 using PrivateDomain.Journeys.Running;
 using PrivateDomain.Storage;
@@ -91,9 +92,13 @@ public sealed class TableJourneyStore(StorageClients clients) : IJourneyStore
 
 /// <summary>
 /// The touch ledger in table <c>TouchLedger</c>: PK <c>{tenant}|{instance id}</c>, RK <c>r{round:D2}|{step id}</c>,
-/// inserted with Add so a touch id is recorded once; <c>Status</c> starts as <c>due</c> for delivery to pick up.
+/// inserted with Add so a touch id is recorded once. <c>Status</c> starts as <c>Due</c>; delivery claims the row with
+/// its ETag and writes the outcome (<see cref="TouchStatus"/>), the reason and WeCom's msgid/jobid. Recording also puts
+/// the touch in its sender's outbox (<see cref="IDeliveryQueue"/>) and nudges delivery for its slot plus the aggregation
+/// delay — also when a retried recording finds the row still Due, so a crash between the two writes loses nothing.
 /// </summary>
-public sealed class TableTouchLedger(StorageClients clients) : ITouchLedger
+public sealed class TableTouchLedger(StorageClients clients, IDeliveryQueue queue, IDeliveryNudges nudges, DispatchOptions delivery)
+    : ITouchLedger, IDeliveryLedger
 {
     /// <summary>The table name.</summary>
     public const string TableName = "TouchLedger";
@@ -103,11 +108,13 @@ public sealed class TableTouchLedger(StorageClients clients) : ITouchLedger
     {
         ArgumentNullException.ThrowIfNull(touch);
         var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+        bool recorded;
         try
         {
-            await table.AddEntityAsync(new TableEntity(Partition(tenant, touch.Id.InstanceId), $"r{touch.Id.Round:D2}|{TableKeys.Escape(touch.Id.StepId)}")
+            await table.AddEntityAsync(new TableEntity(Partition(tenant, touch.Id.InstanceId), Row(touch.Id))
             {
                 ["TouchId"] = touch.Id.ToString(),
+                ["Touch"] = JsonSerializer.Serialize(touch, TableJourneyStore.Json),
                 ["CustomerId"] = touch.CustomerId,
                 ["SenderId"] = touch.SenderId,
                 ["Channel"] = touch.Channel.ToString(),
@@ -116,15 +123,23 @@ public sealed class TableTouchLedger(StorageClients clients) : ITouchLedger
                 ["Content"] = touch.Content,
                 ["ThreeW"] = touch.ThreeW,
                 ["SlotAt"] = touch.SlotAt,
-                ["Status"] = "due",
+                ["Status"] = nameof(TouchStatus.Due),
                 ["RecordedAt"] = DateTimeOffset.UtcNow,
             }, cancellationToken).ConfigureAwait(false);
-            return true;
+            recorded = true;
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
-            return false;
+            recorded = false;
+            if ((await GetAsync(tenant, touch.Id, cancellationToken).ConfigureAwait(false))?.Status != TouchStatus.Due)
+            {
+                return false; // delivery has it already
+            }
         }
+
+        await queue.AddAsync(tenant, touch, cancellationToken).ConfigureAwait(false);
+        await nudges.NudgeAsync(tenant, touch.SenderId, touch.SlotAt + delivery.AggregationDelay, cancellationToken).ConfigureAwait(false);
+        return recorded;
     }
 
     /// <inheritdoc />
@@ -135,9 +150,84 @@ public sealed class TableTouchLedger(StorageClients clients) : ITouchLedger
         await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == pk, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             yield return new LedgerEntry(e.GetString("TouchId"), Enum.Parse<Channel>(e.GetString("Channel")), e.GetString("Content"),
-                e.GetString("SenderId"), e.GetDateTimeOffset("SlotAt") ?? default, e.GetDateTimeOffset("RecordedAt") ?? default);
+                e.GetString("SenderId"), e.GetDateTimeOffset("SlotAt") ?? default, e.GetDateTimeOffset("RecordedAt") ?? default)
+            {
+                Status = Enum.TryParse<TouchStatus>(e.GetString("Status"), out var status) ? status : TouchStatus.Due,
+                Reason = e.GetString("Reason"),
+                WeComId = e.GetString("WeComId"),
+            };
         }
     }
 
+    /// <inheritdoc />
+    public async Task<LedgerTouch?> GetAsync(string tenant, TouchId id, CancellationToken cancellationToken)
+    {
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(Partition(tenant, id.InstanceId), Row(id), cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!row.HasValue || row.Value is not { } e || e.GetString("Touch") is not { } json)
+        {
+            return null;
+        }
+
+        return new LedgerTouch(JsonSerializer.Deserialize<Touch>(json, TableJourneyStore.Json)!,
+            Enum.TryParse<TouchStatus>(e.GetString("Status"), out var status) ? status : TouchStatus.Due,
+            e.GetString("DispatchId"), e.GetDateTimeOffset("ClaimedAt"), e.ETag.ToString());
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> TryClaimAsync(string tenant, LedgerTouch row, string dispatchId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await table.UpdateEntityAsync(new TableEntity(Partition(tenant, row.Touch.Id.InstanceId), Row(row.Touch.Id))
+            {
+                ["Status"] = nameof(TouchStatus.Pending),
+                ["DispatchId"] = dispatchId,
+                ["ClaimedAt"] = at,
+            }, new ETag(row.ETag), TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        {
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task SetOutcomeAsync(string tenant, TouchId id, TouchOutcome outcome, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+        var entity = new TableEntity(Partition(tenant, id.InstanceId), Row(id))
+        {
+            ["Status"] = outcome.Status.ToString(),
+            ["Reason"] = outcome.Reason,
+            ["ReasonText"] = outcome.Message,
+            ["OutcomeAt"] = outcome.At,
+        };
+        if (outcome.WeComId is not null)
+        {
+            entity["WeComId"] = outcome.WeComId;
+        }
+
+        await table.UpdateEntityAsync(entity, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task NoteDeferralAsync(string tenant, TouchId id, string reason, string message, DateTimeOffset retryAt, CancellationToken cancellationToken)
+    {
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+        await table.UpdateEntityAsync(new TableEntity(Partition(tenant, id.InstanceId), Row(id))
+        {
+            ["Reason"] = reason,
+            ["ReasonText"] = message,
+            ["DeferredUntil"] = retryAt,
+        }, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+    }
+
     private static string Partition(string tenant, string instanceId) => $"{tenant}|{TableKeys.Escape(instanceId)}";
+
+    private static string Row(TouchId id) => $"r{id.Round:D2}|{TableKeys.Escape(id.StepId)}";
 }

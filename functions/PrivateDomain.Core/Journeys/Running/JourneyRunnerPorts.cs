@@ -21,7 +21,17 @@ public interface ITouchLedger
 /// <param name="SenderId">The account manager.</param>
 /// <param name="SlotAt">The planned send time.</param>
 /// <param name="RecordedAt">When the runner recorded it.</param>
-public sealed record LedgerEntry(string TouchId, Channel Channel, string Content, string SenderId, DateTimeOffset SlotAt, DateTimeOffset RecordedAt);
+public sealed record LedgerEntry(string TouchId, Channel Channel, string Content, string SenderId, DateTimeOffset SlotAt, DateTimeOffset RecordedAt)
+{
+    /// <summary>Where delivery has got with it.</summary>
+    public Delivery.Sending.TouchStatus Status { get; init; }
+
+    /// <summary>Why it was refused, failed or put off, if it was.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>The WeCom msgid or jobid of the task that carries it.</summary>
+    public string? WeComId { get; init; }
+}
 
 /// <summary>Where a running journey stands, as the local runner keeps it.</summary>
 public enum JourneyStatus

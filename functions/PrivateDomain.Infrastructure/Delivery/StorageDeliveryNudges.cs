@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Azure.Storage.Queues;
+using PrivateDomain.Delivery.Sending;
+using PrivateDomain.Journeys.Storage;
+using PrivateDomain.Storage;
+
+namespace PrivateDomain.Delivery.Storage;
+
+/// <summary>A request to run one sender's outbox, on queue <c>delivery-dispatch</c>.</summary>
+public sealed record DeliveryNudge(string Tenant, string SenderId, DateTimeOffset At);
+
+/// <summary>
+/// Nudges as delayed messages on the Storage queue <c>delivery-dispatch</c>, timed by the journey clock (so a fast test
+/// clock delivers fast too). A sender's touches for one slot share a nudge: this instance sends one message per sender and
+/// second, and a repeated one only costs an empty run. Longer delays than a queue allows are chained, as wake-ups are.
+/// </summary>
+public sealed class StorageDeliveryNudges(StorageClients clients, JourneyClock clock) : IDeliveryNudges
+{
+    /// <summary>The queue name.</summary>
+    public const string QueueName = "delivery-dispatch";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly QueueClient _queue = clients.Queues.GetQueueClient(QueueName);
+    private readonly ConcurrentDictionary<(string, string, long), byte> _sent = new();
+    private volatile bool _exists;
+
+    /// <inheritdoc />
+    public async Task NudgeAsync(string tenant, string senderId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        if (_sent.Count > 100_000)
+        {
+            _sent.Clear();
+        }
+
+        if (!_sent.TryAdd((tenant, senderId, at.ToUnixTimeSeconds()), 0))
+        {
+            return;
+        }
+
+        try
+        {
+            await SendAsync(new DeliveryNudge(tenant, senderId, at), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _sent.TryRemove((tenant, senderId, at.ToUnixTimeSeconds()), out _);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Handles a nudge: sends it on again if its time is still far off, else runs <paramref name="dispatch"/> for the sender.
+    /// </summary>
+    public async Task HandleAsync(string body, Func<DeliveryNudge, CancellationToken, Task> dispatch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(dispatch);
+        var nudge = JsonSerializer.Deserialize<DeliveryNudge>(body, Json) ?? throw new FormatException("Empty delivery nudge.");
+        var remaining = clock.RealDelay(nudge.At);
+        if (remaining > TimeSpan.FromSeconds(2))
+        {
+            await SendAsync(nudge, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (remaining > TimeSpan.Zero)
+        {
+            await Task.Delay(remaining, cancellationToken).ConfigureAwait(false);
+        }
+
+        await dispatch(nudge, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task SendAsync(DeliveryNudge nudge, CancellationToken cancellationToken)
+    {
+        if (!_exists)
+        {
+            await _queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            _exists = true;
+        }
+
+        var delay = clock.RealDelay(nudge.At) - TimeSpan.FromSeconds(1);
+        delay = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > StorageJourneyWakeups.MaxDelay ? StorageJourneyWakeups.MaxDelay : delay;
+        await _queue.SendMessageAsync(JsonSerializer.Serialize(nudge, Json), delay, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,347 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using PrivateDomain.Content;
+using PrivateDomain.Content.Storage;
+using PrivateDomain.Customers;
+using PrivateDomain.Delivery.Sending;
+using PrivateDomain.IntegrationTests.Harness;
+using PrivateDomain.Journeys;
+using PrivateDomain.Journeys.Running;
+using PrivateDomain.Journeys.Storage;
+using PrivateDomain.Local.Sandbox;
+
+namespace PrivateDomain.IntegrationTests.Delivery;
+
+/// <summary>
+/// SendTouch on Azurite into the WeCom sandbox: touches recorded in the ledger go through the policy, the content library
+/// and aggregation into WeCom tasks, exactly once whatever is retried or crashes. The dispatcher is run by hand (queue
+/// workers off) so each test sees one run at a time.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class TouchDispatchTests(AzuriteFixture fixture) : IAsyncLifetime
+{
+    /// <summary>Tuesday 2026-12-01 10:00 in Shanghai, inside the send window.</summary>
+    private static readonly DateTimeOffset TuesdayMorning = new(2026, 12, 1, 10, 0, 0, TimeSpan.FromHours(8));
+
+    private readonly TestTenant _tenant = TestTenant.Create("bank" + RandomNumberGenerator.GetHexString(6).ToLowerInvariant());
+    private readonly JourneyClock _clock = JourneyClock.Manual(TuesdayMorning);
+    private readonly CrashSwitch _crash = new();
+    private WeComSandboxHost _sandbox = null!;
+    private LocalHostInstance _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _sandbox = await WeComSandboxHost.StartAsync(time: _clock); // WeCom's clock is the journeys' clock here
+        var secret = "S3cr3t" + RandomNumberGenerator.GetHexString(16);
+        _sandbox.Sandbox.RegisterApp(_tenant.CorpId, secret);
+        _host = await LocalHostInstance.StartAsync(fixture.Azurite.ConnectionString(), [_tenant], new Dictionary<string, string?>
+        {
+            ["Local:QueueWorkers"] = "false",
+            ["Local:PayrollRun"] = "false",
+            ["WeCom:Api:BaseUrl"] = _sandbox.BaseAddress.ToString(),
+            [$"WeCom:Tenants:{_tenant.Name}:AppSecret"] = secret,
+            ["Delivery:AggregationDelay"] = "00:00:00",
+            ["Delivery:ReconcileAfter"] = "00:00:30",
+        }, services =>
+        {
+            services.AddSingleton(_clock);
+            services.AddSingleton<ISenderContexts>(new FixedSenderContexts());
+            services.AddSingleton<IDispatchStore>(sp => _crash.Wrap(ActivatorUtilities.CreateInstance<PrivateDomain.Delivery.Storage.TableDispatchStore>(sp)));
+        });
+        await _host.Services.GetRequiredService<RepositoryContent>().PublishAsync(CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _sandbox.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task One_to_one_touches_with_the_same_text_become_one_task_and_a_touch_recorded_twice_is_sent_once()
+    {
+        // All three are addressed as 王先生, so the rendered text is the same and one task carries them.
+        var touches = new List<Touch>();
+        foreach (var c in new[] { "c1", "c2", "c3" })
+        {
+            await AddCustomerAsync(c, "zhangsan");
+            touches.Add(TouchFor(c, "zhangsan", "aida.attention.welfare", Channel.OneToOne));
+        }
+
+        foreach (var t in touches)
+        {
+            Assert.True(await Ledger.RecordAsync(_tenant.Name, t, CancellationToken.None));
+        }
+
+        Assert.False(await Ledger.RecordAsync(_tenant.Name, touches[0], CancellationToken.None)); // the same touch submitted again
+
+        var report = await DispatchAsync("zhangsan");
+        Assert.Equal(1, report.Tasks);
+        var task = Assert.Single(MassSends());
+        Assert.Equal(["wmCustc1", "wmCustc2", "wmCustc3"], task["external_userid"]!.AsArray().Select(n => (string)n!).Order());
+        Assert.Equal("zhangsan", (string)task["sender"]!);
+        Assert.Contains("王先生您好，我是您的理财经理张三", (string)task["text"]!["content"]!, StringComparison.Ordinal);
+        Assert.Contains("https://h5.bank.example/h5/welfare/first-month", task["attachments"]!.ToJsonString(), StringComparison.Ordinal);
+
+        // Recorded again after it went out, and dispatched again: nothing new reaches WeCom.
+        Assert.False(await Ledger.RecordAsync(_tenant.Name, touches[1], CancellationToken.None));
+        Assert.Equal(0, (await DispatchAsync("zhangsan")).Tasks);
+        Assert.Single(MassSends());
+        foreach (var t in touches)
+        {
+            var row = (await DeliveryLedger.GetAsync(_tenant.Name, t.Id, CancellationToken.None))!;
+            Assert.Equal(TouchStatus.Sent, row.Status);
+        }
+
+        var entry = Assert.Single(await Ledger.ListAsync(_tenant.Name, touches[0].Id.InstanceId, CancellationToken.None).ToListAsync());
+        Assert.False(string.IsNullOrEmpty(entry.WeComId));
+    }
+
+    [Fact]
+    public async Task After_a_crash_between_the_WeCom_call_and_the_ledger_update_the_next_run_finds_the_task_and_does_not_send_again()
+    {
+        await AddCustomerAsync("c1", "lisi");
+        await AddCustomerAsync("c2", "lisi");
+        var touches = new[] { TouchFor("c1", "lisi", "aida.interest.ice-breaker", Channel.OneToOne), TouchFor("c2", "lisi", "aida.interest.ice-breaker", Channel.OneToOne) };
+        foreach (var t in touches)
+        {
+            await Ledger.RecordAsync(_tenant.Name, t, CancellationToken.None);
+        }
+
+        _crash.CrashOnNextCreatedUpdate = true;
+        await Assert.ThrowsAsync<SimulatedCrashException>(() => DispatchAsync("lisi"));
+        Assert.Single(MassSends());
+        Assert.All(touches, t => Assert.Equal(TouchStatus.Pending, DeliveryLedger.GetAsync(_tenant.Name, t.Id, CancellationToken.None).Result!.Status));
+
+        // A run before the dispatch could have finished leaves it alone; one after reconciles.
+        Assert.Equal(0, (await DispatchAsync("lisi")).Reconciled);
+        _clock.AdvanceTo(_clock.GetUtcNow().AddMinutes(1));
+        var report = await DispatchAsync("lisi");
+        Assert.Equal(2, report.Reconciled);
+        var task = Assert.Single(MassSends());
+        var weComIds = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var t in touches)
+        {
+            var entry = Assert.Single(await Ledger.ListAsync(_tenant.Name, t.Id.InstanceId, CancellationToken.None).ToListAsync());
+            Assert.Equal(TouchStatus.Sent, entry.Status);
+            Assert.False(string.IsNullOrEmpty(entry.WeComId));
+            weComIds.Add(entry.WeComId!);
+        }
+
+        Assert.Single(weComIds); // both touches carry the msgid of the one task
+        Assert.Equal("lisi", (string)task["sender"]!);
+    }
+
+    [Fact]
+    public async Task Opt_out_deletion_quiet_hours_a_daily_cap_and_the_deletion_throttle_each_refuse_with_a_recorded_reason()
+    {
+        await AddCustomerAsync("optout", "wangwu", tags: [PrivateDomain.Delivery.Policy.DeliveryPolicy.OptedOutTag]);
+        await AddCustomerAsync("deleted", "wangwu", status: RelationshipStatus.DeletedByCustomer);
+        await AddCustomerAsync("capped", "wangwu");
+        var optOut = TouchFor("optout", "wangwu", "aida.attention.welfare", Channel.OneToOne);
+        var deleted = TouchFor("deleted", "wangwu", "aida.attention.welfare", Channel.OneToOne);
+        var first = TouchFor("capped", "wangwu", "aida.attention.welfare", Channel.OneToOne);
+        foreach (var t in new[] { optOut, deleted, first })
+        {
+            await Ledger.RecordAsync(_tenant.Name, t, CancellationToken.None);
+        }
+
+        await DispatchAsync("wangwu");
+        await AssertOutcomeAsync(optOut, TouchStatus.Refused, "OptedOut");
+        await AssertOutcomeAsync(deleted, TouchStatus.Refused, "DeletedUs");
+        await AssertOutcomeAsync(first, TouchStatus.Sent, null);
+
+        // A second 1:1 the same day waits for tomorrow (the default cap is one a day).
+        var second = TouchFor("capped", "wangwu", "aida.interest.ice-breaker", Channel.OneToOne, step: "t2");
+        await Ledger.RecordAsync(_tenant.Name, second, CancellationToken.None);
+        await DispatchAsync("wangwu");
+        await AssertOutcomeAsync(second, TouchStatus.Due, "DailyCap");
+
+        // At 22:30 nothing goes out: quiet hours put it off to 09:00.
+        _clock.AdvanceTo(new DateTimeOffset(2026, 12, 1, 22, 30, 0, TimeSpan.FromHours(8)));
+        await AddCustomerAsync("late", "wangwu");
+        var late = TouchFor("late", "wangwu", "aida.attention.welfare", Channel.OneToOne, slot: _clock.GetUtcNow());
+        await Ledger.RecordAsync(_tenant.Name, late, CancellationToken.None);
+        await DispatchAsync("wangwu");
+        await AssertOutcomeAsync(late, TouchStatus.Due, "QuietHours");
+        Assert.Single(MassSends());
+
+        // Next morning both go out (different texts: two tasks).
+        _clock.AdvanceTo(new DateTimeOffset(2026, 12, 2, 9, 5, 0, TimeSpan.FromHours(8)));
+        await DispatchAsync("wangwu");
+        await AssertOutcomeAsync(second, TouchStatus.Sent, null);
+        await AssertOutcomeAsync(late, TouchStatus.Sent, null);
+        Assert.Equal(3, MassSends().Count);
+
+        // A template followed by too many deletions stops going out.
+        var history = _host.Services.GetRequiredService<IDeliveryHistoryStore>();
+        for (var i = 0; i < 40; i++)
+        {
+            await AddCustomerAsync("t" + i, "zhaoliu");
+            var t = TouchFor("t" + i, "zhaoliu", "aida.desire.tip-1", Channel.OneToOne);
+            await Ledger.RecordAsync(_tenant.Name, t, CancellationToken.None);
+        }
+
+        Assert.Equal(1, (await DispatchAsync("zhaoliu")).Tasks);
+        _clock.AdvanceTo(_clock.GetUtcNow().AddHours(1));
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal("aida.desire.tip-1", await history.RecordDeletionAsync(_tenant.Name, "t" + i, "zhaoliu", _clock.GetUtcNow(), TimeSpan.FromDays(3), CancellationToken.None));
+        }
+
+        await AddCustomerAsync("next", "zhaoliu");
+        var throttled = TouchFor("next", "zhaoliu", "aida.desire.tip-1", Channel.OneToOne);
+        await Ledger.RecordAsync(_tenant.Name, throttled, CancellationToken.None);
+        await DispatchAsync("zhaoliu");
+        await AssertOutcomeAsync(throttled, TouchStatus.Refused, "TemplateThrottled");
+    }
+
+    [Fact]
+    public async Task Unknown_unapproved_and_broken_templates_are_refused_and_nothing_half_rendered_reaches_WeCom()
+    {
+        await AddCustomerAsync("noname", "sunqi", name: null);
+        await AddCustomerAsync("named", "sunqi");
+        var library = _host.Services.GetRequiredService<ContentLibrary>();
+        var draft = MessageTemplateReader.Read("""
+            { "id": "it.draft", "version": 1, "kind": "welfare", "stage": "attention", "channel": "oneToOne", "title": "草稿",
+              "tags": [], "body": ["{customer.name}您好，这是一条尚未审批的消息。"] }
+            """u8, "it.draft.v1.json", requireApproval: false).Template;
+        await library.PublishAsync(TemplateScope.Default, draft, "zhang.min", CancellationToken.None);
+
+        var unknown = TouchFor("named", "sunqi", "no.such.template", Channel.OneToOne);
+        var unapproved = TouchFor("named", "sunqi", "it.draft", Channel.OneToOne, step: "t2");
+        var broken = TouchFor("noname", "sunqi", "aida.attention.welfare", Channel.OneToOne);
+        foreach (var t in new[] { unknown, unapproved, broken })
+        {
+            await Ledger.RecordAsync(_tenant.Name, t, CancellationToken.None);
+        }
+
+        await DispatchAsync("sunqi");
+        await AssertOutcomeAsync(unknown, TouchStatus.Refused, nameof(ContentRefusalReason.NotFound));
+        await AssertOutcomeAsync(unapproved, TouchStatus.Refused, nameof(ContentRefusalReason.NotApproved));
+        await AssertOutcomeAsync(broken, TouchStatus.Refused, "TemplateBroken");
+        Assert.Empty(MassSends());
+    }
+
+    [Fact]
+    public async Task A_Moments_step_for_many_customers_of_one_manager_is_one_post()
+    {
+        var touches = new List<Touch>();
+        for (var i = 0; i < 5; i++)
+        {
+            await AddCustomerAsync("m" + i, "qianba");
+            touches.Add(TouchFor("m" + i, "qianba", "aida.attention.persona", Channel.Moments));
+        }
+
+        foreach (var t in touches)
+        {
+            await Ledger.RecordAsync(_tenant.Name, t, CancellationToken.None);
+        }
+
+        Assert.Equal(1, (await DispatchAsync("qianba")).Tasks);
+        var posts = _sandbox.Sandbox.Requests.Where(r => r.Api == "externalcontact/add_moment_task" && r.CorpId == _tenant.CorpId).ToList();
+        var post = JsonNode.Parse(Assert.Single(posts).Body!)!;
+        Assert.Equal("qianba", (string)post["visible_range"]!["sender_list"]!["user_list"]![0]!);
+        Assert.Contains("我是示例银行城东支行的理财经理张三", (string)post["text"]!["content"]!, StringComparison.Ordinal);
+        foreach (var t in touches)
+        {
+            await AssertOutcomeAsync(t, TouchStatus.Sent, null);
+        }
+    }
+
+    private ITouchLedger Ledger => _host.Services.GetRequiredService<ITouchLedger>();
+
+    private IDeliveryLedger DeliveryLedger => _host.Services.GetRequiredService<IDeliveryLedger>();
+
+    private Task<DispatchReport> DispatchAsync(string sender) =>
+        _host.Services.GetRequiredService<TouchDispatcher>().DispatchAsync(_tenant.Name, sender, CancellationToken.None);
+
+    private List<JsonNode> MassSends() =>
+        [.. _sandbox.Sandbox.Requests.Where(r => r.Api == "externalcontact/add_msg_template" && r.CorpId == _tenant.CorpId && r.Errcode == 0).Select(r => JsonNode.Parse(r.Body!)!)];
+
+    private async Task AssertOutcomeAsync(Touch touch, TouchStatus status, string? reason)
+    {
+        var entry = Assert.Single(await Ledger.ListAsync(_tenant.Name, touch.Id.InstanceId, CancellationToken.None).ToListAsync(),
+            e => e.TouchId == touch.Id.ToString());
+        Assert.Equal(status, entry.Status);
+        if (reason is not null)
+        {
+            Assert.Equal(reason, entry.Reason);
+        }
+    }
+
+    private async Task AddCustomerAsync(string id, string sender, string? name = "王先生", IReadOnlyList<string>? tags = null,
+        RelationshipStatus status = RelationshipStatus.Active)
+    {
+        var at = TuesdayMorning.AddDays(-30);
+        var customer = Customer.New(_tenant.Name, id, at) with
+        {
+            Name = name,
+            ExternalUserIds = ["wmCust" + id],
+            Tags = [.. (tags ?? []).Select(t => new CustomerTag(t, TagKind.Dynamic, "test", at))],
+        };
+        Assert.True(await _host.Services.GetRequiredService<ICustomerStore>().TryInsertAsync(customer, CancellationToken.None));
+        Assert.True(await _host.Services.GetRequiredService<IRelationshipStore>().TryWriteAsync(
+            new Relationship(_tenant.Name, sender, "wmCust" + id, id, at, null, null, null, status, at, null), null, CancellationToken.None));
+    }
+
+    private Touch TouchFor(string customerId, string sender, string content, Channel channel, string step = "t1", DateTimeOffset? slot = null)
+    {
+        var at = slot ?? _clock.GetUtcNow();
+        var local = TimeZoneInfo.ConvertTime(at, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).DateTime;
+        return new Touch(new TouchId(JourneyInstanceId.For(_tenant.Name, "aida-nurture", customerId), 1, step), 0, "attention", channel, "welfare",
+            content, false, customerId, sender, local, at);
+    }
+
+    /// <summary>The bank and employee details the directory would give.</summary>
+    private sealed class FixedSenderContexts : ISenderContexts
+    {
+        public Task<SenderContext?> GetAsync(string tenant, string senderId, CancellationToken cancellationToken) =>
+            Task.FromResult<SenderContext?>(new SenderContext(tenant, null, new PlaceholderValues
+            {
+                EmployeeName = "张三",
+                EmployeeTitle = "理财经理",
+                BankName = "示例银行",
+                BankHotline = "95500",
+                BankSite = new Uri("https://h5.bank.example"),
+                BranchName = "城东支行",
+            }));
+    }
+
+    private sealed class SimulatedCrashException() : Exception("simulated crash after the WeCom call");
+
+    /// <summary>Kills the run right after WeCom created the task, before anything records it.</summary>
+    private sealed class CrashSwitch
+    {
+        public bool CrashOnNextCreatedUpdate { get; set; }
+
+        public IDispatchStore Wrap(IDispatchStore inner) => new Store(inner, this);
+
+        private sealed class Store(IDispatchStore inner, CrashSwitch crash) : IDispatchStore
+        {
+            public Task CreateAsync(Dispatch dispatch, IReadOnlyList<DispatchMember> members, CancellationToken cancellationToken) =>
+                inner.CreateAsync(dispatch, members, cancellationToken);
+
+            public Task<Dispatch?> GetAsync(string tenant, string senderId, string dispatchId, CancellationToken cancellationToken) =>
+                inner.GetAsync(tenant, senderId, dispatchId, cancellationToken);
+
+            public Task UpdateAsync(Dispatch dispatch, CancellationToken cancellationToken)
+            {
+                if (dispatch.Status == DispatchStatus.Created && crash.CrashOnNextCreatedUpdate)
+                {
+                    crash.CrashOnNextCreatedUpdate = false;
+                    throw new SimulatedCrashException();
+                }
+
+                return inner.UpdateAsync(dispatch, cancellationToken);
+            }
+
+            public IAsyncEnumerable<DispatchMember> MembersAsync(string tenant, string dispatchId, CancellationToken cancellationToken) =>
+                inner.MembersAsync(tenant, dispatchId, cancellationToken);
+
+            public IAsyncEnumerable<Dispatch> ListAsync(string tenant, string senderId, DateTimeOffset since, CancellationToken cancellationToken) =>
+                inner.ListAsync(tenant, senderId, since, cancellationToken);
+        }
+    }
+}
