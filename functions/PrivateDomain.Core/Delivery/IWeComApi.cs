@@ -7,7 +7,7 @@ namespace PrivateDomain.Delivery;
 /// </summary>
 /// <remarks>
 /// Mass sends and Moments tasks are not idempotent: an <see cref="WeComErrorKind.Indeterminate"/> result means "may have
-/// been created"; reconcile (get_groupmsg_list_v2 / get_moment_task_result) before calling again.
+/// been created"; reconcile (get_groupmsg_list_v2 / get_moment_list) before calling again.
 /// </remarks>
 public interface IWeComApi
 {
@@ -20,7 +20,16 @@ public interface IWeComApi
     /// <summary>get_groupmsg_list_v2: list mass-send tasks (reconciliation).</summary>
     Task<WeComApiResult<MassMessageList>> GetGroupMessageListAsync(string tenant, MassMessageListQuery query, CancellationToken cancellationToken);
 
-    /// <summary>remind_groupmsg_send: remind the employee of an unconfirmed task (at most 3 times in 24 h).</summary>
+    /// <summary>get_groupmsg_task: each sender's status on a mass-send task (unconfirmed or sent), one page.</summary>
+    Task<WeComApiResult<MassMessageTaskList>> GetGroupMessageTaskAsync(string tenant, MassMessageTaskQuery query, CancellationToken cancellationToken);
+
+    /// <summary>get_groupmsg_send_result: one sender's per-customer (or per-group) outcome of a mass-send task, one page.</summary>
+    Task<WeComApiResult<MassMessageSendResult>> GetGroupMessageSendResultAsync(string tenant, MassMessageSendResultQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// remind_groupmsg_send: remind the employee of an unconfirmed task. At most 3 times per task in 24 h; the fourth
+    /// fails as <see cref="WeComErrorKind.LimitExceeded"/> and is not retried.
+    /// </summary>
     Task<WeComApiResult<WeComAck>> RemindGroupMessageSendAsync(string tenant, MassMessageReminder reminder, CancellationToken cancellationToken);
 
     /// <summary>add_moment_task: create a Moments task; returns a jobid.</summary>
@@ -28,6 +37,12 @@ public interface IWeComApi
 
     /// <summary>get_moment_task_result: poll a Moments task.</summary>
     Task<WeComApiResult<MomentTaskResult>> GetMomentTaskResultAsync(string tenant, string jobId, CancellationToken cancellationToken);
+
+    /// <summary>get_moment_list: Moments posts created in a time range (reconciliation of a lost jobid), one page.</summary>
+    Task<WeComApiResult<MomentList>> GetMomentListAsync(string tenant, MomentListQuery query, CancellationToken cancellationToken);
+
+    /// <summary>get_moment_task: which senders published a corp-created Moments post, one page.</summary>
+    Task<WeComApiResult<MomentTaskList>> GetMomentTaskAsync(string tenant, MomentTaskQuery query, CancellationToken cancellationToken);
 
     /// <summary>mark_tag: add/remove corp tags on one customer.</summary>
     Task<WeComApiResult<WeComAck>> MarkTagAsync(string tenant, TagMarking marking, CancellationToken cancellationToken);

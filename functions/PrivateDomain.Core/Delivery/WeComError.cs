@@ -29,7 +29,7 @@ public enum WeComErrorKind
 
     /// <summary>
     /// A non-idempotent call (a mass send, a Moments task) failed in transport after it may have reached WeCom: reconcile
-    /// (get_groupmsg_list_v2, get_moment_task_result) before calling again.
+    /// (get_groupmsg_list_v2, get_moment_list) before calling again.
     /// </summary>
     Indeterminate,
 

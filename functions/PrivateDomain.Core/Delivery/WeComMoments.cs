@@ -42,3 +42,85 @@ public sealed record MomentTaskOutcome(
     string? MomentId,
     MomentSenderList? InvalidSenderList,
     MomentExternalContactList? InvalidExternalContactList);
+
+/// <summary>
+/// externalcontact/get_moment_list [93333]: the Moments posts created strictly between start and end (WeCom writes
+/// "(start_time, end_time)"; at most 30 days apart), by creator and filter_type (0 corp, 1 employee, 2 both, the
+/// default). Paged by cursor, at most 20 a page. Used to find a post whose add_moment_task jobid was lost: WeCom does
+/// not return <c>creator</c> for posts made through add_moment_task, so match those on time and content.
+/// </summary>
+public sealed record MomentListQuery(
+    long StartTime,
+    long EndTime,
+    string? Creator = null,
+    int? FilterType = null,
+    string? Cursor = null,
+    int? Limit = null)
+{
+    /// <summary>filter_type 0: posts the corp created (add_moment_task).</summary>
+    public const int CorpPosts = 0;
+
+    /// <summary>filter_type 1: posts employees created themselves.</summary>
+    public const int EmployeePosts = 1;
+
+    /// <summary>filter_type 2: both.</summary>
+    public const int AllPosts = 2;
+
+    /// <summary>Corp-created posts (filter_type 0) strictly between <paramref name="from"/> and <paramref name="to"/>, 20 a page.</summary>
+    public static MomentListQuery CorpPostsBetween(DateTimeOffset from, DateTimeOffset to, string? cursor = null) =>
+        new(from.ToUnixTimeSeconds(), to.ToUnixTimeSeconds(), FilterType: CorpPosts, Cursor: cursor, Limit: 20);
+}
+
+/// <summary>One page of <see cref="MomentListQuery"/>; an empty <see cref="NextCursor"/> means the last page.</summary>
+public sealed record MomentList(
+    [property: JsonPropertyName("moment_list")] IReadOnlyList<MomentRecord>? Moments,
+    string? NextCursor);
+
+/// <summary>
+/// A Moments post as get_moment_list lists it: create_type 0 corp, 1 employee; visible_type 0 some customers, 1 all.
+/// <see cref="Creator"/> is absent for posts made through add_moment_task.
+/// </summary>
+public sealed record MomentRecord(
+    string MomentId,
+    string? Creator,
+    long CreateTime,
+    int CreateType,
+    int VisibleType,
+    WeComText? Text,
+    IReadOnlyList<WeComMedia>? Image,
+    MomentVideo? Video,
+    MomentLink? Link,
+    MomentLocation? Location);
+
+/// <summary>A post's video (media ids to download through the temporary media API).</summary>
+public sealed record MomentVideo(string MediaId, string? ThumbMediaId);
+
+/// <summary>A post's link.</summary>
+public sealed record MomentLink(string? Title, string Url);
+
+/// <summary>A post's location.</summary>
+public sealed record MomentLocation(string? Latitude, string? Longitude, string? Name);
+
+/// <summary>
+/// externalcontact/get_moment_task [93333]: for a corp-created post, which senders have published it. Paged by cursor,
+/// at most 1,000 a page (default 500).
+/// </summary>
+public sealed record MomentTaskQuery(string MomentId, int? Limit = null, string? Cursor = null);
+
+/// <summary>One page of <see cref="MomentTaskQuery"/>; an empty <see cref="NextCursor"/> means the last page.</summary>
+public sealed record MomentTaskList(IReadOnlyList<MomentSenderTask>? TaskList, string? NextCursor);
+
+/// <summary>A sender of a corp-created post and whether they published it.</summary>
+public sealed record MomentSenderTask(
+    [property: JsonPropertyName("userid")] string UserId,
+    MomentPublishStatus PublishStatus);
+
+/// <summary>publish_status on get_moment_task.</summary>
+public enum MomentPublishStatus
+{
+    /// <summary>0 未发表: the employee has not confirmed the post.</summary>
+    Unpublished = 0,
+
+    /// <summary>1 已发表.</summary>
+    Published = 1,
+}

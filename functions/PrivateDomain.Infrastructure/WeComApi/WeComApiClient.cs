@@ -29,9 +29,16 @@ public sealed class WeComApiClient(
     private static readonly WeComCall SendWelcomeMsg = new("externalcontact/send_welcome_msg", HttpMethod.Post, Idempotent: true); // a repeat gets 41051
     private static readonly WeComCall AddMsgTemplate = new("externalcontact/add_msg_template", HttpMethod.Post, Idempotent: false);
     private static readonly WeComCall GetGroupMsgListV2 = new("externalcontact/get_groupmsg_list_v2", HttpMethod.Post, Idempotent: true);
-    private static readonly WeComCall RemindGroupMsgSend = new("externalcontact/remind_groupmsg_send", HttpMethod.Post, Idempotent: false); // 3 a day
+    private static readonly WeComCall GetGroupMsgTask = new("externalcontact/get_groupmsg_task", HttpMethod.Post, Idempotent: true);
+    private static readonly WeComCall GetGroupMsgSendResult = new("externalcontact/get_groupmsg_send_result", HttpMethod.Post, Idempotent: true);
+
+    // 3 per task in 24 h [97610]. WeCom does not document the errcode of the fourth; 45009 (over the limit) is the code
+    // its limits answer, and here it means the task's reminders are used up, not "slow down": retrying cannot help.
+    private static readonly WeComCall RemindGroupMsgSend = new("externalcontact/remind_groupmsg_send", HttpMethod.Post, Idempotent: false, QuotaCode: WeComErrors.FrequencyLimit);
     private static readonly WeComCall AddMomentTask = new("externalcontact/add_moment_task", HttpMethod.Post, Idempotent: false);
     private static readonly WeComCall GetMomentTaskResult = new("externalcontact/get_moment_task_result", HttpMethod.Get, Idempotent: true);
+    private static readonly WeComCall GetMomentList = new("externalcontact/get_moment_list", HttpMethod.Post, Idempotent: true);
+    private static readonly WeComCall GetMomentTask = new("externalcontact/get_moment_task", HttpMethod.Post, Idempotent: true);
     private static readonly WeComCall MarkTag = new("externalcontact/mark_tag", HttpMethod.Post, Idempotent: true);
     private static readonly WeComCall GetCorpTagList = new("externalcontact/get_corp_tag_list", HttpMethod.Post, Idempotent: true);
     private static readonly WeComCall AddCorpTag = new("externalcontact/add_corp_tag", HttpMethod.Post, Idempotent: false);
@@ -55,6 +62,14 @@ public sealed class WeComApiClient(
         CallAsync<MassMessageList>(tenant, GetGroupMsgListV2, query, null, cancellationToken);
 
     /// <inheritdoc />
+    public Task<WeComApiResult<MassMessageTaskList>> GetGroupMessageTaskAsync(string tenant, MassMessageTaskQuery query, CancellationToken cancellationToken) =>
+        CallAsync<MassMessageTaskList>(tenant, GetGroupMsgTask, query, null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<WeComApiResult<MassMessageSendResult>> GetGroupMessageSendResultAsync(string tenant, MassMessageSendResultQuery query, CancellationToken cancellationToken) =>
+        CallAsync<MassMessageSendResult>(tenant, GetGroupMsgSendResult, query, null, cancellationToken);
+
+    /// <inheritdoc />
     public Task<WeComApiResult<WeComAck>> RemindGroupMessageSendAsync(string tenant, MassMessageReminder reminder, CancellationToken cancellationToken) =>
         CallAsync<WeComAck>(tenant, RemindGroupMsgSend, reminder, null, cancellationToken);
 
@@ -65,6 +80,14 @@ public sealed class WeComApiClient(
     /// <inheritdoc />
     public Task<WeComApiResult<MomentTaskResult>> GetMomentTaskResultAsync(string tenant, string jobId, CancellationToken cancellationToken) =>
         CallAsync<MomentTaskResult>(tenant, GetMomentTaskResult, null, "&jobid=" + Uri.EscapeDataString(jobId), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<WeComApiResult<MomentList>> GetMomentListAsync(string tenant, MomentListQuery query, CancellationToken cancellationToken) =>
+        CallAsync<MomentList>(tenant, GetMomentList, query, null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<WeComApiResult<MomentTaskList>> GetMomentTaskAsync(string tenant, MomentTaskQuery query, CancellationToken cancellationToken) =>
+        CallAsync<MomentTaskList>(tenant, GetMomentTask, query, null, cancellationToken);
 
     /// <inheritdoc />
     public Task<WeComApiResult<WeComAck>> MarkTagAsync(string tenant, TagMarking marking, CancellationToken cancellationToken) =>
@@ -144,6 +167,19 @@ public sealed class WeComApiClient(
                         continue;
                     }
                 }
+            }
+
+            if (!notSent && error.Code == call.QuotaCode)
+            {
+                error = error with
+                {
+                    Kind = WeComErrorKind.LimitExceeded,
+                    Meaning = error.Meaning + "; on " + call.Api + " this is the API's business quota — wait for it to renew instead of retrying",
+                    Api = call.Api,
+                    Attempts = attempts,
+                };
+                logger.LogWarning("WeCom {Api} for {Tenant} refused: {ErrCode} ({Kind}) after {Attempts} attempt(s).", call.Api, tenant, error.Code, error.Kind, attempts);
+                return WeComApiResult.Fail<T>(error);
             }
 
             var retryClass = error.Code switch
@@ -232,5 +268,6 @@ public sealed class WeComApiClient(
         }
     }
 
-    private sealed record WeComCall(string Api, HttpMethod Method, bool Idempotent);
+    // QuotaCode: an errcode that on this API means a business quota is used up (LimitExceeded, never retried).
+    private sealed record WeComCall(string Api, HttpMethod Method, bool Idempotent, int? QuotaCode = null);
 }

@@ -14,7 +14,8 @@ public sealed record SandboxFault(string Api, int Errcode, int Count, int? HttpS
 
 /// <summary>
 /// The WeCom sandbox's state: issued access tokens, per-minute call counts, injected faults, what it received, and the
-/// business objects (welcome codes used, mass-send tasks, Moments jobs, corp tags, tag marks). Thread-safe; in memory.
+/// business objects (welcome codes used, mass-send tasks and their progress, Moments posts, corp tags, tag marks).
+/// Thread-safe; in memory.
 /// </summary>
 public sealed class WeComSandbox(IOptions<WeComSandboxOptions> options, TimeProvider time)
 {
@@ -47,14 +48,39 @@ public sealed class WeComSandbox(IOptions<WeComSandboxOptions> options, TimeProv
     /// <summary>Mass-send tasks by msgid.</summary>
     internal ConcurrentDictionary<string, SandboxMassMessage> MassMessages { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Moments jobs: jobid → moment_id and the tags WeCom would reject.</summary>
-    internal ConcurrentDictionary<string, (string MomentId, List<string> InvalidTags)> MomentJobs { get; } = new(StringComparer.Ordinal);
+    /// <summary>Moments posts by jobid (add_moment_task's answer).</summary>
+    internal ConcurrentDictionary<string, SandboxMoment> MomentJobs { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Moments posts by moment_id.</summary>
+    internal ConcurrentDictionary<string, SandboxMoment> Moments { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Corp tag groups by group id.</summary>
     internal ConcurrentDictionary<string, SandboxTagGroup> TagGroups { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Tags on relationships: (employee, customer) → tag ids.</summary>
     internal ConcurrentDictionary<(string UserId, string ExternalUserId), HashSet<string>> Marks { get; } = new();
+
+    /// <summary>The mass-send tasks created so far, oldest first.</summary>
+    public IReadOnlyList<SandboxMassMessageView> MassMessageViews()
+    {
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        return MassMessages.Values.OrderBy(m => m.CreateTime).ThenBy(m => m.MsgId, StringComparer.Ordinal).Select(m => m.View(now)).ToList();
+    }
+
+    /// <summary>The Moments posts created so far, oldest first.</summary>
+    public IReadOnlyList<SandboxMomentView> MomentViews() =>
+        Moments.Values.OrderBy(m => m.CreateTime).ThenBy(m => m.MomentId, StringComparer.Ordinal).Select(m => m.View()).ToList();
+
+    /// <summary>Acts as the employee confirming mass-send task <paramref name="msgId"/> in the WeCom client.</summary>
+    public SandboxControlOutcome ConfirmMassMessage(string msgId, SandboxMassMessageConfirmation confirmation)
+    {
+        ArgumentNullException.ThrowIfNull(confirmation);
+        return MassMessages.TryGetValue(msgId, out var m) ? m.Confirm(confirmation, time.GetUtcNow().ToUnixTimeSeconds()) : SandboxControlOutcome.NotFound;
+    }
+
+    /// <summary>Acts as the employee publishing Moments post <paramref name="momentId"/> (every sender when <paramref name="userId"/> is empty).</summary>
+    public SandboxControlOutcome PublishMoment(string momentId, string? userId) =>
+        Moments.TryGetValue(momentId, out var m) ? m.Publish(userId, time.GetUtcNow().ToUnixTimeSeconds()) : SandboxControlOutcome.NotFound;
 
     /// <summary>Lets a corp app call gettoken.</summary>
     public void RegisterApp(string corpId, string secret) => _apps[corpId] = secret;
@@ -211,6 +237,7 @@ public sealed class WeComSandbox(IOptions<WeComSandboxOptions> options, TimeProv
         UsedWelcomeCodes.Clear();
         MassMessages.Clear();
         MomentJobs.Clear();
+        Moments.Clear();
         TagGroups.Clear();
         Marks.Clear();
         Interlocked.Exchange(ref _getTokenCalls, 0);
@@ -218,12 +245,6 @@ public sealed class WeComSandbox(IOptions<WeComSandboxOptions> options, TimeProv
 
     /// <summary>A new id with WeCom's look (a prefix and random characters).</summary>
     internal static string NewId(string prefix) => prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
-}
-
-/// <summary>A mass-send task the sandbox created.</summary>
-internal sealed record SandboxMassMessage(string MsgId, string ChatType, string? Sender, long CreateTime, string Body)
-{
-    public int Reminders { get; set; }
 }
 
 /// <summary>A corp tag group in the sandbox.</summary>

@@ -11,7 +11,7 @@ namespace PrivateDomain.Local.Sandbox;
 /// contract (errcode/errmsg JSON, HTTP 200), token expiry, per-minute limits and injectable faults; plus <c>/sandbox/…</c>
 /// endpoints to inspect and steer it. A stand-in for dev and tests — it sends nothing to anyone.
 /// </summary>
-public static class WeComSandboxApi
+public static partial class WeComSandboxApi
 {
     private delegate JsonObject Handler(WeComSandbox sandbox, string corpId, JsonObject body, IQueryCollection query);
 
@@ -20,9 +20,13 @@ public static class WeComSandboxApi
         ("POST", "externalcontact/send_welcome_msg", SendWelcomeMsg),
         ("POST", "externalcontact/add_msg_template", AddMsgTemplate),
         ("POST", "externalcontact/get_groupmsg_list_v2", GetGroupMsgListV2),
+        ("POST", "externalcontact/get_groupmsg_task", GetGroupMsgTask),
+        ("POST", "externalcontact/get_groupmsg_send_result", GetGroupMsgSendResult),
         ("POST", "externalcontact/remind_groupmsg_send", RemindGroupMsgSend),
         ("POST", "externalcontact/add_moment_task", AddMomentTask),
         ("GET", "externalcontact/get_moment_task_result", GetMomentTaskResult),
+        ("POST", "externalcontact/get_moment_list", GetMomentList),
+        ("POST", "externalcontact/get_moment_task", GetMomentTask),
         ("POST", "externalcontact/mark_tag", MarkTag),
         ("POST", "externalcontact/get_corp_tag_list", GetCorpTagList),
         ("POST", "externalcontact/add_corp_tag", AddCorpTag),
@@ -79,6 +83,7 @@ public static class WeComSandboxApi
             sandbox.Reset();
             return Results.NoContent();
         });
+        MapTaskControls(admin);
         return app;
     }
 
@@ -157,127 +162,6 @@ public static class WeComSandboxApi
         }
 
         return sandbox.UsedWelcomeCodes.TryAdd(corpId + "|" + code, 0) ? Ok() : ErrorBody(WeComErrors.ChatAlreadyStarted);
-    }
-
-    // add_msg_template [92135]: returns msgid; customers whose id does not look like an external_userid go to fail_list.
-    private static JsonObject AddMsgTemplate(WeComSandbox sandbox, string corpId, JsonObject body, IQueryCollection query)
-    {
-        var chatType = Str(body, "chat_type") ?? "single";
-        var sender = Str(body, "sender");
-        var customers = Strings(body, "external_userid");
-        if (chatType is not ("single" or "group") || (chatType == "group" && string.IsNullOrEmpty(sender))
-            || (chatType == "single" && customers.Count == 0 && string.IsNullOrEmpty(sender)) || customers.Count > 10_000)
-        {
-            return ErrorBody(40058);
-        }
-
-        var content = Str(body["text"] as JsonObject, "content");
-        if (content is null && body["attachments"] is not JsonArray { Count: > 0 })
-        {
-            return ErrorBody(44004);
-        }
-
-        if (content is not null && Encoding.UTF8.GetByteCount(content) > 4000)
-        {
-            return ErrorBody(45002);
-        }
-
-        var msgId = WeComSandbox.NewId("msg");
-        sandbox.MassMessages[msgId] = new SandboxMassMessage(msgId, chatType, sender, sandbox.Time.GetUtcNow().ToUnixTimeSeconds(), body.ToJsonString());
-        return Ok(new JsonObject
-        {
-            ["fail_list"] = new JsonArray(customers.Where(c => !LooksLikeExternalUserId(c)).Select(c => (JsonNode)c!).ToArray()),
-            ["msgid"] = msgId,
-        });
-    }
-
-    // get_groupmsg_list_v2 [93338]: the tasks created in [start_time, end_time] (at most a month apart).
-    private static JsonObject GetGroupMsgListV2(WeComSandbox sandbox, string corpId, JsonObject body, IQueryCollection query)
-    {
-        var start = Long(body, "start_time");
-        var end = Long(body, "end_time");
-        if (start is null || end is null || end < start || end - start > 31L * 86400)
-        {
-            return ErrorBody(40058);
-        }
-
-        var chatType = Str(body, "chat_type") ?? "single";
-        var creator = Str(body, "creator");
-        var list = new JsonArray();
-        foreach (var m in sandbox.MassMessages.Values.Where(m => m.ChatType == chatType && m.CreateTime >= start && m.CreateTime <= end
-                     && (creator is null || m.Sender == creator)).OrderBy(m => m.CreateTime))
-        {
-            var original = JsonNode.Parse(m.Body)!.AsObject();
-            list.Add(new JsonObject
-            {
-                ["msgid"] = m.MsgId,
-                ["creator"] = m.Sender,
-                ["create_time"] = m.CreateTime,
-                ["create_type"] = 0,
-                ["text"] = original["text"]?.DeepClone(),
-                ["attachments"] = original["attachments"]?.DeepClone(),
-            });
-        }
-
-        return Ok(new JsonObject { ["next_cursor"] = "", ["group_msg_list"] = list });
-    }
-
-    // remind_groupmsg_send [97610]: at most three reminders per task. Which errcode WeCom answers for the fourth is not
-    // documented; the sandbox answers 45009.
-    private static JsonObject RemindGroupMsgSend(WeComSandbox sandbox, string corpId, JsonObject body, IQueryCollection query)
-    {
-        if (Str(body, "msgid") is not { } msgId || !sandbox.MassMessages.TryGetValue(msgId, out var m))
-        {
-            return ErrorBody(41047);
-        }
-
-        lock (m)
-        {
-            return ++m.Reminders > 3 ? ErrorBody(WeComErrors.FrequencyLimit) : Ok();
-        }
-    }
-
-    // add_moment_task [95094/96351]: returns a jobid; tags that do not look like corp tag ids are reported invalid.
-    private static JsonObject AddMomentTask(WeComSandbox sandbox, string corpId, JsonObject body, IQueryCollection query)
-    {
-        var content = Str(body["text"] as JsonObject, "content");
-        if (content is null && body["attachments"] is not JsonArray { Count: > 0 })
-        {
-            return ErrorBody(40058);
-        }
-
-        if (content is not null && content.Length > 2000)
-        {
-            return ErrorBody(40058);
-        }
-
-        var tags = Strings(body["visible_range"]?["external_contact_list"] as JsonObject, "tag_list");
-        var jobId = WeComSandbox.NewId("job");
-        sandbox.MomentJobs[jobId] = (WeComSandbox.NewId("mom"), tags.Where(t => !t.StartsWith("et", StringComparison.Ordinal)).ToList());
-        return Ok(new JsonObject { ["jobid"] = jobId });
-    }
-
-    // get_moment_task_result [96351]: the sandbox finishes every job at once (status 3).
-    private static JsonObject GetMomentTaskResult(WeComSandbox sandbox, string corpId, JsonObject body, IQueryCollection query)
-    {
-        if (!sandbox.MomentJobs.TryGetValue(query["jobid"].ToString(), out var job))
-        {
-            return ErrorBody(40088);
-        }
-
-        return Ok(new JsonObject
-        {
-            ["status"] = 3,
-            ["type"] = "add_moment_task",
-            ["result"] = new JsonObject
-            {
-                ["errcode"] = 0,
-                ["errmsg"] = "ok",
-                ["moment_id"] = job.MomentId,
-                ["invalid_sender_list"] = new JsonObject { ["user_list"] = new JsonArray(), ["department_list"] = new JsonArray() },
-                ["invalid_external_contact_list"] = new JsonObject { ["tag_list"] = new JsonArray(job.InvalidTags.Select(t => (JsonNode)t!).ToArray()) },
-            },
-        });
     }
 
     // mark_tag [92118/92697]: add_tag and remove_tag may not both be empty.
