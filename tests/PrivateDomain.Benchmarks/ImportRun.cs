@@ -29,7 +29,7 @@ public static class ImportRun
         var resetEvery = Option(args, "--reset-every", 0);
         var json = args.Contains("--json");
         await using var azurite = await AzuriteProcess.StartAsync();
-        var clients = new StorageClients(Options.Create(new StorageOptions { ConnectionString = azurite.ConnectionString() }));
+        var clients = new StorageClients(Options.Create(new StorageOptions { ConnectionString = azurite.ConnectionString(), NetworkTimeout = TimeSpan.FromSeconds(60) }));
         var import = new CustomerBulkImport(clients) { BufferSize = chunk };
         var rawProfiles = await clients.TableAsync("RawCustomers", CancellationToken.None);
         var rawIndex = await clients.TableAsync("RawCustomerIndex", CancellationToken.None);

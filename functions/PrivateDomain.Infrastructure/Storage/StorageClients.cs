@@ -19,9 +19,9 @@ public sealed class StorageClients
         var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
         var transport = new TableClientOptions();
         transport.Retry.MaxRetries = 2;
-        transport.Retry.NetworkTimeout = TimeSpan.FromSeconds(3);
+        transport.Retry.NetworkTimeout = o.NetworkTimeout;
         queueOptions.Retry.MaxRetries = 2;
-        queueOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(3);
+        queueOptions.Retry.NetworkTimeout = o.NetworkTimeout;
         if (!string.IsNullOrWhiteSpace(o.ConnectionString))
         {
             Tables = new TableServiceClient(o.ConnectionString, transport);

@@ -22,6 +22,10 @@ public sealed class StorageOptions
 
     /// <summary>The blob endpoint (identity-based).</summary>
     public Uri? BlobServiceUri { get; set; }
+
+    /// <summary>How long one Table or Queue request may take before it is retried (default 3 s, which suits the callback
+    /// path's budget; a bulk load against a busy emulator wants more).</summary>
+    public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(3);
 }
 
 /// <summary>Requires either a connection string or all three service URIs.</summary>
