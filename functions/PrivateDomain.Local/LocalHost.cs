@@ -79,7 +79,9 @@ public static class LocalHost
             // Delivery: a nudge runs one account manager's outbox (policy → render → aggregate → WeCom task → ledger).
             AddQueueWorker(builder.Services, StorageDeliveryNudges.QueueName, TimeSpan.FromMinutes(2), Backoff, (services, body, ct) =>
                 services.GetRequiredService<StorageDeliveryNudges>().HandleAsync(body,
-                    (n, c) => services.GetRequiredService<TouchDispatcher>().DispatchAsync(n.Tenant, n.SenderId, c), ct));
+                    (n, c) => n.DispatchId is { } dispatch
+                        ? services.GetRequiredService<TouchDispatcher>().FollowUpAsync(n.Tenant, n.SenderId, dispatch, c)
+                        : services.GetRequiredService<TouchDispatcher>().DispatchAsync(n.Tenant, n.SenderId, c), ct));
         }
 
         // The WeCom sandbox (a stand-in for qyapi.weixin.qq.com) on this host, for a laptop and demos: Local:WeComSandbox.

@@ -7,8 +7,9 @@ using PrivateDomain.Storage;
 
 namespace PrivateDomain.Delivery.Storage;
 
-/// <summary>A request to run one sender's outbox, on queue <c>delivery-dispatch</c>.</summary>
-public sealed record DeliveryNudge(string Tenant, string SenderId, DateTimeOffset At);
+/// <summary>A request to run one sender's outbox, or with <paramref name="DispatchId"/> to follow one dispatch up (confirmation,
+/// results, reminders), on queue <c>delivery-dispatch</c>.</summary>
+public sealed record DeliveryNudge(string Tenant, string SenderId, DateTimeOffset At, string? DispatchId = null);
 
 /// <summary>
 /// Nudges as delayed messages on the Storage queue <c>delivery-dispatch</c>, timed by the journey clock (so a fast test
@@ -48,6 +49,10 @@ public sealed class StorageDeliveryNudges(StorageClients clients, JourneyClock c
             throw;
         }
     }
+
+    /// <inheritdoc />
+    public Task FollowUpAsync(string tenant, string senderId, string dispatchId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        SendAsync(new DeliveryNudge(tenant, senderId, at, dispatchId), cancellationToken);
 
     /// <summary>
     /// Handles a nudge: sends it on again if its time is still far off, else runs <paramref name="dispatch"/> for the sender.

@@ -193,6 +193,7 @@ public sealed class TableDispatchStore(StorageClients clients) : IDispatchStore
         ["Error"] = d.Error,
         ["Reminders"] = JsonSerializer.Serialize(d.Reminders, TableJourneyStore.Json),
         ["ConfirmedAt"] = d.ConfirmedAt,
+        ["MomentId"] = d.MomentId,
     };
 
     private static Dispatch FromEntity(string tenant, string senderId, TableEntity e) => new(
@@ -210,7 +211,8 @@ public sealed class TableDispatchStore(StorageClients clients) : IDispatchStore
         e.GetString("WeComId"),
         e.GetString("Error"),
         JsonSerializer.Deserialize<List<DateTimeOffset>>(e.GetString("Reminders") ?? "[]", TableJourneyStore.Json) ?? [],
-        e.GetDateTimeOffset("ConfirmedAt"));
+        e.GetDateTimeOffset("ConfirmedAt"),
+        e.GetString("MomentId"));
 }
 
 /// <summary>

@@ -27,6 +27,7 @@ public sealed class TouchDispatchTests(AzuriteFixture fixture) : IAsyncLifetime
     private readonly TestTenant _tenant = TestTenant.Create("bank" + RandomNumberGenerator.GetHexString(6).ToLowerInvariant());
     private readonly JourneyClock _clock = JourneyClock.Manual(TuesdayMorning);
     private readonly CrashSwitch _crash = new();
+    private readonly HttpClient _http = new();
     private WeComSandboxHost _sandbox = null!;
     private LocalHostInstance _host = null!;
 
@@ -54,6 +55,7 @@ public sealed class TouchDispatchTests(AzuriteFixture fixture) : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        _http.Dispose();
         await _host.DisposeAsync();
         await _sandbox.DisposeAsync();
     }
@@ -247,6 +249,72 @@ public sealed class TouchDispatchTests(AzuriteFixture fixture) : IAsyncLifetime
         foreach (var t in touches)
         {
             await AssertOutcomeAsync(t, TouchStatus.Sent, null);
+        }
+    }
+
+    [Fact]
+    public async Task An_unconfirmed_task_is_reminded_at_most_three_times_a_day_and_its_confirmation_records_each_customers_result()
+    {
+        foreach (var c in new[] { "f1", "f2", "f3" })
+        {
+            await AddCustomerAsync(c, "zhoujiu");
+            await Ledger.RecordAsync(_tenant.Name, TouchFor(c, "zhoujiu", "aida.attention.welfare", Channel.OneToOne), CancellationToken.None);
+        }
+
+        await DispatchAsync("zhoujiu");
+        var dispatcher = _host.Services.GetRequiredService<TouchDispatcher>();
+        var dispatch = await _host.Services.GetRequiredService<IDispatchStore>().ListAsync(_tenant.Name, "zhoujiu", TuesdayMorning.AddDays(-1), CancellationToken.None).SingleAsync();
+        Assert.Equal(FollowUpResult.Waiting, await dispatcher.FollowUpAsync(_tenant.Name, "zhoujiu", dispatch.Id, CancellationToken.None));
+
+        // Every half hour from two hours on: three reminders, then none until a day has passed since the first.
+        var results = new List<FollowUpResult>();
+        for (var minutes = 120; minutes <= 300; minutes += 30)
+        {
+            _clock.AdvanceTo(TuesdayMorning.AddMinutes(minutes));
+            results.Add(await dispatcher.FollowUpAsync(_tenant.Name, "zhoujiu", dispatch.Id, CancellationToken.None));
+        }
+
+        Assert.Equal(3, results.Count(r => r == FollowUpResult.Reminded));
+        Assert.Equal(3, _sandbox.Sandbox.Requests.Count(r => r.Api == "externalcontact/remind_groupmsg_send" && r.CorpId == _tenant.CorpId));
+
+        // The manager confirms; WeCom could not deliver to f3 (receive limit).
+        var confirm = await _http.PostAsync(new Uri(_sandbox.BaseAddress, $"sandbox/mass-messages/{dispatch.WeComId}/confirm"),
+            new StringContent("""{"receive_limit":["wmCustf3"]}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.True(confirm.IsSuccessStatusCode, await confirm.Content.ReadAsStringAsync());
+        Assert.Equal(FollowUpResult.Confirmed, await dispatcher.FollowUpAsync(_tenant.Name, "zhoujiu", dispatch.Id, CancellationToken.None));
+        await AssertOutcomeAsync(TouchFor("f1", "zhoujiu", "aida.attention.welfare", Channel.OneToOne), TouchStatus.Delivered, null);
+        await AssertOutcomeAsync(TouchFor("f3", "zhoujiu", "aida.attention.welfare", Channel.OneToOne), TouchStatus.Undelivered, "ReceiveLimitReached");
+        Assert.Equal(FollowUpResult.NothingToDo, await dispatcher.FollowUpAsync(_tenant.Name, "zhoujiu", dispatch.Id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_Moments_post_lost_in_a_crash_is_found_by_its_text_and_confirmed_when_the_manager_publishes_it()
+    {
+        var touches = new List<Touch>();
+        for (var i = 0; i < 3; i++)
+        {
+            await AddCustomerAsync("p" + i, "wushi");
+            touches.Add(TouchFor("p" + i, "wushi", "aida.attention.persona", Channel.Moments));
+            await Ledger.RecordAsync(_tenant.Name, touches[^1], CancellationToken.None);
+        }
+
+        _crash.CrashOnNextCreatedUpdate = true;
+        await Assert.ThrowsAsync<SimulatedCrashException>(() => DispatchAsync("wushi"));
+        _clock.AdvanceTo(_clock.GetUtcNow().AddMinutes(1));
+        Assert.Equal(3, (await DispatchAsync("wushi")).Reconciled);
+        Assert.Single(_sandbox.Sandbox.Requests, r => r.Api == "externalcontact/add_moment_task" && r.CorpId == _tenant.CorpId);
+
+        var dispatch = await _host.Services.GetRequiredService<IDispatchStore>().ListAsync(_tenant.Name, "wushi", TuesdayMorning.AddDays(-1), CancellationToken.None).SingleAsync();
+        var dispatcher = _host.Services.GetRequiredService<TouchDispatcher>();
+        Assert.Equal(FollowUpResult.Waiting, await dispatcher.FollowUpAsync(_tenant.Name, "wushi", dispatch.Id, CancellationToken.None));
+        var momentId = dispatch.WeComId!["moment:".Length..];
+        var publish = await _http.PostAsync(new Uri(_sandbox.BaseAddress, $"sandbox/moments/{momentId}/publish"),
+            new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.True(publish.IsSuccessStatusCode, await publish.Content.ReadAsStringAsync());
+        Assert.Equal(FollowUpResult.Confirmed, await dispatcher.FollowUpAsync(_tenant.Name, "wushi", dispatch.Id, CancellationToken.None));
+        foreach (var t in touches)
+        {
+            await AssertOutcomeAsync(t, TouchStatus.Confirmed, null);
         }
     }
 

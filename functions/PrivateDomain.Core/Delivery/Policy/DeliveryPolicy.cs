@@ -160,6 +160,9 @@ public sealed class DeliveryPolicy
         return n;
     }
 
+    /// <summary>True if <paramref name="at"/> falls in quiet hours in the tenant's time zone.</summary>
+    public bool IsQuiet(DateTimeOffset at) => Quiet(TimeOnly.FromDateTime(Local(at)));
+
     private bool Quiet(TimeOnly t) => Options.QuietHoursStart < Options.QuietHoursEnd
         ? t >= Options.QuietHoursStart && t < Options.QuietHoursEnd
         : t >= Options.QuietHoursStart || t < Options.QuietHoursEnd;

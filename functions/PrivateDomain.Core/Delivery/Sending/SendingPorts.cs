@@ -78,6 +78,9 @@ public interface IDeliveryNudges
 {
     /// <summary>Asks for <see cref="TouchDispatcher.DispatchAsync"/> of the sender at <paramref name="at"/> or soon after.</summary>
     Task NudgeAsync(string tenant, string senderId, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Asks for <see cref="TouchDispatcher.FollowUpAsync"/> of a dispatch at <paramref name="at"/> or soon after.</summary>
+    Task FollowUpAsync(string tenant, string senderId, string dispatchId, DateTimeOffset at, CancellationToken cancellationToken);
 }
 
 /// <summary>Where a dispatch (one WeCom task for many touches) stands.</summary>
@@ -110,6 +113,7 @@ public enum DispatchStatus
 /// <param name="Error">WeCom's error when it failed.</param>
 /// <param name="Reminders">When reminders were sent (remind_groupmsg_send).</param>
 /// <param name="ConfirmedAt">When the account manager confirmed.</param>
+/// <param name="MomentId">A Moments post's moment_id, once WeCom's job has produced it.</param>
 public sealed record Dispatch(
     string Tenant,
     string SenderId,
@@ -125,7 +129,8 @@ public sealed record Dispatch(
     string? WeComId,
     string? Error,
     IReadOnlyList<DateTimeOffset> Reminders,
-    DateTimeOffset? ConfirmedAt);
+    DateTimeOffset? ConfirmedAt,
+    string? MomentId = null);
 
 /// <summary>Dispatch rows, per sender.</summary>
 public interface IDispatchStore

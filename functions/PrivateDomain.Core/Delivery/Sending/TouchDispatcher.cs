@@ -296,6 +296,11 @@ public sealed class TouchDispatcher(
 
         report.Tasks++;
         await history.RecordSendsAsync(run.Tenant, dispatch, sent, run.Now, ct).ConfigureAwait(false);
+        if (dispatch.Status == DispatchStatus.Created && dispatch.WeComId is not null)
+        {
+            await nudges.FollowUpAsync(run.Tenant, run.SenderId, dispatch.Id, run.Now + options.FollowUpInterval, ct).ConfigureAwait(false);
+        }
+
         log.LogInformation("Dispatch {DispatchId}: {Channel} task {WeComId} by {Sender} for {Count} touch(es) of {Template}",
             dispatch.Id, dispatch.Channel, dispatch.WeComId, run.SenderId, sent.Count, dispatch.TemplateId);
     }
@@ -360,7 +365,7 @@ public sealed class TouchDispatcher(
     {
         if (dispatch.Channel == Channel.Moments)
         {
-            return null; // TODO replaced below by get_moment_list once the client has it
+            return await FindMomentAsync(run, dispatch, ct).ConfigureAwait(false) is { } momentId ? "moment:" + momentId : null;
         }
 
         string? cursor = null;
@@ -383,6 +388,207 @@ public sealed class TouchDispatcher(
         while (!string.IsNullOrEmpty(cursor));
 
         return null;
+    }
+
+    // WeCom lists corp posts without their creator, so a candidate with our text is checked against its senders.
+    private async Task<string?> FindMomentAsync(Run run, Dispatch dispatch, CancellationToken ct)
+    {
+        string? cursor = null;
+        do
+        {
+            var page = await wecom.GetMomentListAsync(run.Tenant, MomentListQuery.CorpPostsBetween(dispatch.CreatedAt.AddMinutes(-1), run.Now.AddMinutes(1), cursor), ct)
+                .ConfigureAwait(false);
+            if (page.Value is not { } list)
+            {
+                throw new InvalidOperationException($"Cannot reconcile dispatch {dispatch.Id}: {page.Error}");
+            }
+
+            foreach (var moment in list.Moments ?? [])
+            {
+                if (string.Equals(moment.Text?.Content, dispatch.Text, StringComparison.Ordinal)
+                    && await MomentSenderStatusAsync(run.Tenant, moment.MomentId, run.SenderId, ct).ConfigureAwait(false) is not null)
+                {
+                    return moment.MomentId;
+                }
+            }
+
+            cursor = list.NextCursor;
+        }
+        while (!string.IsNullOrEmpty(cursor));
+
+        return null;
+    }
+
+    // The sender's publish status on a moment; null if the moment is not theirs.
+    private async Task<MomentPublishStatus?> MomentSenderStatusAsync(string tenant, string momentId, string senderId, CancellationToken ct)
+    {
+        string? cursor = null;
+        do
+        {
+            var page = await wecom.GetMomentTaskAsync(tenant, new MomentTaskQuery(momentId, 1000, cursor), ct).ConfigureAwait(false);
+            if (page.Value is not { } list)
+            {
+                throw new InvalidOperationException($"Cannot read moment {momentId}: {page.Error}");
+            }
+
+            if (list.TaskList?.FirstOrDefault(t => string.Equals(t.UserId, senderId, StringComparison.Ordinal)) is { } task)
+            {
+                return task.PublishStatus;
+            }
+
+            cursor = list.NextCursor;
+        }
+        while (!string.IsNullOrEmpty(cursor));
+
+        return null;
+    }
+
+    /// <summary>
+    /// Follows a created task up: whether the account manager confirmed it and, for 1:1, what reached each customer
+    /// (ledger rows become Confirmed, Delivered or Undelivered); an unconfirmed mass send is reminded after
+    /// <see cref="DispatchOptions.RemindAfter"/>, at most <see cref="DispatchOptions.MaxRemindersPerDay"/> times in 24 hours
+    /// and never in quiet hours. Asks for another follow-up until confirmed or <see cref="DispatchOptions.FollowUpFor"/> has passed.
+    /// </summary>
+    public async Task<FollowUpResult> FollowUpAsync(string tenant, string senderId, string dispatchId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var dispatch = await dispatches.GetAsync(tenant, senderId, dispatchId, cancellationToken).ConfigureAwait(false);
+        if (dispatch is not { Status: DispatchStatus.Created, WeComId: { } weComId })
+        {
+            return FollowUpResult.NothingToDo;
+        }
+
+        var confirmed = dispatch.Channel == Channel.Moments
+            ? await MomentConfirmedAsync(tenant, dispatch, weComId, now, cancellationToken).ConfigureAwait(false)
+            : await MassSendConfirmedAsync(tenant, dispatch, weComId, now, cancellationToken).ConfigureAwait(false);
+        if (confirmed)
+        {
+            log.LogInformation("Dispatch {DispatchId} ({WeComId}) confirmed by {Sender}", dispatch.Id, weComId, senderId);
+            return FollowUpResult.Confirmed;
+        }
+
+        var latest = await dispatches.GetAsync(tenant, senderId, dispatchId, cancellationToken).ConfigureAwait(false) ?? dispatch;
+        var result = FollowUpResult.Waiting;
+        var recent = latest.Reminders.Count(r => now - r < TimeSpan.FromDays(1));
+        if (latest.Channel != Channel.Moments && now - latest.CreatedAt >= options.RemindAfter && recent < options.MaxRemindersPerDay && !policy.IsQuiet(now))
+        {
+            var reminded = await wecom.RemindGroupMessageSendAsync(tenant, new MassMessageReminder(weComId), cancellationToken).ConfigureAwait(false);
+            if (reminded.IsSuccess)
+            {
+                await dispatches.UpdateAsync(latest with { Reminders = [.. latest.Reminders, now] }, cancellationToken).ConfigureAwait(false);
+                result = FollowUpResult.Reminded;
+            }
+            else
+            {
+                log.LogWarning("Reminding {Sender} of dispatch {DispatchId} failed: {Error}", senderId, dispatch.Id, reminded.Error);
+            }
+        }
+
+        if (now - latest.CreatedAt < options.FollowUpFor)
+        {
+            await nudges.FollowUpAsync(tenant, senderId, dispatchId, now + options.FollowUpInterval, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            log.LogWarning("Dispatch {DispatchId} ({WeComId}) of {Sender} was never confirmed; no longer followed", dispatch.Id, weComId, senderId);
+            result = FollowUpResult.GaveUp;
+        }
+
+        return result;
+    }
+
+    private async Task<bool> MassSendConfirmedAsync(string tenant, Dispatch dispatch, string msgId, DateTimeOffset now, CancellationToken ct)
+    {
+        MassMessageSenderTask? task = null;
+        string? cursor = null;
+        do
+        {
+            var page = await wecom.GetGroupMessageTaskAsync(tenant, new MassMessageTaskQuery(msgId, 1000, cursor), ct).ConfigureAwait(false);
+            if (page.Value is not { } list)
+            {
+                throw new InvalidOperationException($"Cannot read task {msgId}: {page.Error}");
+            }
+
+            task ??= list.TaskList?.FirstOrDefault(t => string.Equals(t.UserId, dispatch.SenderId, StringComparison.Ordinal));
+            cursor = list.NextCursor;
+        }
+        while (task is null && !string.IsNullOrEmpty(cursor));
+
+        if (task is not { IsSent: true })
+        {
+            return false;
+        }
+
+        var members = await dispatches.MembersAsync(tenant, dispatch.Id, ct).ToDictionaryAsync(m => m.Recipient, StringComparer.Ordinal, ct).ConfigureAwait(false);
+        var outcomes = new Dictionary<TouchId, TouchOutcome>();
+        if (dispatch.Channel == Channel.OneToOne)
+        {
+            cursor = null;
+            do
+            {
+                var page = await wecom.GetGroupMessageSendResultAsync(tenant, new MassMessageSendResultQuery(msgId, dispatch.SenderId, 1000, cursor), ct).ConfigureAwait(false);
+                if (page.Value is not { } list)
+                {
+                    throw new InvalidOperationException($"Cannot read the results of task {msgId}: {page.Error}");
+                }
+
+                foreach (var r in list.SendList ?? [])
+                {
+                    if (r.ExternalUserId is { } id && members.TryGetValue(id, out var member))
+                    {
+                        outcomes[member.Touch] = r.Status switch
+                        {
+                            MassMessageRecipientStatus.Sent => new TouchOutcome(TouchStatus.Delivered, null, null, msgId, now),
+                            MassMessageRecipientStatus.NotAFriend => new TouchOutcome(TouchStatus.Undelivered, "NotAFriend", "The customer was no longer a contact of the account manager.", msgId, now),
+                            MassMessageRecipientStatus.ReceiveLimitReached => new TouchOutcome(TouchStatus.Undelivered, "ReceiveLimitReached", "The customer had reached WeCom's limit of mass messages received.", msgId, now),
+                            _ => new TouchOutcome(TouchStatus.Confirmed, null, null, msgId, now),
+                        };
+                    }
+                }
+
+                cursor = list.NextCursor;
+            }
+            while (!string.IsNullOrEmpty(cursor));
+        }
+
+        foreach (var m in members.Values.Where(m => !outcomes.ContainsKey(m.Touch)))
+        {
+            outcomes[m.Touch] = new TouchOutcome(TouchStatus.Confirmed, null, null, msgId, now);
+        }
+
+        await Parallel.ForEachAsync(outcomes, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = ct },
+            async (o, c) => await ledger.SetOutcomeAsync(tenant, o.Key, o.Value, c).ConfigureAwait(false)).ConfigureAwait(false);
+        await dispatches.UpdateAsync(dispatch with { Status = DispatchStatus.Confirmed, ConfirmedAt = now }, ct).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task<bool> MomentConfirmedAsync(string tenant, Dispatch dispatch, string weComId, DateTimeOffset now, CancellationToken ct)
+    {
+        var momentId = dispatch.MomentId ?? (weComId.StartsWith("moment:", StringComparison.Ordinal) ? weComId["moment:".Length..] : null);
+        if (momentId is null)
+        {
+            var job = await wecom.GetMomentTaskResultAsync(tenant, weComId, ct).ConfigureAwait(false);
+            if (job.Value is not { IsFinished: true, Result.MomentId: { } id })
+            {
+                return false; // WeCom is still making the post
+            }
+
+            momentId = id;
+            dispatch = dispatch with { MomentId = id };
+            await dispatches.UpdateAsync(dispatch, ct).ConfigureAwait(false);
+        }
+
+        if (await MomentSenderStatusAsync(tenant, momentId, dispatch.SenderId, ct).ConfigureAwait(false) != MomentPublishStatus.Published)
+        {
+            return false;
+        }
+
+        var members = await dispatches.MembersAsync(tenant, dispatch.Id, ct).ToListAsync(ct).ConfigureAwait(false);
+        await Parallel.ForEachAsync(members, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = ct },
+            async (m, c) => await ledger.SetOutcomeAsync(tenant, m.Touch, new TouchOutcome(TouchStatus.Confirmed, null, null, weComId, now), c).ConfigureAwait(false))
+            .ConfigureAwait(false);
+        await dispatches.UpdateAsync(dispatch with { Status = DispatchStatus.Confirmed, ConfirmedAt = now }, ct).ConfigureAwait(false);
+        return true;
     }
 
     private async Task RefuseAsync(Run run, Touch touch, DispatchReport report, string reason, string message, CancellationToken ct)
@@ -461,6 +667,18 @@ public sealed record DispatchOptions
     /// abandoned). Longer than any single WeCom call with its retries. Default 2 minutes.</summary>
     public TimeSpan ReconcileAfter { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>How often a created task is checked for the account manager's confirmation (default 30 minutes).</summary>
+    public TimeSpan FollowUpInterval { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How long a task may sit unconfirmed before the account manager is reminded (default 2 hours).</summary>
+    public TimeSpan RemindAfter { get; init; } = TimeSpan.FromHours(2);
+
+    /// <summary>Reminders per task in any 24 hours (WeCom allows 3; default 3).</summary>
+    public int MaxRemindersPerDay { get; init; } = 3;
+
+    /// <summary>How long an unconfirmed task is followed (default 3 days).</summary>
+    public TimeSpan FollowUpFor { get; init; } = TimeSpan.FromDays(3);
+
     /// <summary>Throws if a value is out of range.</summary>
     public DispatchOptions Validated() =>
         AggregationDelay < TimeSpan.Zero ? throw new ArgumentException("Delivery:AggregationDelay must not be negative.")
@@ -468,7 +686,24 @@ public sealed record DispatchOptions
         : MaxTouchesPerRun < 1 ? throw new ArgumentException("Delivery:MaxTouchesPerRun must be at least 1.")
         : Parallelism < 1 ? throw new ArgumentException("Delivery:Parallelism must be at least 1.")
         : ReconcileAfter <= TimeSpan.Zero ? throw new ArgumentException("Delivery:ReconcileAfter must be positive.")
+        : FollowUpInterval <= TimeSpan.Zero ? throw new ArgumentException("Delivery:FollowUpInterval must be positive.")
+        : MaxRemindersPerDay is < 0 or > 3 ? throw new ArgumentException("Delivery:MaxRemindersPerDay must be 0–3 (WeCom allows three reminders a day).")
         : this;
+}
+
+/// <summary>What a follow-up found.</summary>
+public enum FollowUpResult
+{
+    /// <summary>The dispatch is not waiting for confirmation (unknown, failed or already confirmed).</summary>
+    NothingToDo,
+    /// <summary>Confirmed now; the touches' outcomes are recorded.</summary>
+    Confirmed,
+    /// <summary>Still unconfirmed; followed up again later.</summary>
+    Waiting,
+    /// <summary>Still unconfirmed; the account manager was reminded.</summary>
+    Reminded,
+    /// <summary>Unconfirmed for longer than it is followed.</summary>
+    GaveUp,
 }
 
 /// <summary>What one dispatch run did, for logs, tests and benchmarks.</summary>
