@@ -21,8 +21,12 @@ public sealed class CustomerEventProcessor(
     ICustomerEventRefs eventRefs,
     IErasureTombstones tombstones,
     ICustomerErasureStore erasure,
+    Delivery.Sending.IDeliveryHistoryStore deliveryHistory,
     ILogger<CustomerEventProcessor> log)
 {
+    /// <summary>How long after a 1:1 send a deletion is blamed on it (three days).</summary>
+    public static readonly TimeSpan DeletionAttribution = TimeSpan.FromDays(3);
+
     /// <summary>The dynamic tag a customer gets when they delete an account manager.</summary>
     public const string DeletedUsTag = "deleted-us";
 
@@ -77,6 +81,8 @@ public sealed class CustomerEventProcessor(
                     cancellationToken).ConfigureAwait(false);
                 await RaiseAsync(tenant, customerId, key, SignalKinds.DeletedUs, f.CreatedAt,
                     ("userId", f.UserId), ("externalUserId", f.ExternalUserId)).ConfigureAwait(false);
+                // The deletion-rate throttle: blamed on the last 1:1 template this manager sent the customer.
+                await deliveryHistory.RecordDeletionAsync(tenant, customerId, f.UserId, f.CreatedAt, DeletionAttribution, cancellationToken).ConfigureAwait(false);
                 break;
             case CustomerTransferFailed t:
                 await RefAsync(await RecordTransferFailureAsync(tenant, t, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);

@@ -217,7 +217,8 @@ public sealed class TableDispatchStore(StorageClients clients) : IDispatchStore
 
 /// <summary>
 /// Delivery history in table <c>DeliveryHistory</c>: a customer's sends (PK <c>{tenant}|c|{customer}</c>) and a sender's
-/// posts (PK <c>{tenant}|s|{sender}</c>), RK <c>{ticks:D19}|{id}</c> so "since" is a key range; and deletion tallies in
+/// posts (PK <c>{tenant}|s|{sender}</c>), RK <c>{ticks:D19}|{id}</c> so "since" is a key range, plus a marker per counted
+/// deletion (RK <c>x|{sender}|{ticks}</c>) so a reprocessed event counts once; and deletion tallies in
 /// <c>DeliveryTallies</c> (PK <c>{tenant}|t|{template}</c> or <c>{tenant}|s|{sender}</c>, RK the UTC day) incremented
 /// with ETag retries.
 /// </summary>
@@ -310,6 +311,17 @@ public sealed class TableDeliveryHistory(StorageClients clients) : IDeliveryHist
             return null;
         }
 
+        // Once per deletion: a reprocessed event finds its marker (keys after ':' sort above every send row's ticks).
+        try
+        {
+            await table.AddEntityAsync(new TableEntity(pk, $"x|{TableKeys.Escape(senderId)}|{at.UtcTicks:D19}") { ["TemplateId"] = template }, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return template;
+        }
+
         await AddAsync(tenant, TallySubject.Template, template, at, 0, 1, cancellationToken).ConfigureAwait(false);
         await AddAsync(tenant, TallySubject.Sender, senderId, at, 0, 1, cancellationToken).ConfigureAwait(false);
         return template;
@@ -320,8 +332,8 @@ public sealed class TableDeliveryHistory(StorageClients clients) : IDeliveryHist
         var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
         var from = since.UtcTicks.ToString("D19", CultureInfo.InvariantCulture);
         var sends = ImmutableArray.CreateBuilder<PastSend>();
-        await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == pk && x.RowKey.CompareTo(from) >= 0, cancellationToken: cancellationToken)
-                           .ConfigureAwait(false))
+        await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == pk && x.RowKey.CompareTo(from) >= 0 && x.RowKey.CompareTo(":") < 0,
+                           cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             sends.Add(new PastSend(Enum.Parse<Channel>(e.GetString("Channel")), e.GetDateTimeOffset("At") ?? default));
         }

@@ -192,6 +192,11 @@ public sealed class TouchDispatchTests(AzuriteFixture fixture) : IAsyncLifetime
             Assert.Equal("aida.desire.tip-1", await history.RecordDeletionAsync(_tenant.Name, "t" + i, "zhaoliu", _clock.GetUtcNow(), TimeSpan.FromDays(3), CancellationToken.None));
         }
 
+        // A reprocessed deletion event counts once.
+        await history.RecordDeletionAsync(_tenant.Name, "t0", "zhaoliu", _clock.GetUtcNow(), TimeSpan.FromDays(3), CancellationToken.None);
+        Assert.Equal(new PrivateDomain.Delivery.Policy.DeletionTally(40, 5),
+            await history.TallyAsync(_tenant.Name, TallySubject.Template, "aida.desire.tip-1", _clock.GetUtcNow().AddDays(-7), CancellationToken.None));
+
         await AddCustomerAsync("next", "zhaoliu");
         var throttled = TouchFor("next", "zhaoliu", "aida.desire.tip-1", Channel.OneToOne);
         await Ledger.RecordAsync(_tenant.Name, throttled, CancellationToken.None);
