@@ -7,6 +7,7 @@ using PrivateDomain.Customers;
 using PrivateDomain.Customers.Crm;
 using PrivateDomain.Customers.Segments;
 using PrivateDomain.Journeys;
+using PrivateDomain.Journeys.Cohorts;
 using PrivateDomain.Journeys.Running;
 using PrivateDomain.Delivery.Storage;
 using PrivateDomain.Journeys.Storage;
@@ -103,5 +104,7 @@ public static class PrivateDomainServices
         services.AddSingleton<StorageJourneyWakeups>();
         services.AddSingleton<IJourneyWakeups>(sp => sp.GetRequiredService<StorageJourneyWakeups>());
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<JourneyRunner>(sp, (TimeProvider)sp.GetRequiredService<JourneyClock>()));
+        services.AddSingleton<ICohortStates, TableCohortStates>();
+        services.AddSingleton<CohortRunner>();
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -17,6 +18,16 @@ public static class JourneyInstanceId
     public static string For(string tenant, string journeyId, string customerId, string? occurrence = null)
     {
         var raw = occurrence is null ? $"{tenant}:{journeyId}:{customerId}" : $"{tenant}:{journeyId}:{customerId}:{occurrence}";
+        return Safe(raw);
+    }
+
+    /// <summary><c>{tenant}:cohort:{journey}:{yyyyMMdd}:{sender}</c>, made safe for Durable: the cohort orchestration's id.
+    /// It has one more ':' part than a customer's instance id of the same journey, so the two never collide.</summary>
+    public static string ForCohort(string tenant, string journeyId, DateOnly startDay, string senderId) =>
+        Safe(string.Create(CultureInfo.InvariantCulture, $"{tenant}:cohort:{journeyId}:{startDay:yyyyMMdd}:{senderId}"));
+
+    private static string Safe(string raw)
+    {
         var safe = raw.Replace('/', '_').Replace('\\', '_').Replace('#', '_').Replace('?', '_');
         if (safe.Length <= MaxLength && safe == raw)
         {

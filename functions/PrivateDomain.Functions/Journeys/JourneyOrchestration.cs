@@ -4,23 +4,28 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using PrivateDomain.Customers;
 using PrivateDomain.Journeys;
 using PrivateDomain.Journeys.Running;
 using PrivateDomain.Journeys.Storage;
 
 namespace PrivateDomain.Functions.Journeys;
 
-/// <summary>The orchestration input: the tenant and the engine state (carried through ContinueAsNew at each round).</summary>
-public sealed record JourneyInput(string Tenant, JourneyState State);
+/// <summary>The orchestration input: the tenant, the engine state and the inbox signals applied so far (all carried
+/// through ContinueAsNew at each round).</summary>
+public sealed record JourneyInput(string Tenant, JourneyState State, IReadOnlyList<string>? AppliedSignals = null);
 
-/// <summary>A customer signal raised to a running journey as the external event <see cref="JourneyOrchestration.SignalEvent"/>.</summary>
-/// <param name="Kind">replied, clicked, joined-activity, intent, converted, opted-out or manager-deleted.</param>
-/// <param name="At">When it happened.</param>
-public sealed record JourneySignal(string Kind, DateTimeOffset At)
-{
-    /// <summary>The engine event for this signal, or null for a kind the engine does not know.</summary>
-    public JourneyEvent? ToEvent() => JourneySignals.ToEvent(Kind, At);
-}
+/// <summary>The nudge raised as the external event <see cref="JourneyOrchestration.SignalEvent"/> after a signal was
+/// stored in the inbox: "read your inbox". It carries no signal itself, so a nudge that is dropped (the instance had
+/// not started yet) or repeated changes nothing — the inbox is the record.</summary>
+/// <param name="SignalId">The signal that caused it (for tracing).</param>
+public sealed record SignalNudge(string SignalId);
+
+/// <summary>What an activity needs to read a journey's pending inbox signals.</summary>
+public sealed record JourneyInboxRequest(string Tenant, JourneyState State, IReadOnlyList<string> AppliedSignals);
+
+/// <summary>The start of a round: the pinned definition's JSON and the inbox signals not applied yet.</summary>
+public sealed record JourneyRoundOpening(string DefinitionJson, IReadOnlyList<InboxSignal> Signals);
 
 /// <summary>A touch to record, for the activity.</summary>
 public sealed record TouchToRecord(string Tenant, Touch Touch);
@@ -30,9 +35,12 @@ public sealed record TouchToRecord(string Tenant, Touch Touch);
 /// <see cref="JourneyInstanceId"/> (tenant, journey, customer). The same Decide/Apply loop as the local runner.
 /// </summary>
 /// <remarks>
-/// Orchestrator rules a reader could break: only <c>context.CurrentUtcDateTime</c> for time; the definition comes from
-/// an activity (file I/O) and is parsed in the orchestrator, which is pure; a timer that loses to a signal is cancelled;
-/// each round ends in ContinueAsNew so history stays small, and unprocessed signals are kept across it.
+/// Orchestrator rules a reader could break: only <c>context.CurrentUtcDateTime</c> for time; the definition and the
+/// inbox come from activities (I/O) and are applied in the orchestrator, which is pure; a timer that loses to a nudge is
+/// cancelled; each round ends in ContinueAsNew so history stays small, and unprocessed nudges are kept across it.
+/// Signals are never taken from the event itself: they are stored in the inbox first and read by an activity at the
+/// start of every round (so a signal raised before the instance existed, or while it continued as new, is applied) and
+/// after every nudge. The applied ids travel with the state, so a signal is applied once.
 /// </remarks>
 public static class JourneyOrchestration
 {
@@ -48,10 +56,11 @@ public static class JourneyOrchestration
     {
         ArgumentNullException.ThrowIfNull(context);
         var input = context.GetInput<JourneyInput>() ?? throw new InvalidOperationException("The journey input is missing.");
-        var state = input.State;
-        var json = await context.CallActivityAsync<string>(nameof(LoadJourneyDefinition), new JourneyKey(state.JourneyId, state.Version));
-        var definition = JourneyDefinitionReader.Read(Encoding.UTF8.GetBytes(json), $"{state.JourneyId}.v{state.Version}.json");
+        var opening = await context.CallActivityAsync<JourneyRoundOpening>(nameof(OpenJourneyRound),
+            new JourneyInboxRequest(input.Tenant, input.State, input.AppliedSignals ?? []));
+        var definition = JourneyDefinitionReader.Read(Encoding.UTF8.GetBytes(opening.DefinitionJson), $"{input.State.JourneyId}.v{input.State.Version}.json");
         var engine = new JourneyEngine(TouchPolicy.Default);
+        var (state, applied) = JourneyInbox.Apply(input.State, [.. input.AppliedSignals ?? []], opening.Signals);
 
         while (true)
         {
@@ -68,23 +77,28 @@ public static class JourneyOrchestration
                     break;
 
                 case StartNextRound round:
-                    context.ContinueAsNew(new JourneyInput(input.Tenant, JourneyEngine.Apply(state, new RoundStarted(round.Round, now))), preserveUnprocessedEvents: true);
+                    context.ContinueAsNew(new JourneyInput(input.Tenant, JourneyEngine.Apply(state, new RoundStarted(round.Round, now)), applied),
+                        preserveUnprocessedEvents: true);
                     return "next-round";
 
                 case CompleteJourney done:
                     return done.Reason.ToString();
 
                 case WaitUntil wait:
+                    bool nudged;
                     using (var cancel = new CancellationTokenSource())
                     {
                         var timer = context.CreateTimer(wait.Until.UtcDateTime, cancel.Token);
-                        var signal = context.WaitForExternalEvent<JourneySignal>(SignalEvent, cancel.Token);
-                        var winner = await Task.WhenAny(timer, signal);
+                        var nudge = context.WaitForExternalEvent<SignalNudge>(SignalEvent, cancel.Token);
+                        nudged = await Task.WhenAny(timer, nudge) == nudge;
                         cancel.Cancel(); // the loser must not keep the orchestration waiting
-                        if (winner == signal && signal.Result.ToEvent() is { } journeyEvent)
-                        {
-                            state = JourneyEngine.Apply(state, journeyEvent);
-                        }
+                    }
+
+                    if (nudged)
+                    {
+                        var signals = await context.CallActivityAsync<IReadOnlyList<InboxSignal>>(nameof(ReadJourneySignals),
+                            new JourneyInboxRequest(input.Tenant, state, applied));
+                        (state, applied) = JourneyInbox.Apply(state, applied, signals);
                     }
 
                     break;
@@ -92,14 +106,27 @@ public static class JourneyOrchestration
         }
     }
 
-    /// <summary>The pinned definition's JSON (the orchestrator parses it; files are deployed with the app).</summary>
-    [Function(nameof(LoadJourneyDefinition))]
-    public static Task<string> LoadJourneyDefinition([ActivityTrigger] JourneyKey key, FunctionContext context)
+    /// <summary>Opens a round: the pinned definition's JSON (the orchestrator parses it; files are deployed with the app)
+    /// and the customer's inbox signals the journey has not applied (one activity for both: a round costs one).</summary>
+    [Function(nameof(OpenJourneyRound))]
+    public static async Task<JourneyRoundOpening> OpenJourneyRound([ActivityTrigger] JourneyInboxRequest request, FunctionContext context)
     {
-        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var options = context.InstanceServices.GetRequiredService<IOptions<JourneyOptions>>().Value;
-        return File.ReadAllTextAsync(Path.Combine(options.ResolvedDefinitionsPath, $"{key.Id}.v{key.Version}.json"));
+        var json = await File.ReadAllTextAsync(Path.Combine(options.ResolvedDefinitionsPath, $"{request.State.JourneyId}.v{request.State.Version}.json"),
+            context.CancellationToken).ConfigureAwait(false);
+        return new JourneyRoundOpening(json, await ReadJourneySignals(request, context).ConfigureAwait(false));
+    }
+
+    /// <summary>The customer's inbox signals that concern the journey and are not applied yet.</summary>
+    [Function(nameof(ReadJourneySignals))]
+    public static async Task<IReadOnlyList<InboxSignal>> ReadJourneySignals([ActivityTrigger] JourneyInboxRequest request, FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        return await JourneyInbox.PendingAsync(context.InstanceServices.GetRequiredService<ISignalInbox>(), request.Tenant, request.State,
+            request.AppliedSignals, context.CancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Records a touch in the ledger (insert-if-absent, so a replayed or retried activity records it once).</summary>
@@ -137,6 +164,3 @@ public static class JourneyOrchestration
         return (instanceId, true);
     }
 }
-
-/// <summary>A definition's id and version.</summary>
-public sealed record JourneyKey(string Id, int Version);

@@ -14,32 +14,19 @@ public sealed class JourneySignalRouter(
     TableSignalInbox inbox, JourneyRunner runner, JourneyCatalog catalog, IRelationshipStore relationships, ILogger<JourneySignalRouter> log)
     : ISignalInbox
 {
-    /// <summary>The journey an abandoned loan application starts.</summary>
-    public const string LoanJourney = "loan-abandoned-checkin";
-
     /// <inheritdoc />
     public async Task RaiseAsync(CustomerSignal signal, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(signal);
         await inbox.RaiseAsync(signal, cancellationToken).ConfigureAwait(false);
-        JourneyEvent? journeyEvent = signal.Kind switch
+        if (JourneyInbox.ToEvent(signal.Kind, signal.At, signal.Data.GetValueOrDefault(JourneyInbox.TouchIdKey)) is { } journeyEvent)
         {
-            SignalKinds.DeletedUs => new ManagerDeleted(signal.At),
-            SignalKinds.Converted => new Converted(signal.At),
-            SignalKinds.Clicked => new Reacted(ReactionKind.Clicked, signal.At),
-            SignalKinds.OptedOut => new OptedOut(signal.At),
-            _ => null,
-        };
-
-        if (journeyEvent is not null)
-        {
-            foreach (var journey in catalog.All.Select(d => d.Id).Distinct(StringComparer.Ordinal))
+            foreach (var instanceId in JourneySignalRouting.InstancesToWake(catalog, signal))
             {
-                await runner.SignalAsync(signal.Tenant, JourneyInstanceId.For(signal.Tenant, journey, signal.CustomerId), journeyEvent, cancellationToken)
-                    .ConfigureAwait(false);
+                await runner.SignalAsync(signal.Tenant, instanceId, journeyEvent, cancellationToken).ConfigureAwait(false);
             }
         }
-        else if (signal.Kind == SignalKinds.LoanApplicationAbandoned)
+        else if (JourneySignalRouting.LoanCheckInOccurrence(signal) is { } occurrence)
         {
             var manager = await relationships.ListByCustomerAsync(signal.Tenant, signal.CustomerId, cancellationToken)
                 .FirstOrDefaultAsync(r => r.Status == RelationshipStatus.Active, cancellationToken).ConfigureAwait(false);
@@ -49,8 +36,7 @@ public sealed class JourneySignalRouter(
                 return;
             }
 
-            await runner.StartAsync(signal.Tenant, LoanJourney, signal.CustomerId, manager.UserId,
-                signal.Data.TryGetValue("applicationId", out var application) ? application : signal.Id, cancellationToken).ConfigureAwait(false);
+            await runner.StartAsync(signal.Tenant, JourneySignalRouting.LoanJourney, signal.CustomerId, manager.UserId, occurrence, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -86,11 +86,35 @@ public sealed class JourneySimulatorTests
 
         var per = r.Orchestration.PerCustomer;
         Assert.Equal(2_000, per.Starts);                    // a start and a ContinueAsNew per customer
-        Assert.Equal(1_000 * (28 + 2), per.Activities);     // a send per touch, a definition load per round
+        Assert.Equal(1_000 * (28 + 2), per.Activities);     // a send per touch, a round opening (definition + inbox) per round
         Assert.Equal(1_000 * 28, per.Timers);               // one timer per distinct send time
         Assert.Equal((2 * per.Activities) + per.Timers + per.Events + per.Starts, per.Actions);
         Assert.Equal(45, per.ActionsPerCustomerPerRound);
         Assert.True(r.Orchestration.Cohort.Actions * 50 < per.Actions);
+    }
+
+    [Fact]
+    public void A_cohort_costs_an_execution_per_wake_up_with_one_batch_activity_per_range_and_a_timer_between_wake_ups()
+    {
+        var r = Simulate(1_000, ResponseMix.Silent, managers: 2); // two cohorts of 500, batches of 100
+
+        var cohort = r.Orchestration.Cohort;
+        Assert.Equal(2, cohort.Instances);
+        Assert.Equal(2 * (1 + 28), cohort.Starts);                       // enrolment, then one execution per send time
+        Assert.Equal(2 * 28, cohort.Timers);                             // a timer to each send time
+        Assert.Equal((2 * (1 + 28) * 5) + r.Deliveries.OneToOne + r.Deliveries.Moments + r.Deliveries.Group, cohort.Activities);
+        Assert.Equal(5, cohort.LargestFanOut);
+        Assert.Equal(0, cohort.Events);                                  // signals are read from the inbox, never raised
+    }
+
+    [Fact]
+    public void Each_signal_to_a_per_customer_journey_costs_an_event_an_inbox_read_and_a_new_timer()
+    {
+        var r = Simulate(500, ResponseMix.Engaged, managers: 1);
+
+        var per = r.Orchestration.PerCustomer;
+        Assert.True(per.Events > 0);
+        Assert.Equal(r.Touches.OneToOne + r.Touches.Moments + r.Touches.Group + per.Starts + per.Events, per.Activities);
     }
 
     [Fact]

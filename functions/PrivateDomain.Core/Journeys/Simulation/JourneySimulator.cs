@@ -69,7 +69,8 @@ public sealed class JourneySimulator(JourneyEngine engine)
         signals.Clear();
         var oneToOne = 0;
         tally.Starts++;
-        tally.Activities++; // load the pinned definition
+        tally.Activities++; // open the round: load the pinned definition and read the signal inbox
+        tally.NoteCohortMember(cohort);
         tally.CustomerRounds++;
         tally.NoteCohortRound(cohort, 1);
         tally.AddWave(now, 1 + 2);
@@ -108,7 +109,8 @@ public sealed class JourneySimulator(JourneyEngine engine)
                         state = JourneyEngine.Apply(state, signals[next]);
                         signals.RemoveAt(next);
                         tally.Events++;
-                        tally.AddWave(now, 1);
+                        tally.Activities++; // the nudge makes the orchestration read the inbox (signals live there, not in the event)
+                        tally.AddWave(now, 1 + 2);
                     }
                     else
                     {
@@ -200,6 +202,7 @@ public sealed class JourneySimulator(JourneyEngine engine)
         private readonly Dictionary<WakeKey, int> _cohortWakes = [];
         private readonly Dictionary<long, long> _waveByMinute = [];
         private readonly int[] _cohortRounds;
+        private readonly int[] _cohortSizes;
 
         public Tally(RunContext run)
         {
@@ -207,6 +210,7 @@ public sealed class JourneySimulator(JourneyEngine engine)
             _byDay = new long[(run.Days + 1) * 3];
             _byStage = new long[run.Definition.Rounds * run.Definition.Stages.Length * 3];
             _cohortRounds = new int[run.Options.StartDays * run.Managers];
+            _cohortSizes = new int[run.Options.StartDays * run.Managers];
         }
 
         public long[] Outcomes { get; } = new long[4];
@@ -246,6 +250,8 @@ public sealed class JourneySimulator(JourneyEngine engine)
             _cohortWakes[key] = _cohortWakes.GetValueOrDefault(key) + 1;
         }
 
+        public void NoteCohortMember(int cohort) => _cohortSizes[cohort]++;
+
         public void NoteCohortRound(int cohort, int round) => _cohortRounds[cohort] = Math.Max(_cohortRounds[cohort], round);
 
         public void AddWave(DateTimeOffset now, long actions)
@@ -274,6 +280,7 @@ public sealed class JourneySimulator(JourneyEngine engine)
             for (var i = 0; i < _cohortRounds.Length; i++)
             {
                 _cohortRounds[i] = Math.Max(_cohortRounds[i], other._cohortRounds[i]);
+                _cohortSizes[i] += other._cohortSizes[i];
             }
 
             _tasks.UnionWith(other._tasks);
@@ -338,20 +345,29 @@ public sealed class JourneySimulator(JourneyEngine engine)
             var peakMinute = _waveByMinute.Count == 0 ? 0 : _waveByMinute.Values.Max();
             var perCustomer = Cost("perCustomer", customers, Starts, Activities, Timers, Events, CustomerRounds, peakMinute, 1);
 
-            // Cohort mode: one orchestration per start day × account manager. Per round it starts (or continues as new)
-            // and loads the definition; at every wake-up it runs one engine activity per batch of due customers and one
-            // activity per aggregated task or post; signals go to the inbox table and are read at the next wake-up, so
-            // they cost no Durable events.
+            // Cohort mode (functions/…/CohortOrchestration.cs): one orchestration per start day × account manager. Each
+            // wake-up is one execution — a start (the first, then ContinueAsNew), one batch activity per batch range of
+            // the whole cohort (members that are not due or have ended are skipped inside the activity), one timer to
+            // the earliest next wake-up (none after the last, where every member ends) — plus the execution at
+            // enrolment that finds the first wake-up. Delivery adds one activity per aggregated task or post (SendTouch, planned).
+            // Signals go to the inbox table and are read by the batches, so they cost no Durable events.
             var cohorts = _cohortRounds.LongCount(r => r > 0);
-            var cohortStarts = _cohortRounds.Sum(r => (long)r);
-            var batches = _cohortWakes.Values.Sum(n => (long)((n + o.CohortBatchSize - 1) / o.CohortBatchSize));
-            var largestFanOut = _cohortWakes.Count == 0 ? 0 : _cohortWakes.Values.Max(n => (n + o.CohortBatchSize - 1) / o.CohortBatchSize);
+            var wakesPerCohort = new int[_cohortSizes.Length];
+            foreach (var key in _cohortWakes.Keys)
+            {
+                wakesPerCohort[key.Cohort]++;
+            }
+
+            long BatchesOf(int cohortIndex) => (_cohortSizes[cohortIndex] + o.CohortBatchSize - 1) / o.CohortBatchSize;
+            var cohortStarts = Enumerable.Range(0, _cohortSizes.Length).Where(i => _cohortSizes[i] > 0).Sum(i => (long)wakesPerCohort[i] + 1);
+            var batches = Enumerable.Range(0, _cohortSizes.Length).Where(i => _cohortSizes[i] > 0).Sum(i => ((long)wakesPerCohort[i] + 1) * BatchesOf(i));
+            var largestFanOut = _cohortSizes.Length == 0 ? 0 : Enumerable.Range(0, _cohortSizes.Length).Max(BatchesOf);
             var cohortWave = _cohortWakes
                 .GroupBy(w => w.Key.UtcTicks / TimeSpan.TicksPerMinute)
-                .Select(g => g.Sum(w => 1 + (2L * ((w.Value + o.CohortBatchSize - 1) / o.CohortBatchSize))))
+                .Select(g => g.Sum(w => 1 + 1 + (2L * BatchesOf(w.Key.Cohort))))
                 .DefaultIfEmpty(0).Max();
             var cohort = Cost(
-                "cohort", cohorts, cohortStarts, cohortStarts + batches + _tasks.Count, _cohortWakes.Count, 0, CustomerRounds, cohortWave, largestFanOut);
+                "cohort", cohorts, cohortStarts, batches + _tasks.Count, _cohortWakes.Count, 0, CustomerRounds, cohortWave, largestFanOut);
 
             return new SimulationReport
             {

@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using PrivateDomain.Customers;
+using PrivateDomain.Journeys.Running;
+
+namespace PrivateDomain.Journeys.Cohorts;
+
+/// <summary>
+/// The cohort-mode driver's work, without Durable: enrol a cohort, and run one batch at one wake-up — load the batch's
+/// states (one partition range), read each due member's inbox, Decide/Apply until it waits or ends, record touches in
+/// the ledger (insert-if-absent), save the states with their ETags in one transaction, and report the earliest next
+/// wake-up. The orchestration only loops over batches and sleeps until the earliest wake-up.
+/// </summary>
+/// <remarks>
+/// A batch is safe to run again at the same time (a replayed or retried activity): the ledger records each touch id
+/// once, and a batch that died after recording but before saving decides the same touches again and finds them
+/// recorded. Two runs of one batch at once cannot both save: the second's ETags no longer match, so it re-reads and
+/// decides again.
+/// </remarks>
+public sealed class CohortRunner(
+    JourneyCatalog catalog, JourneyEngine engine, ICohortStates states, ITouchLedger ledger, ISignalInbox inbox, ILogger<CohortRunner> log)
+{
+    /// <summary>The largest batch: one Table transaction.</summary>
+    public const int MaxBatchSize = 100;
+
+    private const int MaxDecisions = 200;
+    private const int MaxAttempts = 5;
+    private const int Parallelism = 8;
+
+    /// <summary>
+    /// Enrols <paramref name="customerIds"/> (in this order: a member's index is its position) at <paramref name="now"/>,
+    /// pinned to the journey's latest version. Enrolling the same list again adds nothing; the cohort is sealed once its
+    /// orchestration starts, so customers arriving later go to the next day's cohort.
+    /// </summary>
+    /// <returns>The cohort's size.</returns>
+    public async Task<int> EnrolAsync(CohortKey cohort, IReadOnlyList<string> customerIds, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(cohort);
+        ArgumentNullException.ThrowIfNull(customerIds);
+        var definition = catalog.Get(cohort.JourneyId);
+        var members = customerIds
+            .Select((customerId, i) => new CohortMember(
+                i,
+                engine.Start(definition, JourneyInstanceId.For(cohort.Tenant, cohort.JourneyId, customerId), customerId, cohort.SenderId, now),
+                JourneyStatus.Running,
+                null,
+                null,
+                []))
+            .ToList();
+        var added = await states.AddAsync(cohort, members, cancellationToken).ConfigureAwait(false);
+        log.LogInformation("Cohort {Cohort} of {Tenant}: {Added} of {Size} members enrolled", cohort.Id, cohort.Tenant, added, members.Count);
+        return members.Count;
+    }
+
+    /// <summary>Runs one batch at <see cref="CohortBatch.Now"/>. Safe to repeat.</summary>
+    /// <exception cref="InvalidOperationException">The batch kept changing under us (the activity's retry runs it again).</exception>
+    public async Task<CohortBatchResult> RunBatchAsync(CohortBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(batch.Count, MaxBatchSize);
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var rows = await states.ReadAsync(batch.Cohort, batch.From, batch.Count, cancellationToken).ConfigureAwait(false);
+            var changed = new ConcurrentBag<StoredCohortMember>();
+            var recorded = 0;
+            var due = rows.Where(r => r.Member.Status == JourneyStatus.Running && !(r.Member.NextWakeAt > batch.Now)).ToList();
+            await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+                async (row, ct) =>
+                {
+                    var (member, newTouches) = await AdvanceAsync(batch.Cohort.Tenant, row.Member, batch.Now, ct).ConfigureAwait(false);
+                    Interlocked.Add(ref recorded, newTouches);
+                    if (member != row.Member)
+                    {
+                        changed.Add(row with { Member = member });
+                    }
+                }).ConfigureAwait(false);
+
+            if (!changed.IsEmpty && !await states.TrySaveAsync(batch.Cohort, [.. changed], cancellationToken).ConfigureAwait(false))
+            {
+                log.LogWarning("Cohort {Cohort} batch {From}+{Count} changed under us; deciding again", batch.Cohort.Id, batch.From, batch.Count);
+                continue;
+            }
+
+            var after = rows.Select(r => changed.FirstOrDefault(c => c.Member.Index == r.Member.Index)?.Member ?? r.Member).ToList();
+            var running = after.Where(m => m.Status == JourneyStatus.Running).ToList();
+            return new CohortBatchResult(rows.Count, running.Count, due.Count, recorded, running.Count == 0 ? null : running.Min(m => m.NextWakeAt ?? batch.Now));
+        }
+
+        throw new InvalidOperationException($"Cohort {batch.Cohort.Id} batch {batch.From}+{batch.Count} kept changing under us; it will be retried.");
+    }
+
+    /// <summary>One member: apply new inbox signals, then decide and act until it waits or ends (the local runner's loop).</summary>
+    private async Task<(CohortMember Member, int Recorded)> AdvanceAsync(string tenant, CohortMember member, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var definition = catalog.Get(member.State.JourneyId, member.State.Version);
+        var applied = member.AppliedSignals.IsDefault ? [] : member.AppliedSignals;
+        var pending = await JourneyInbox.PendingAsync(inbox, tenant, member.State, applied, cancellationToken).ConfigureAwait(false);
+        var (state, appliedNow) = JourneyInbox.Apply(member.State, applied, pending);
+        var recorded = 0;
+        for (var i = 0; i < MaxDecisions; i++)
+        {
+            switch (engine.Decide(definition, state, now))
+            {
+                case SendTouches send:
+                    foreach (var touch in send.Touches)
+                    {
+                        recorded += await ledger.RecordAsync(tenant, touch, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+                        state = JourneyEngine.Apply(state, new TouchSent(touch, now));
+                    }
+
+                    break;
+
+                case StartNextRound round:
+                    state = JourneyEngine.Apply(state, new RoundStarted(round.Round, now));
+                    break;
+
+                case CompleteJourney done:
+                    return (member with { State = state, Status = JourneyStatus.Completed, EndReason = done.Reason, NextWakeAt = null, AppliedSignals = appliedNow }, recorded);
+
+                case WaitUntil wait:
+                    return (member with { State = state, NextWakeAt = wait.Until, AppliedSignals = appliedNow }, recorded);
+            }
+        }
+
+        throw new InvalidOperationException($"Journey {member.State.InstanceId} did not settle after {MaxDecisions} decisions.");
+    }
+}

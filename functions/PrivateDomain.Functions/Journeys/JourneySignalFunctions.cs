@@ -1,0 +1,53 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using PrivateDomain.Customers;
+using PrivateDomain.Journeys;
+using PrivateDomain.Journeys.Running;
+using PrivateDomain.Journeys.Storage;
+
+namespace PrivateDomain.Functions.Journeys;
+
+/// <summary>
+/// Routes stored signals to Durable journeys (queue <c>journey-signals</c>, written by <see cref="QueuedSignalInbox"/>
+/// after the signal is in the inbox table): nudges the customer's per-customer orchestrations that have not completed,
+/// and starts the loan check-in journey for an abandoned application. The same routing as the local host's
+/// (<see cref="JourneySignalRouting"/>); the orchestrations read the signal itself from the inbox.
+/// </summary>
+public sealed class JourneySignalFunctions(
+    JourneyCatalog catalog, IJourneyStore store, JourneyEngine engine, IRelationshipStore relationships, TimeProvider time, ILogger<JourneySignalFunctions> log)
+{
+    /// <summary>One stored signal.</summary>
+    [Function("JourneySignalRouter")]
+    public async Task RouteAsync(
+        [QueueTrigger(QueuedSignalInbox.QueueName, Connection = "Storage")] string message,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var signal = QueuedSignalInbox.Deserialize(message);
+        foreach (var instanceId in JourneySignalRouting.InstancesToWake(catalog, signal))
+        {
+            // A missing or completed instance is not nudged (Durable would drop or refuse the event); one that starts
+            // later reads the inbox when it opens its round.
+            if (await client.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false) is { IsCompleted: false })
+            {
+                await client.RaiseEventAsync(instanceId, JourneyOrchestration.SignalEvent, new SignalNudge(signal.Id), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (JourneySignalRouting.LoanCheckInOccurrence(signal) is { } occurrence)
+        {
+            var manager = await relationships.ListByCustomerAsync(signal.Tenant, signal.CustomerId, cancellationToken)
+                .FirstOrDefaultAsync(r => r.Status == RelationshipStatus.Active, cancellationToken).ConfigureAwait(false);
+            if (manager is null)
+            {
+                log.LogInformation("Customer {CustomerId} abandoned a loan application but has no account manager on WeCom; no check-in journey", signal.CustomerId);
+                return;
+            }
+
+            await JourneyOrchestration.StartAsync(client, store, catalog, engine, time, signal.Tenant, JourneySignalRouting.LoanJourney,
+                signal.CustomerId, manager.UserId, occurrence, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
