@@ -50,6 +50,7 @@ public static class DispatchRun
             ["WeCom:Api:BaseUrl"] = sandbox.BaseAddress.ToString(),
             [$"WeCom:Tenants:{tenant.Name}:AppSecret"] = secret,
             ["Delivery:AggregationDelay"] = "00:00:00",
+            ["Storage:NetworkTimeout"] = "00:00:30", // a busy 2-core machine, not the callback path
         }, services =>
         {
             services.AddSingleton(clock);

@@ -213,7 +213,7 @@ public sealed class CohortRunnerTests(AzuriteFixture fixture)
             Catalog = JourneyCatalog.Load(RepoRoot.Combine("content-templates", "journeys"));
             Engine = new JourneyEngine(TouchPolicy.Default);
             Inbox = new TableSignalInbox(clients);
-            Ledger = new TableTouchLedger(clients);
+            Ledger = new TableTouchLedger(clients, new PrivateDomain.Delivery.Storage.TableDeliveryQueue(clients), new NoNudges(), new PrivateDomain.Delivery.Sending.DispatchOptions());
             States = new TableCohortStates(clients);
             Journeys = new TableJourneyStore(clients);
             Runner = new CohortRunner(Catalog, Engine, States, Ledger, Inbox, NullLogger<CohortRunner>.Instance);
@@ -226,6 +226,14 @@ public sealed class CohortRunnerTests(AzuriteFixture fixture)
         public TableCohortStates States { get; }
         public TableJourneyStore Journeys { get; }
         public CohortRunner Runner { get; }
+    }
+
+    /// <summary>Delivery is not under test here: touches wait in their outboxes.</summary>
+    private sealed class NoNudges : PrivateDomain.Delivery.Sending.IDeliveryNudges
+    {
+        public Task NudgeAsync(string tenant, string senderId, DateTimeOffset at, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task FollowUpAsync(string tenant, string senderId, string dispatchId, DateTimeOffset at, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     /// <summary>Wake-ups as the local runner asks for them; the test delivers them by moving the clock.</summary>
