@@ -256,13 +256,15 @@ public sealed class TableDeliveryHistory(StorageClients clients) : IDeliveryHist
     }
 
     /// <inheritdoc />
+    /// <remarks>Customer rows are written for 1:1 sends only.</remarks>
     public async Task RecordSendsAsync(string tenant, Dispatch dispatch, IReadOnlyList<Touch> touches, DateTimeOffset at, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(dispatch);
         ArgumentNullException.ThrowIfNull(touches);
         var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
         var rk = at.UtcTicks.ToString("D19", CultureInfo.InvariantCulture);
-        await Parallel.ForEachAsync(touches, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (t, ct) =>
+        // Customers' rows serve their 1:1 caps and deletion attribution; a post is not a message to one customer.
+        await Parallel.ForEachAsync(dispatch.Channel == Channel.OneToOne ? touches : [], new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (t, ct) =>
             await table.UpsertEntityAsync(new TableEntity($"{tenant}|c|{TableKeys.Escape(t.CustomerId)}", $"{rk}|{TableKeys.Escape(t.Id.ToString())}")
             {
                 ["Channel"] = t.Channel.ToString(),
@@ -282,12 +284,11 @@ public sealed class TableDeliveryHistory(StorageClients clients) : IDeliveryHist
             ["Recipients"] = touches.Count,
             ["At"] = at,
         }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-        if (dispatch.Channel == Channel.OneToOne)
-        {
-            await AddAsync(tenant, TallySubject.Template, dispatch.TemplateId, at, touches.Count, 0, cancellationToken).ConfigureAwait(false);
-            await AddAsync(tenant, TallySubject.Sender, dispatch.SenderId, at, touches.Count, 0, cancellationToken).ConfigureAwait(false);
-        }
     }
+
+    /// <inheritdoc />
+    public Task CountSendsAsync(string tenant, TallySubject subject, string id, int sends, DateTimeOffset at, CancellationToken cancellationToken) =>
+        AddAsync(tenant, subject, id, at, sends, 0, cancellationToken);
 
     /// <inheritdoc />
     public async Task<string?> RecordDeletionAsync(string tenant, string customerId, string senderId, DateTimeOffset at, TimeSpan attribution, CancellationToken cancellationToken)

@@ -171,7 +171,11 @@ public interface IDeliveryHistoryStore
     /// <summary>1:1 sends and the deletions that followed them, for a template or a sender, since a time.</summary>
     Task<DeletionTally> TallyAsync(string tenant, TallySubject subject, string id, DateTimeOffset since, CancellationToken cancellationToken);
 
-    /// <summary>Counts a dispatch: one send per touch for each customer, one post for the sender, and the tallies.</summary>
+    /// <summary>Adds 1:1 sends to a template's or a sender's deletion tally.</summary>
+    Task CountSendsAsync(string tenant, TallySubject subject, string id, int sends, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Records a dispatch: one send per touch for each customer and one post for the sender (tallies are
+    /// counted separately, with <see cref="CountSendsAsync"/>).</summary>
     Task RecordSendsAsync(string tenant, Dispatch dispatch, IReadOnlyList<Touch> touches, DateTimeOffset at, CancellationToken cancellationToken);
 
     /// <summary>A customer deleted the account manager: counts a deletion against the last 1:1 template that sender sent

@@ -90,13 +90,12 @@ public sealed class TouchDispatcher(
             await RecoverAsync(run, dispatchId, [.. rows], report, finished, cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var group in ready.GroupBy(r => (r.Touch.Channel, r.Message.TemplateId, r.Message.Version, r.Key)))
-        {
-            foreach (var chunk in group.OrderBy(r => r.Touch.Id.ToString(), StringComparer.Ordinal).Chunk(options.MaxRecipientsPerTask))
-            {
-                await SendAsync(run, chunk, report, finished, cancellationToken).ConfigureAwait(false);
-            }
-        }
+        // Tasks are independent of each other: a few WeCom calls at a time (the client's rate limiter has the last word).
+        var chunks = ready.GroupBy(r => (r.Touch.Channel, r.Message.TemplateId, r.Message.Version, r.Key))
+            .SelectMany(g => g.OrderBy(r => r.Touch.Id.ToString(), StringComparer.Ordinal).Chunk(options.MaxRecipientsPerTask));
+        await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = options.TasksInFlight, CancellationToken = cancellationToken },
+            async (chunk, ct) => await SendAsync(run, chunk, report, finished, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        await run.FlushTalliesAsync(history, cancellationToken).ConfigureAwait(false);
 
         if (!finished.IsEmpty)
         {
@@ -135,7 +134,9 @@ public sealed class TouchDispatcher(
 
         // Caps look back a week (and a day for time zones); tallies over the deletion-rate window.
         var past = new DeliveryHistory(
-            await history.CustomerSendsAsync(run.Tenant, touch.CustomerId, run.Now.AddDays(-8), ct).ConfigureAwait(false),
+            touch.Channel == Channel.OneToOne // only 1:1 sends count against a customer's caps
+                ? await history.CustomerSendsAsync(run.Tenant, touch.CustomerId, run.Now.AddDays(-8), ct).ConfigureAwait(false)
+                : [],
             await run.SenderPostsAsync(history, ct).ConfigureAwait(false),
             await run.TallyAsync(history, TallySubject.Template, touch.Content, policy.DeletionWindowStart(run.Now), ct).ConfigureAwait(false),
             await run.TallyAsync(history, TallySubject.Sender, touch.SenderId, policy.DeletionWindowStart(run.Now), ct).ConfigureAwait(false));
@@ -246,7 +247,7 @@ public sealed class TouchDispatcher(
             // Maybe created, maybe not: leave it Calling; the next run reconciles before calling again.
             log.LogWarning("Dispatch {DispatchId} of {Sender} ({Count} touches) may not have reached WeCom: {Error}; reconciling later", dispatch.Id, run.SenderId, touches.Count, error);
             await nudges.NudgeAsync(run.Tenant, run.SenderId, run.Now + options.ReconcileAfter, ct).ConfigureAwait(false);
-            report.Uncertain += touches.Count;
+            report.AddUncertain(touches.Count);
             return;
         }
 
@@ -294,8 +295,13 @@ public sealed class TouchDispatcher(
             finished.Add(t.Touch.Id);
         }
 
-        report.Tasks++;
+        report.AddTask();
         await history.RecordSendsAsync(run.Tenant, dispatch, sent, run.Now, ct).ConfigureAwait(false);
+        if (dispatch.Channel == Channel.OneToOne && sent.Count > 0)
+        {
+            run.CountSends(dispatch.TemplateId, sent.Count);
+        }
+
         if (dispatch.Status == DispatchStatus.Created && dispatch.WeComId is not null)
         {
             await nudges.FollowUpAsync(run.Tenant, run.SenderId, dispatch.Id, run.Now + options.FollowUpInterval, ct).ConfigureAwait(false);
@@ -632,6 +638,29 @@ public sealed class TouchDispatcher(
         public Task<SenderContext?> SenderAsync(ISenderContexts contexts, CancellationToken ct) =>
             _sender ??= contexts.GetAsync(tenant, senderId, ct);
 
+        // 1:1 sends per template in this run, added to the deletion tallies once at the end (not once per task, which
+        // would have parallel tasks fight over the same tally rows).
+        private readonly ConcurrentDictionary<string, int> _sends = new(StringComparer.Ordinal);
+
+        public void CountSends(string templateId, int n) => _sends.AddOrUpdate(templateId, n, (_, v) => v + n);
+
+        public async Task FlushTalliesAsync(IDeliveryHistoryStore store, CancellationToken ct)
+        {
+            var total = 0;
+            foreach (var (template, n) in _sends)
+            {
+                await store.CountSendsAsync(tenant, TallySubject.Template, template, n, now, ct).ConfigureAwait(false);
+                total += n;
+            }
+
+            if (total > 0)
+            {
+                await store.CountSendsAsync(tenant, TallySubject.Sender, senderId, total, now, ct).ConfigureAwait(false);
+            }
+
+            _sends.Clear();
+        }
+
         public Task<ImmutableArray<PastSend>> SenderPostsAsync(IDeliveryHistoryStore store, CancellationToken ct) =>
             _posts ??= store.SenderPostsAsync(tenant, senderId, now.AddDays(-2), ct);
 
@@ -663,6 +692,9 @@ public sealed record DispatchOptions
     /// <summary>Storage calls in flight per run. Default 16.</summary>
     public int Parallelism { get; init; } = 16;
 
+    /// <summary>WeCom tasks created at once per run (each is a handful of storage writes and one WeCom call). Default 8.</summary>
+    public int TasksInFlight { get; init; } = 8;
+
     /// <summary>How long a dispatch may stay Calling before a run reconciles it (and a claim before it counts as
     /// abandoned). Longer than any single WeCom call with its retries. Default 2 minutes.</summary>
     public TimeSpan ReconcileAfter { get; init; } = TimeSpan.FromMinutes(2);
@@ -685,6 +717,7 @@ public sealed record DispatchOptions
         : MaxRecipientsPerTask is < 1 or > 10_000 ? throw new ArgumentException("Delivery:MaxRecipientsPerTask must be 1–10,000 (WeCom's limit).")
         : MaxTouchesPerRun < 1 ? throw new ArgumentException("Delivery:MaxTouchesPerRun must be at least 1.")
         : Parallelism < 1 ? throw new ArgumentException("Delivery:Parallelism must be at least 1.")
+        : TasksInFlight < 1 ? throw new ArgumentException("Delivery:TasksInFlight must be at least 1.")
         : ReconcileAfter <= TimeSpan.Zero ? throw new ArgumentException("Delivery:ReconcileAfter must be positive.")
         : FollowUpInterval <= TimeSpan.Zero ? throw new ArgumentException("Delivery:FollowUpInterval must be positive.")
         : MaxRemindersPerDay is < 0 or > 3 ? throw new ArgumentException("Delivery:MaxRemindersPerDay must be 0–3 (WeCom allows three reminders a day).")
@@ -712,11 +745,15 @@ public sealed class DispatchReport
     private readonly ConcurrentDictionary<string, int> _outcomes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<TouchId, bool> _final = new();
 
+    private int _tasks;
+
     /// <summary>WeCom tasks created.</summary>
-    public int Tasks { get; internal set; }
+    public int Tasks => Volatile.Read(ref _tasks);
+
+    private int _uncertain;
 
     /// <summary>Touches whose WeCom call may or may not have created a task (reconciled by a later run).</summary>
-    public int Uncertain { get; internal set; }
+    public int Uncertain => Volatile.Read(ref _uncertain);
 
     /// <summary>Touches found already created in WeCom after a crash.</summary>
     public int Reconciled { get; internal set; }
@@ -734,4 +771,8 @@ public sealed class DispatchReport
     }
 
     internal bool IsFinal(TouchId id) => _final.ContainsKey(id);
+
+    internal void AddTask() => Interlocked.Increment(ref _tasks);
+
+    internal void AddUncertain(int n) => Interlocked.Add(ref _uncertain, n);
 }
