@@ -74,6 +74,8 @@ public static class LocalHost
             AddQueueWorker(builder.Services, StorageJourneyWakeups.QueueName, TimeSpan.FromSeconds(10), _ => TimeSpan.Zero, (services, body, ct) =>
                 services.GetRequiredService<StorageJourneyWakeups>().HandleAsync(body,
                     (w, c) => services.GetRequiredService<JourneyRunner>().StepAsync(w.Tenant, w.InstanceId, c, w.WakeAt), ct));
+            // A killed host's wake-up messages stay invisible for the lease above: pick up running journeys at start.
+            builder.Services.AddHostedService<JourneyResume>();
         }
 
         // The WeCom sandbox (a stand-in for qyapi.weixin.qq.com) on this host, for a laptop and demos: Local:WeComSandbox.
