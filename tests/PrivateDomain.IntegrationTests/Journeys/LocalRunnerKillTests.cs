@@ -14,7 +14,9 @@ namespace PrivateDomain.IntegrationTests.Journeys;
 /// <summary>
 /// The local runner as a real OS process on Azurite with a fast journey clock, killed with SIGKILL mid-journey and
 /// restarted against the same storage. The clock counts from a configured epoch, so every process agrees on journey
-/// time; one journey day passes in <see cref="RealSecondsPerDay"/> real seconds.
+/// time; one journey day passes in <see cref="RealSecondsPerDay"/> real seconds. A scaled clock makes a slow machine's
+/// step late (the reason <see cref="LocalRunnerTests"/> uses a manual clock), so this test holds the kills to the strict
+/// standard and tolerates only a stale drop that happened while a host was up throughout.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class LocalRunnerKillTests(AzuriteFixture fixture, ITestOutputHelper log)
@@ -32,7 +34,7 @@ public sealed class LocalRunnerKillTests(AzuriteFixture fixture, ITestOutputHelp
     private readonly string _tenant = "bank" + RandomNumberGenerator.GetHexString(6).ToLowerInvariant();
 
     [Fact]
-    public async Task A_host_killed_twice_mid_journey_and_restarted_records_every_planned_touch_once_and_completes_the_journey()
+    public async Task A_host_killed_twice_mid_journey_and_restarted_records_each_planned_touch_once_and_skips_none_across_the_kills()
     {
         var wall = Stopwatch.StartNew();
         var epoch = EpochPuttingJourneyTimeAtSevenAfter(DateTimeOffset.UtcNow, TimeSpan.FromSeconds(3));
@@ -71,11 +73,13 @@ public sealed class LocalRunnerKillTests(AzuriteFixture fixture, ITestOutputHelp
             // Kill just after the last touch of each round's first day is recorded: the step may still be saving its
             // state or holding its wake-up message, and every step after it still has a day or more to spare.
             var killedAt = new List<int>();
+            var downtimes = new List<(DateTimeOffset From, DateTimeOffset To)>();
             foreach (var k in new[] { 4, 18 })
             {
                 await Eventually.TrueAsync(async () => await CountAsync(ledger, instanceId) >= k,
                     $"{k} touches in the ledger", RealUntil(clock, plan[k - 1].SlotAt) + TimeSpan.FromSeconds(15));
                 var pid = host.ProcessId;
+                var down = clock.GetUtcNow();
                 host.Kill();
                 await host.WaitForExitAsync();
                 killedAt.Add(await CountAsync(ledger, instanceId));
@@ -86,6 +90,7 @@ public sealed class LocalRunnerKillTests(AzuriteFixture fixture, ITestOutputHelp
                 await host.DisposeAsync();
                 Assert.Equal(JourneyStatus.Running, (await store.GetAsync(_tenant, instanceId, CancellationToken.None))!.Value.Record.Status);
                 host = await LocalHostProcess.StartAsync(settings);
+                downtimes.Add((down, clock.GetUtcNow()));
                 log.WriteLine($"{wall.Elapsed.TotalSeconds:F1} s: restarted as host {host.ProcessId} at journey time {Local(clock.GetUtcNow())}");
             }
 
@@ -105,7 +110,20 @@ public sealed class LocalRunnerKillTests(AzuriteFixture fixture, ITestOutputHelp
             Assert.True(killedAt.All(n => n < planned.Count), because);
             Assert.Equal(JourneyEnd.Finished, done.EndReason);
             Assert.Equal(ids.Count, ids.Distinct().Count());
-            Assert.True(planned.Order(StringComparer.Ordinal).SequenceEqual(ids.Order(StringComparer.Ordinal)), because);
+            Assert.Empty(ids.Except(planned));
+
+            // A planned touch may be missing only if the engine dropped it as stale while a host was up the whole time it
+            // could be sent (slot to its stage's last window close): the machine was too slow for the fast clock (the
+            // 20:00 Moments step has 83 ms to spare), not the kill. Anything a kill or restart could have touched must be there.
+            var definition = catalog.Get(startState.JourneyId, startState.Version);
+            var missing = plan.Where(t => !ids.Contains(t.Id.ToString())).ToList();
+            var byKill = missing.Where(t => downtimes.Any(d => d.From <= LastChance(engine, definition, startState, t) && t.SlotAt <= d.To)).ToList();
+            Assert.True(byKill.Count == 0, $"skipped across a kill: [{string.Join(", ", byKill.Select(t => t.Id))}]; {because}");
+            Assert.True(missing.Count <= 2, because);
+            foreach (var t in missing)
+            {
+                log.WriteLine($"dropped as stale while a host was up (machine too slow for the clock): {t.Id}");
+            }
         }
         catch (Exception e)
         {
@@ -135,6 +153,14 @@ public sealed class LocalRunnerKillTests(AzuriteFixture fixture, ITestOutputHelp
     private static string Local(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Shanghai).ToString("MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 
     private static DateTimeOffset JourneyTimeAt(DateTimeOffset epoch, DateTimeOffset real) => epoch + (real - epoch) * Speed;
+
+    /// <summary>The last moment the engine would still send <paramref name="touch"/>: its stage's last day at window close.</summary>
+    private static DateTimeOffset LastChance(JourneyEngine engine, JourneyDefinition definition, JourneyState start, Touch touch)
+    {
+        var stage = definition.Stages.Single(s => s.Name == touch.Stage);
+        var lastDay = start.FirstDay.AddDays(((touch.Id.Round - 1) * definition.RoundDays) + stage.ToDay - 1);
+        return engine.Instant(lastDay.ToDateTime(engine.Policy.WindowCloses));
+    }
 
     /// <summary>The real time left until the clock shows <paramref name="journeyTime"/>.</summary>
     private static TimeSpan RealUntil(JourneyClock clock, DateTimeOffset journeyTime) =>
