@@ -82,6 +82,8 @@ public static class LocalHost
                     (n, c) => n.DispatchId is { } dispatch
                         ? services.GetRequiredService<TouchDispatcher>().FollowUpAsync(n.Tenant, n.SenderId, dispatch, c)
                         : services.GetRequiredService<TouchDispatcher>().DispatchAsync(n.Tenant, n.SenderId, c), ct));
+            // A killed host's wake-up messages stay invisible for the lease above: pick up running journeys at start.
+            builder.Services.AddHostedService<JourneyResume>();
         }
 
         // The WeCom sandbox (a stand-in for qyapi.weixin.qq.com) on this host, for a laptop and demos: Local:WeComSandbox.

@@ -12,6 +12,10 @@ public sealed class JourneyOptions
     /// <summary>Local runner only: journey seconds per real second (1 = real time; demos and tests run faster).</summary>
     public double ClockSpeed { get; set; } = 1;
 
+    /// <summary>Local runner only: the real instant a fast clock counts from (journey now = epoch + speed × (now − epoch)),
+    /// so a restarted host continues the same journey time; unset, the clock counts from the host's start.</summary>
+    public DateTimeOffset? ClockEpoch { get; set; }
+
     /// <summary>The definitions folder actually used.</summary>
     public string ResolvedDefinitionsPath =>
         string.IsNullOrWhiteSpace(DefinitionsPath) ? Path.Combine(AppContext.BaseDirectory, "content-templates", "journeys") : DefinitionsPath;

@@ -33,13 +33,19 @@ public sealed class TableJourneyStore(StorageClients clients) : IJourneyStore
             return null;
         }
 
-        var record = new JourneyRecord(
-            tenant,
-            JsonSerializer.Deserialize<JourneyState>(e.GetString("State"), Json)!,
-            Enum.Parse<JourneyStatus>(e.GetString("Status")),
-            e.GetString("EndReason") is { } r ? Enum.Parse<JourneyEnd>(r) : null,
-            e.GetDateTimeOffset("NextWakeAt"));
-        return (record, e.ETag.ToString());
+        return (FromEntity(tenant, e), e.ETag.ToString());
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Status is not in the key, so this reads the whole table.</remarks>
+    public async IAsyncEnumerable<JourneyRecord> ListRunningAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+        var filter = TableClient.CreateQueryFilter($"Status eq {nameof(JourneyStatus.Running)}");
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            yield return FromEntity(e.PartitionKey[..e.PartitionKey.LastIndexOf('|')], e);
+        }
     }
 
     /// <inheritdoc />
@@ -73,6 +79,13 @@ public sealed class TableJourneyStore(StorageClients clients) : IJourneyStore
     }
 
     private static string Partition(string tenant, string instanceId) => $"{tenant}|{CustomerIds.Bucket(instanceId)}";
+
+    private static JourneyRecord FromEntity(string tenant, TableEntity e) => new(
+        tenant,
+        JsonSerializer.Deserialize<JourneyState>(e.GetString("State"), Json)!,
+        Enum.Parse<JourneyStatus>(e.GetString("Status")),
+        e.GetString("EndReason") is { } r ? Enum.Parse<JourneyEnd>(r) : null,
+        e.GetDateTimeOffset("NextWakeAt"));
 
     private static TableEntity ToEntity(JourneyRecord r)
     {

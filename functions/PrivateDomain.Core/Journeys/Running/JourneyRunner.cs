@@ -82,6 +82,34 @@ public sealed class JourneyRunner(
         throw new InvalidOperationException($"Journey {instanceId} kept changing under us; retry the cancellation.");
     }
 
+    /// <summary>
+    /// Picks up every running journey as a host starts: steps those whose wake-up is due and schedules the wake-up of
+    /// the others again. A host killed while it held a wake-up message leaves that message invisible until its
+    /// visibility timeout — real seconds, which on a fast journey clock are journey days that push touches out of their
+    /// stage. An extra wake-up is harmless (a step is idempotent).
+    /// </summary>
+    /// <returns>How many journeys were picked up.</returns>
+    public async Task<int> ResumeAsync(CancellationToken cancellationToken)
+    {
+        var resumed = 0;
+        await foreach (var record in store.ListRunningAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (record.NextWakeAt is { } wake && wake > time.GetUtcNow())
+            {
+                await wakeups.ScheduleAsync(record.Tenant, record.State.InstanceId, wake, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                // The due wake-up counts as used up, so a wait for the same instant is scheduled again.
+                await StepAsync(record.Tenant, record.State.InstanceId, cancellationToken, record.NextWakeAt).ConfigureAwait(false);
+            }
+
+            resumed++;
+        }
+
+        return resumed;
+    }
+
     /// <summary>Decides and acts until the journey waits or ends. Safe to call at any time, any number of times.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="instanceId">The instance.</param>

@@ -61,6 +61,9 @@ public interface IJourneyStore
 
     /// <summary>Replaces an instance if the ETag still matches.</summary>
     Task<bool> TryReplaceAsync(JourneyRecord record, string etag, CancellationToken cancellationToken);
+
+    /// <summary>Every running instance (a scan: for a host's start, not for each wake-up).</summary>
+    IAsyncEnumerable<JourneyRecord> ListRunningAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>Delayed wake-ups (delayed queue messages locally).</summary>
