@@ -41,7 +41,7 @@ public sealed class LocalRunnerKillTests(AzuriteFixture fixture, ITestOutputHelp
         var clock = JourneyClock.FromEpoch(Speed, epoch);
         var clients = new StorageClients(Options.Create(new StorageOptions { ConnectionString = fixture.Azurite.ConnectionString() }));
         var store = new TableJourneyStore(clients);
-        var ledger = new TableTouchLedger(clients);
+        var ledger = new TableTouchLedger(clients, new PrivateDomain.Delivery.Storage.TableDeliveryQueue(clients), new PrivateDomain.Delivery.Storage.StorageDeliveryNudges(clients, clock), new PrivateDomain.Delivery.Sending.DispatchOptions());
         var catalog = JourneyCatalog.Load(Path.Combine(LocalHostProcess.AppDirectory, "content-templates", "journeys"));
         var engine = new JourneyEngine(TouchPolicy.Default);
         var settings = new Dictionary<string, string>
