@@ -13,6 +13,7 @@ using PrivateDomain.Operators;
 using PrivateDomain.Storage;
 using PrivateDomain.WeCom;
 using PrivateDomain.WeComApi;
+using PrivateDomain.Welcome;
 
 namespace PrivateDomain;
 
@@ -68,6 +69,7 @@ public static class PrivateDomainServices
         services.AddPayroll(configuration);
         services.AddWeComApi(configuration);
         services.AddContentLibrary(configuration);
+        services.AddWelcomeMessages(configuration);
         services.AddSingleton<IOperatorAudit, TableOperatorAudit>();
         return services;
     }

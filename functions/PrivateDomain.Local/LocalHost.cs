@@ -15,6 +15,7 @@ using PrivateDomain.Local.Queues;
 using PrivateDomain.Local.Sandbox;
 using PrivateDomain.Local.WeCom;
 using PrivateDomain.WeCom;
+using PrivateDomain.Welcome;
 
 namespace PrivateDomain.Local;
 
@@ -74,6 +75,11 @@ public static class LocalHost
             AddQueueWorker(builder.Services, StorageJourneyWakeups.QueueName, TimeSpan.FromSeconds(10), _ => TimeSpan.Zero, (services, body, ct) =>
                 services.GetRequiredService<StorageJourneyWakeups>().HandleAsync(body,
                     (w, c) => services.GetRequiredService<JourneyRunner>().StepAsync(w.Tenant, w.InstanceId, c, w.WakeAt), ct));
+            // Welcome messages: WeCom takes a welcome_code for 20 s only, so this queue is polled at most 50 ms apart,
+            // handled 32 at a time (mostly waiting on WeCom), and a failure is retried after 250 ms.
+            AddQueueWorker(builder.Services, StorageWelcomeQueue.QueueName, TimeSpan.FromSeconds(10), _ => TimeSpan.FromMilliseconds(250), (services, body, ct) =>
+                services.GetRequiredService<WelcomeSender>().HandleAsync(StorageCallbackEventQueue.Deserialize(body), ct),
+                new QueuePolling(TimeSpan.FromMilliseconds(50), 32, 32));
         }
 
         // The WeCom sandbox (a stand-in for qyapi.weixin.qq.com) on this host, for a laptop and demos: Local:WeComSandbox.
@@ -86,6 +92,11 @@ public static class LocalHost
         if (builder.Configuration.GetValue("Local:SeedContent", false))
         {
             builder.Services.AddHostedService<ContentSeeder>();
+        }
+
+        if (builder.Configuration.GetSection(EmployeeSeeder.Section).Exists())
+        {
+            builder.Services.AddHostedService<EmployeeSeeder>();
         }
 
         // Tracked links and the unsubscribe page need a signing key (Links:SigningKey); without one they are not served.
@@ -137,6 +148,12 @@ public static class LocalHost
     private static TimeSpan Backoff(long attempt) => TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, attempt)));
 
     private static void AddQueueWorker(
-        IServiceCollection services, string queue, TimeSpan visibility, Func<long, TimeSpan> retryDelay, Func<IServiceProvider, string, CancellationToken, Task> handle) =>
-        services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<StorageQueueWorker>(sp, queue, handle, visibility, retryDelay));
+        IServiceCollection services, string queue, TimeSpan visibility, Func<long, TimeSpan> retryDelay, Func<IServiceProvider, string, CancellationToken, Task> handle,
+        QueuePolling? polling = null) =>
+        services.AddSingleton<IHostedService>(sp =>
+        {
+            var worker = ActivatorUtilities.CreateInstance<StorageQueueWorker>(sp, queue, handle, visibility, retryDelay);
+            worker.Polling = polling ?? QueuePolling.Default;
+            return worker;
+        });
 }

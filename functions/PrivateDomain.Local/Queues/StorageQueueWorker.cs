@@ -22,7 +22,8 @@ public sealed class StorageQueueWorker(
     /// <summary>Attempts before a message goes to the poison queue.</summary>
     public const int MaxDequeueCount = 5;
 
-    private static readonly TimeSpan MaxIdleDelay = TimeSpan.FromSeconds(1);
+    /// <summary>How this worker polls; the default suits queues where a second's delay does not matter.</summary>
+    public QueuePolling Polling { get; set; } = QueuePolling.Default;
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -42,16 +43,16 @@ public sealed class StorageQueueWorker(
                     ready = true;
                 }
 
-                QueueMessage[] batch = (await queue.ReceiveMessagesAsync(16, visibility, stoppingToken).ConfigureAwait(false)).Value;
+                QueueMessage[] batch = (await queue.ReceiveMessagesAsync(Polling.BatchSize, visibility, stoppingToken).ConfigureAwait(false)).Value;
                 if (batch.Length == 0)
                 {
                     await Task.Delay(idle, stoppingToken).ConfigureAwait(false);
-                    idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, MaxIdleDelay.Ticks));
+                    idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, Polling.MaxIdleDelay.Ticks));
                     continue;
                 }
 
-                idle = TimeSpan.FromMilliseconds(50);
-                await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = stoppingToken },
+                idle = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMilliseconds(50).Ticks, Polling.MaxIdleDelay.Ticks));
+                await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = Polling.Parallelism, CancellationToken = stoppingToken },
                     (m, ct) => new ValueTask(HandleOneAsync(queue, poison, m, ct))).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -62,7 +63,7 @@ public sealed class StorageQueueWorker(
             {
                 logger.LogWarning(e, "Polling queue {Queue} failed; retrying", queueName);
                 ready = false;
-                await Task.Delay(MaxIdleDelay, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(false);
             }
         }
     }
@@ -92,4 +93,12 @@ public sealed class StorageQueueWorker(
             }
         }
     }
+}
+
+/// <summary>How a <see cref="StorageQueueWorker"/> polls: the longest wait between empty receives (it backs off from
+/// 50 ms up to this), how many messages it takes at once (at most 32), and how many it handles in parallel.</summary>
+public sealed record QueuePolling(TimeSpan MaxIdleDelay, int BatchSize, int Parallelism)
+{
+    /// <summary>Up to 1 s idle, 16 at a time, 8 in parallel.</summary>
+    public static QueuePolling Default { get; } = new(TimeSpan.FromSeconds(1), 16, 8);
 }
