@@ -78,7 +78,7 @@ public static class LocalHost
             // Welcome messages: WeCom takes a welcome_code for 20 s only, so this queue is polled at most 50 ms apart,
             // handled 32 at a time (mostly waiting on WeCom), and a failure is retried after 250 ms.
             AddQueueWorker(builder.Services, StorageWelcomeQueue.QueueName, TimeSpan.FromSeconds(10), _ => TimeSpan.FromMilliseconds(250), (services, body, ct) =>
-                services.GetRequiredService<WelcomeSender>().HandleAsync(StorageCallbackEventQueue.Deserialize(body), ct),
+                services.GetRequiredService<WelcomeSender>().HandleAsync(StorageWelcomeQueue.Deserialize(body), ct),
                 new QueuePolling(TimeSpan.FromMilliseconds(50), 32, 32));
         }
 

@@ -105,9 +105,14 @@ public sealed class CallbackIntake
             return new CallbackReceipt(key, parsed.Kind, Duplicate: true);
         }
 
-        var welcome = parsed is ExternalContactAdded { WelcomeCode.Length: > 0 } or HalfExternalContactAdded { WelcomeCode.Length: > 0 };
-        await EnqueueClaimedAsync(new CallbackEventMessage(tenant, key, parsed.Kind, parsed.CreatedAt), welcome, cancellationToken)
-            .ConfigureAwait(false);
+        var message = new CallbackEventMessage(tenant, key, parsed.Kind, parsed.CreatedAt);
+        var welcome = parsed switch
+        {
+            ExternalContactAdded { WelcomeCode.Length: > 0 } a => WelcomeRequest.For(message) with { UserId = a.UserId, ExternalUserId = a.ExternalUserId, WelcomeCode = a.WelcomeCode },
+            HalfExternalContactAdded { WelcomeCode.Length: > 0 } h => WelcomeRequest.For(message) with { UserId = h.UserId, ExternalUserId = h.ExternalUserId, WelcomeCode = h.WelcomeCode },
+            _ => null,
+        };
+        await EnqueueClaimedAsync(message, welcome, cancellationToken).ConfigureAwait(false);
         _log.LogDebug("Accepted WeCom callback {EventKey} ({Kind}) for {Tenant}", key, parsed.Kind, tenant);
         return new CallbackReceipt(key, parsed.Kind, Duplicate: outcome == AddOutcome.ClaimedPending);
     }
@@ -130,7 +135,8 @@ public sealed class CallbackIntake
                 {
                     // The marker does not say whether the add carried a welcome_code, so every add goes to the welcome queue
                     // too; the sender reads the event, and records a welcome this late as expired.
-                    await EnqueueClaimedAsync(message, WelcomeSender.CanCarryWelcome(message.Kind), cancellationToken).ConfigureAwait(false);
+                    await EnqueueClaimedAsync(message, WelcomeSender.CanCarryWelcome(message.Kind) ? WelcomeRequest.For(message) : null, cancellationToken)
+                        .ConfigureAwait(false);
                     enqueued++;
                 }
                 catch (CallbackNotQueuedException e)
@@ -148,16 +154,16 @@ public sealed class CallbackIntake
         return enqueued;
     }
 
-    private async Task EnqueueClaimedAsync(CallbackEventMessage message, bool welcome, CancellationToken cancellationToken)
+    private async Task EnqueueClaimedAsync(CallbackEventMessage message, WelcomeRequest? welcome, CancellationToken cancellationToken)
     {
         try
         {
             // Both queues in parallel, so the welcome adds no round trip to the acknowledgement; if either fails the marker
             // stays and both are enqueued again (each consumer tolerates a duplicate).
             var events = _queue.EnqueueAsync(message, cancellationToken);
-            if (welcome)
+            if (welcome is not null)
             {
-                await Task.WhenAll(_welcomeQueue.EnqueueAsync(message, cancellationToken), events).ConfigureAwait(false);
+                await Task.WhenAll(_welcomeQueue.EnqueueAsync(welcome, cancellationToken), events).ConfigureAwait(false);
             }
             else
             {

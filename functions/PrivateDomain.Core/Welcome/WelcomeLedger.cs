@@ -102,12 +102,35 @@ public interface IWelcomeLedger
 }
 
 /// <summary>
+/// A message on the welcome queue: the stored add event, and — when the intake had them at hand — the fields the welcome
+/// needs, so the fast path does not read the event back. The outbox sweep sends only the event's location (the fields
+/// null); the sender then reads the stored event.
+/// </summary>
+/// <param name="Tenant">The tenant.</param>
+/// <param name="EventKey">The stored event's key.</param>
+/// <param name="Kind">The event kind.</param>
+/// <param name="CreatedAt">WeCom's CreateTime.</param>
+/// <param name="UserId">The employee, or null (read the event).</param>
+/// <param name="ExternalUserId">The customer, or null (read the event).</param>
+/// <param name="WelcomeCode">The welcome_code, or null (read the event).</param>
+public sealed record WelcomeRequest(
+    string Tenant, string EventKey, string Kind, DateTimeOffset CreatedAt, string? UserId = null, string? ExternalUserId = null, string? WelcomeCode = null)
+{
+    /// <summary>The request for a stored event, without its fields.</summary>
+    public static WelcomeRequest For(CallbackEventMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return new WelcomeRequest(message.Tenant, message.EventKey, message.Kind, message.CreatedAt);
+    }
+}
+
+/// <summary>
 /// The welcome fast path's own queue (<c>welcome-messages</c>): the callback intake puts every add event with a welcome
-/// code here as well as on the event queue, so a welcome never waits behind ordinary event processing. Same message as
-/// <see cref="ICallbackEventQueue"/>; an enqueue that returns has been durably accepted.
+/// code here as well as on the event queue, so a welcome never waits behind ordinary event processing. An enqueue that
+/// returns has been durably accepted.
 /// </summary>
 public interface IWelcomeQueue
 {
     /// <summary>Enqueues one message; throws if the queue did not accept it.</summary>
-    Task EnqueueAsync(CallbackEventMessage message, CancellationToken cancellationToken);
+    Task EnqueueAsync(WelcomeRequest request, CancellationToken cancellationToken);
 }

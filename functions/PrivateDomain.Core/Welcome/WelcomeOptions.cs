@@ -18,9 +18,10 @@ public sealed class WelcomeOptions
     public string TemplateId { get; set; } = "welcome.default";
 
     /// <summary>
-    /// How long the approved welcome template of a branch is reused before the content library is asked again (default
-    /// 30 s). Keeps a burst of adds from asking the library once per customer; a withdrawal or a new sensitive word takes
-    /// effect within this time. Zero asks every time.
+    /// How long the approved welcome template of a branch, and an employee's directory entry, are reused before they are
+    /// read again (default 30 s). Keeps a burst of adds from asking the content library and the directory once per
+    /// customer; a withdrawal, a new sensitive word or a CRM change to the employee takes effect within this time. Zero
+    /// reads every time.
     /// </summary>
     public TimeSpan ContentCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
 

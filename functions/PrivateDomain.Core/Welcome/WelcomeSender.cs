@@ -31,6 +31,7 @@ public sealed class WelcomeSender(
     ILogger<WelcomeSender> log)
 {
     private readonly ConcurrentDictionary<(string Tenant, string? Branch), (DateTimeOffset Until, SendableResult Result)> _templates = new();
+    private readonly ConcurrentDictionary<(string Tenant, string UserId), (DateTimeOffset Until, Employee Employee)> _employees = new();
 
     /// <summary>True for the event kinds that can carry a welcome_code.</summary>
     public static bool CanCarryWelcome(string kind) =>
@@ -39,7 +40,7 @@ public sealed class WelcomeSender(
     /// <summary>Handles one queued add event. Returns the code's record, or null when there is nothing to welcome (no
     /// welcome_code, not an add, or the event is gone).</summary>
     /// <exception cref="WelcomeInFlightException">Another attempt is sending this code right now; retry shortly.</exception>
-    public async Task<WelcomeRecord?> HandleAsync(CallbackEventMessage message, CancellationToken cancellationToken)
+    public async Task<WelcomeRecord?> HandleAsync(WelcomeRequest message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         if (!CanCarryWelcome(message.Kind))
@@ -47,19 +48,25 @@ public sealed class WelcomeSender(
             return null;
         }
 
-        var stored = await events.GetAsync(message.Tenant, message.EventKey, message.CreatedAt, cancellationToken).ConfigureAwait(false);
-        if (stored is null)
+        var (userId, externalUserId, code) = (message.UserId, message.ExternalUserId, message.WelcomeCode);
+        if (userId is null || externalUserId is null || code is null)
         {
-            log.LogWarning("Welcome for WeCom event {EventKey} of {Tenant}: the event is not in the store (erased?)", message.EventKey, message.Tenant);
-            return null;
+            // Enqueued by the outbox sweep, which knows only where the event is.
+            var stored = await events.GetAsync(message.Tenant, message.EventKey, message.CreatedAt, cancellationToken).ConfigureAwait(false);
+            if (stored is null)
+            {
+                log.LogWarning("Welcome for WeCom event {EventKey} of {Tenant}: the event is not in the store (erased?)", message.EventKey, message.Tenant);
+                return null;
+            }
+
+            (userId, externalUserId, code) = CallbackXml.ParseEvent(stored.PlaintextXml) switch
+            {
+                ExternalContactAdded a => (a.UserId, a.ExternalUserId, a.WelcomeCode),
+                HalfExternalContactAdded h => (h.UserId, h.ExternalUserId, h.WelcomeCode),
+                _ => (null, null, null),
+            };
         }
 
-        var (userId, externalUserId, code) = CallbackXml.ParseEvent(stored.PlaintextXml) switch
-        {
-            ExternalContactAdded a => (a.UserId, a.ExternalUserId, a.WelcomeCode),
-            HalfExternalContactAdded h => (h.UserId, h.ExternalUserId, h.WelcomeCode),
-            _ => (null, null, null),
-        };
         if (userId is null || externalUserId is null || string.IsNullOrEmpty(code))
         {
             return null; // no welcome_code: the console's own welcome applies, or a chat had started
@@ -122,7 +129,7 @@ public sealed class WelcomeSender(
             return WelcomePlanner.Decide(new WelcomeFacts(code, userId, addedAt, now, o.Window, null, new BankProfile(null, null, null), false, false, null));
         }
 
-        var employeeTask = employees.GetAsync(tenant, userId, ct);
+        var employeeTask = EmployeeAsync(tenant, userId, ct);
         var stateTask = CustomerStateAsync(tenant, userId, externalUserId, addedAt, ct);
         var employee = await employeeTask.ConfigureAwait(false);
         var (optedOut, ended) = await stateTask.ConfigureAwait(false);
@@ -148,6 +155,25 @@ public sealed class WelcomeSender(
         var optedOut = customer?.Value.HasTag(Delivery.Policy.DeliveryPolicy.OptedOutTag) == true;
         var ended = relationship?.Value is { } r && r.Status != RelationshipStatus.Active && r.StatusAt > addedAt;
         return (optedOut, ended);
+    }
+
+    /// <summary>An employee from the directory, reused for <see cref="WelcomeOptions.ContentCacheDuration"/> (a burst of adds
+    /// is for a few account managers); an unknown one is not remembered, so CRM's upsert takes effect at once.</summary>
+    private async Task<Employee?> EmployeeAsync(string tenant, string userId, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (_employees.TryGetValue((tenant, userId), out var cached) && cached.Until > now)
+        {
+            return cached.Employee;
+        }
+
+        var employee = await employees.GetAsync(tenant, userId, ct).ConfigureAwait(false);
+        if (employee is not null && options.Value.ContentCacheDuration > TimeSpan.Zero)
+        {
+            _employees[(tenant, userId)] = (now + options.Value.ContentCacheDuration, employee);
+        }
+
+        return employee;
     }
 
     /// <summary>The sendable welcome template for a branch, reused for <see cref="WelcomeOptions.ContentCacheDuration"/>.

@@ -1,5 +1,4 @@
 using Microsoft.Azure.Functions.Worker;
-using PrivateDomain.WeCom;
 using PrivateDomain.Welcome;
 
 namespace PrivateDomain.Functions.Welcome;
@@ -17,5 +16,5 @@ public sealed class WelcomeFunctions(WelcomeSender sender)
     public Task SendAsync(
         [QueueTrigger(StorageWelcomeQueue.QueueName, Connection = "Storage")] string message,
         CancellationToken cancellationToken) =>
-        sender.HandleAsync(StorageCallbackEventQueue.Deserialize(message), cancellationToken);
+        sender.HandleAsync(StorageWelcomeQueue.Deserialize(message), cancellationToken);
 }

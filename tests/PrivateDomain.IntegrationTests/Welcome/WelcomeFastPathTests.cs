@@ -56,9 +56,9 @@ public sealed class WelcomeFastPathTests(AzuriteFixture fixture)
         await PostAsync(stack, xml);
         await PostAsync(stack, xml); // WeCom's retry: the same event, encrypted and signed afresh
         var record = await stack.FinalRecordAsync(code);
-        // The outbox sweep or a queue redelivery can put the same event on the welcome queue again.
-        await stack.Host.Services.GetRequiredService<IWelcomeQueue>().EnqueueAsync(
-            new CallbackEventMessage(stack.Tenant.Name, record.EventKey, "change_external_contact/add_external_contact", record.AddedAt), CancellationToken.None);
+        // The outbox sweep (which knows only where the event is) or a queue redelivery can put it on the welcome queue again.
+        await stack.Host.Services.GetRequiredService<IWelcomeQueue>().EnqueueAsync(WelcomeRequest.For(
+            new CallbackEventMessage(stack.Tenant.Name, record.EventKey, "change_external_contact/add_external_contact", record.AddedAt)), CancellationToken.None);
         var queue = new QueueServiceClient(fixture.Azurite.ConnectionString()).GetQueueClient("welcome-messages");
         await Eventually.TrueAsync(async () => (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0, "the welcome queue drained");
 
