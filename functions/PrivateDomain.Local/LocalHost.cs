@@ -76,10 +76,12 @@ public static class LocalHost
                 services.GetRequiredService<StorageJourneyWakeups>().HandleAsync(body,
                     (w, c) => services.GetRequiredService<JourneyRunner>().StepAsync(w.Tenant, w.InstanceId, c, w.WakeAt), ct));
             // Welcome messages: WeCom takes a welcome_code for 20 s only, so this queue is polled at most 50 ms apart,
-            // handled 32 at a time (mostly waiting on WeCom), and a failure is retried after 250 ms.
-            AddQueueWorker(builder.Services, StorageWelcomeQueue.QueueName, TimeSpan.FromSeconds(10), _ => TimeSpan.FromMilliseconds(250), (services, body, ct) =>
+            // up to 128 handled at once (mostly waiting on storage and WeCom) and received as handlers free up. A failure
+            // is retried after 2, 4, 8, 16 s: the fifth attempt comes after Welcome:ClaimLease, so a duplicate waiting on
+            // a claim whose holder died closes it rather than going to the poison queue.
+            AddQueueWorker(builder.Services, StorageWelcomeQueue.QueueName, TimeSpan.FromSeconds(30), n => TimeSpan.FromSeconds(Math.Min(16, Math.Pow(2, n))), (services, body, ct) =>
                 services.GetRequiredService<WelcomeSender>().HandleAsync(StorageWelcomeQueue.Deserialize(body), ct),
-                new QueuePolling(TimeSpan.FromMilliseconds(50), 32, 32));
+                new QueuePolling(TimeSpan.FromMilliseconds(50), 32, 128, Pipelined: true));
         }
 
         // The WeCom sandbox (a stand-in for qyapi.weixin.qq.com) on this host, for a laptop and demos: Local:WeComSandbox.

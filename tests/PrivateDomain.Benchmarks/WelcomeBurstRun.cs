@@ -29,6 +29,7 @@ public static class WelcomeBurstRun
           --warmup N           callbacks sent and welcomed first, not measured (default 50)
           --wait-seconds S     how long to wait for the last welcome after the burst (default 60)
           --json               print the result as one JSON object on stdout
+        A callback without a 200 is sent again 5 s later, as WeCom does (three tries in all).
         Exits 0 when every welcome was sent exactly once, 1 otherwise, 2 for bad options.
         """;
 
@@ -92,14 +93,14 @@ public static class WelcomeBurstRun
         if (warmup > 0)
         {
             Log($"bench-welcome: warm-up, {warmup} callbacks");
-            var w = await BurstAsync(client, Build(stack, run + "W", warmup), concurrency).ConfigureAwait(false);
+            var w = await BurstAsync(stack.Tenant, client, Build(stack, run + "W", warmup), concurrency).ConfigureAwait(false);
             await WaitAsync(stack, azurite.ConnectionString(), w, TimeSpan.FromSeconds(waitSeconds)).ConfigureAwait(false);
         }
 
         var burst = Build(stack, run, callbacks);
         Log($"bench-welcome: burst of {callbacks} add callbacks at concurrency {concurrency}");
         var cpuBefore = CpuSnapshot.Take();
-        var sent = await BurstAsync(client, burst, concurrency).ConfigureAwait(false);
+        var sent = await BurstAsync(stack.Tenant, client, burst, concurrency).ConfigureAwait(false);
         Log($"bench-welcome: {sent.Count(s => s.Status == 200)}/{callbacks} acknowledged in {sent.Max(s => s.AckedAt - sent[0].PostedAt).TotalSeconds:F2} s; waiting for the welcomes");
         var outcome = await WaitAsync(stack, azurite.ConnectionString(), sent, TimeSpan.FromSeconds(waitSeconds)).ConfigureAwait(false);
         var cpuAfter = CpuSnapshot.Take();
@@ -114,7 +115,7 @@ public static class WelcomeBurstRun
         return report.Passed ? 0 : 1;
     }
 
-    private static List<(string Code, string Url, string Body)> Build(WelcomeStack stack, string run, int count)
+    private static List<(string Code, string Xml, string Url, string Body)> Build(WelcomeStack stack, string run, int count)
     {
         var now = DateTimeOffset.UtcNow;
         return Enumerable.Range(0, count).Select(i =>
@@ -122,35 +123,64 @@ public static class WelcomeBurstRun
             var code = string.Create(CultureInfo.InvariantCulture, $"WELCOME-{run}-{i:D6}-{RandomNumberGenerator.GetHexString(16)}");
             var xml = stack.Tenant.AddExternalContactXml("chenxiao", string.Create(CultureInfo.InvariantCulture, $"wm{run}{i:D6}"), now, welcomeCode: code);
             var (url, body) = stack.Tenant.SignedPost(xml, now);
-            return (code, url, body);
+            return (code, xml, url, body);
         }).ToList();
     }
 
-    private static async Task<List<Posted>> BurstAsync(HttpClient client, List<(string Code, string Url, string Body)> plan, int concurrency)
+    /// <summary>POSTs every callback with at most <paramref name="concurrency"/> in flight. Like WeCom, a callback that does
+    /// not get a 200 is sent again 5 s later (re-encrypted and re-signed), three tries in all; latency counts from the first.</summary>
+    private static async Task<List<Posted>> BurstAsync(TestTenant tenant, HttpClient client, List<(string Code, string Xml, string Url, string Body)> plan, int concurrency)
     {
         var results = new Posted[plan.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, plan.Count), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, ct) =>
+        using var slots = new SemaphoreSlim(concurrency);
+        await Task.WhenAll(Enumerable.Range(0, plan.Count).Select(async i =>
         {
-            var (code, url, body) = plan[i];
+            var (code, xml, url, body) = plan[i];
             var postedAt = DateTimeOffset.UtcNow;
-            int status;
-            try
+            var status = 0;
+            var tries = 0;
+            while (tries < 3)
             {
-                using var content = new StringContent(body, Encoding.UTF8, "text/xml");
-                using var response = await client.PostAsync(url, content, ct).ConfigureAwait(false);
-                status = (int)response.StatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                status = -1;
-            }
-            catch (TaskCanceledException)
-            {
-                status = -2;
+                if (tries > 0)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                    (url, body) = tenant.SignedPost(xml, DateTimeOffset.UtcNow);
+                }
+
+                tries++;
+                await slots.WaitAsync().ConfigureAwait(false);
+                try
+                {
+                    if (tries == 1)
+                    {
+                        postedAt = DateTimeOffset.UtcNow;
+                    }
+
+                    using var content = new StringContent(body, Encoding.UTF8, "text/xml");
+                    using var response = await client.PostAsync(url, content).ConfigureAwait(false);
+                    status = (int)response.StatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    status = -1;
+                }
+                catch (TaskCanceledException)
+                {
+                    status = -2;
+                }
+                finally
+                {
+                    slots.Release();
+                }
+
+                if (status == 200)
+                {
+                    break;
+                }
             }
 
-            results[i] = new Posted(code, postedAt, DateTimeOffset.UtcNow, status);
-        }).ConfigureAwait(false);
+            results[i] = new Posted(code, postedAt, DateTimeOffset.UtcNow, status, tries);
+        })).ConfigureAwait(false);
         return [.. results];
     }
 
@@ -216,7 +246,7 @@ public static class WelcomeBurstRun
 }
 
 /// <summary>One POST of the burst.</summary>
-internal sealed record Posted(string Code, DateTimeOffset PostedAt, DateTimeOffset AckedAt, int Status);
+internal sealed record Posted(string Code, DateTimeOffset PostedAt, DateTimeOffset AckedAt, int Status, int Tries);
 
 /// <summary>What the sandbox received per code, the codes recorded as not sent, and the codes with no outcome at all.</summary>
 internal sealed record BurstOutcome(Dictionary<string, List<DateTimeOffset>> Sends, Dictionary<string, WelcomeRecord> NotSent, List<string> Missing);
@@ -229,6 +259,7 @@ internal sealed record WelcomeBurstReport(
     int Callbacks,
     int Concurrency,
     int Acknowledged,
+    int AcknowledgedOnARetry,
     double BurstSeconds,
     double AckP50Ms,
     double AckP99Ms,
@@ -248,7 +279,7 @@ internal sealed record WelcomeBurstReport(
     int HostWarnings,
     int HostErrors)
 {
-    public bool Passed => Acknowledged == Callbacks && Welcomed == Callbacks && Duplicated == 0 && Lost == 0;
+    public bool Passed => Acknowledged + AcknowledgedOnARetry == Callbacks && Welcomed == Callbacks && Duplicated == 0 && Lost == 0;
 
     public static WelcomeBurstReport Create(
         int callbacks, int concurrency, List<Posted> posted, BurstOutcome outcome, CpuSnapshot before, CpuSnapshot after,
@@ -256,7 +287,7 @@ internal sealed record WelcomeBurstReport(
     {
         var byCode = posted.ToDictionary(p => p.Code, StringComparer.Ordinal);
         var latencies = outcome.Sends.Select(s => (s.Value.Min() - byCode[s.Key].PostedAt).TotalMilliseconds).Order().ToArray();
-        var acks = posted.Where(p => p.Status == 200).Select(p => (p.AckedAt - p.PostedAt).TotalMilliseconds).Order().ToArray();
+        var acks = posted.Where(p => p.Status == 200 && p.Tries == 1).Select(p => (p.AckedAt - p.PostedAt).TotalMilliseconds).Order().ToArray();
         var start = posted.Min(p => p.PostedAt);
         var end = outcome.Sends.Count > 0 ? outcome.Sends.Values.Max(v => v.Max()) : posted.Max(p => p.AckedAt);
         var self = (after.Self - before.Self).TotalSeconds;
@@ -269,6 +300,7 @@ internal sealed record WelcomeBurstReport(
             callbacks,
             concurrency,
             acks.Length,
+            posted.Count(p => p.Status == 200 && p.Tries > 1),
             (posted.Max(p => p.AckedAt) - start).TotalSeconds,
             Percentile(acks, 0.50),
             Percentile(acks, 0.99),
@@ -298,7 +330,7 @@ internal sealed record WelcomeBurstReport(
         var s = new StringBuilder();
         s.AppendLine(c, $"== Welcome burst: {Callbacks} signed add_external_contact callbacks, each with its own welcome_code, {Concurrency} in flight ==");
         s.AppendLine(c, $"machine        {Machine}, {ProcessorCount} CPUs, {Runtime}; host log level Warning; every queue worker on");
-        s.AppendLine(c, $"callbacks      {Acknowledged}/{Callbacks} acknowledged in {BurstSeconds:F2} s; ack p50 {AckP50Ms:F1} ms  p99 {AckP99Ms:F1} ms");
+        s.AppendLine(c, $"callbacks      {Acknowledged + AcknowledgedOnARetry}/{Callbacks} acknowledged ({AcknowledgedOnARetry} on a WeCom-style retry 5 s later) in {BurstSeconds:F2} s; first-try ack p50 {AckP50Ms:F1} ms  p99 {AckP99Ms:F1} ms");
         s.AppendLine(c, $"welcomes       {Welcomed}/{Callbacks} received by the sandbox; last one {ElapsedSeconds:F2} s after the first POST");
         s.AppendLine(c, $"latency (ms)   POST → sandbox: p50 {P50Ms:F1}  p95 {P95Ms:F1}  p99 {P99Ms:F1}  max {MaxMs:F1}  (within 3 s: {Within3s})");
         s.AppendLine(c, $"not sent       {(NotSent.Count == 0 ? "none" : string.Join(", ", NotSent.Select(kv => $"{kv.Key}: {kv.Value}")))}");

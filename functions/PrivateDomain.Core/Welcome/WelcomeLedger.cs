@@ -50,7 +50,7 @@ public static class WelcomeReasons
     /// <summary>The relationship ended (deleted) after the add, before we got to it.</summary>
     public const string RelationshipEnded = "relationship-ended";
 
-    /// <summary>An earlier attempt claimed the code and stopped before recording the outcome, and the window has passed.</summary>
+    /// <summary>An earlier attempt claimed the code and never recorded the outcome (it died); the code is not sent again.</summary>
     public const string OutcomeUnknown = "outcome-unknown";
 }
 

@@ -26,10 +26,11 @@ public sealed class WelcomeOptions
     public TimeSpan ContentCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// How long a "sending" record holds a welcome code before another attempt may take over (default 10 s, the local
-    /// queue's visibility timeout). A take-over calls WeCom again, which answers "already sent" if the first call got there.
+    /// How long a "sending" record holds a welcome code (default 25 s: longer than the window, so by then nobody can send
+    /// it). A claim older than this is from an attempt that died; it is closed as outcome unknown, never sent again.
+    /// Until then a duplicate is retried by its queue.
     /// </summary>
-    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromSeconds(25);
 }
 
 /// <summary>Validates <see cref="WelcomeOptions"/> at start-up, naming the key.</summary>
@@ -55,9 +56,9 @@ public sealed class WelcomeOptionsValidator : IValidateOptions<WelcomeOptions>
             errors.Add("Welcome:ContentCacheDuration must be between 00:00:00 and 00:10:00.");
         }
 
-        if (options.ClaimLease <= TimeSpan.Zero)
+        if (options.ClaimLease < options.Window)
         {
-            errors.Add("Welcome:ClaimLease must be a positive TimeSpan such as 00:00:10.");
+            errors.Add("Welcome:ClaimLease must be at least Welcome:Window (default 00:00:25), or a slow send could be closed while it may still succeed.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -104,12 +104,7 @@ public sealed class WelcomeSender(
             var e => record with { Status = WelcomeStatus.Failed, Reason = e.ToString() },
         };
         outcome = outcome with { DecidedAt = time.GetUtcNow() };
-        if (await ledger.TryReplaceAsync(outcome, etag, CancellationToken.None).ConfigureAwait(false) is null)
-        {
-            // Someone took the claim over after our lease: they called WeCom too (and were told "already sent"), and wrote their outcome.
-            log.LogWarning("Welcome {Status} for {ExternalUserId} ({Tenant}), but the claim had been taken over; keeping the other record", outcome.Status, externalUserId, tenant);
-        }
-
+        await RecordOutcomeAsync(outcome, etag).ConfigureAwait(false);
         if (outcome.Status == WelcomeStatus.Failed)
         {
             log.LogWarning("Welcome for {ExternalUserId} from {UserId} ({Tenant}) failed: {Reason}", externalUserId, userId, tenant, outcome.Reason);
@@ -196,8 +191,10 @@ public sealed class WelcomeSender(
     }
 
     /// <summary>
-    /// Writes the record as the code's first; if the code has one, a final record or a live claim wins (null: do nothing
-    /// more), and a claim older than the lease is taken over (an attempt died mid-send). Returns the ETag to finish with.
+    /// Writes the record as the code's first. If the code has one: a final record means a duplicate (null: do nothing
+    /// more); a live claim means another attempt is sending (<see cref="WelcomeInFlightException"/>: the queue retries
+    /// later); a claim older than the lease belongs to an attempt that died, and is closed as outcome unknown without
+    /// calling WeCom — a welcome_code is never sent twice. Returns the ETag to finish with, or null.
     /// </summary>
     private async Task<string?> ClaimAsync(WelcomeRecord record, CancellationToken ct)
     {
@@ -226,17 +223,42 @@ public sealed class WelcomeSender(
                 throw new WelcomeInFlightException($"Welcome code of event {record.EventKey} is being sent by another attempt; retry after it finishes.");
             }
 
-            // A dead attempt's claim: take it over. If it was sending, WeCom answers "already sent" to ours; if the window
-            // has passed, the record says the outcome is unknown rather than "expired".
-            var takeover = record.Status == WelcomeStatus.Expired
-                ? record with { Reason = $"{WelcomeReasons.OutcomeUnknown}: an earlier attempt claimed the code at {existing.Value.DecidedAt:O} and stopped before recording the outcome" }
-                : record;
-            if (await ledger.TryReplaceAsync(takeover, existing.ETag, ct).ConfigureAwait(false) is { } replaced)
+            var closed = existing.Value with
             {
-                return replaced;
+                Status = WelcomeStatus.Failed,
+                Reason = $"{WelcomeReasons.OutcomeUnknown}: an attempt claimed the code at {existing.Value.DecidedAt:O} and did not record an outcome; not sent again (a welcome_code is used once)",
+                DecidedAt = time.GetUtcNow(),
+            };
+            if (await ledger.TryReplaceAsync(closed, existing.ETag, ct).ConfigureAwait(false) is not null)
+            {
+                log.LogWarning("Welcome code of event {EventKey} ({Tenant}) was claimed at {ClaimedAt} and never finished; recorded as outcome unknown",
+                    record.EventKey, record.Tenant, existing.Value.DecidedAt);
+                return null;
             }
         }
 
         throw new WelcomeInFlightException($"Welcome code of event {record.EventKey} kept changing under us; retry.");
+    }
+
+    /// <summary>Writes the outcome of our WeCom call. Ours is the only call for the code, so it is the truth even if the
+    /// claim was meanwhile closed as outcome unknown by an attempt that thought we had died.</summary>
+    private async Task RecordOutcomeAsync(WelcomeRecord outcome, string etag)
+    {
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            if (await ledger.TryReplaceAsync(outcome, etag, CancellationToken.None).ConfigureAwait(false) is not null)
+            {
+                return;
+            }
+
+            if (await ledger.GetAsync(outcome.Tenant, outcome.WelcomeCode, CancellationToken.None).ConfigureAwait(false) is not { } current)
+            {
+                break;
+            }
+
+            etag = current.ETag;
+        }
+
+        log.LogWarning("Welcome {Status} for event {EventKey} ({Tenant}), but the record could not be updated", outcome.Status, outcome.EventKey, outcome.Tenant);
     }
 }

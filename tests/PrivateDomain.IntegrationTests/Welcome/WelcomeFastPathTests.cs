@@ -112,4 +112,23 @@ public sealed class WelcomeFastPathTests(AzuriteFixture fixture)
         Assert.StartsWith(WelcomeReasons.Expired + ":", record.Reason, StringComparison.Ordinal);
         Assert.Empty(stack.WelcomesFor(code));
     }
+
+    [Fact]
+    public async Task A_claim_left_by_an_attempt_that_died_is_closed_as_outcome_unknown_and_never_sent_again()
+    {
+        await using var stack = await WelcomeStack.StartAsync(fixture.Azurite.ConnectionString());
+        await stack.AddEmployeeAsync("chenxiao", "陈晓");
+        var code = NewCode();
+        var ledger = stack.Host.Services.GetRequiredService<IWelcomeLedger>();
+        // An attempt claimed this code 30 s ago (longer than the claim lease) and died before recording what WeCom said.
+        await ledger.TryAddAsync(new WelcomeRecord(stack.Tenant.Name, code, "earlier", "chenxiao", "wmGone", DateTimeOffset.UtcNow.AddSeconds(-31),
+            WelcomeStatus.Sending, null, DateTimeOffset.UtcNow.AddSeconds(-30)), CancellationToken.None);
+
+        await PostAsync(stack, stack.Tenant.AddExternalContactXml("chenxiao", "wmGone", DateTimeOffset.UtcNow, welcomeCode: code));
+
+        var record = await stack.FinalRecordAsync(code);
+        Assert.Equal(WelcomeStatus.Failed, record.Status);
+        Assert.StartsWith(WelcomeReasons.OutcomeUnknown + ":", record.Reason, StringComparison.Ordinal);
+        Assert.Empty(stack.WelcomesFor(code));
+    }
 }
