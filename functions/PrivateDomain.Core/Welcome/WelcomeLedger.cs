@@ -70,6 +70,8 @@ public static class WelcomeReasons
 /// <param name="TemplateId">The template rendered, when one was.</param>
 /// <param name="TemplateVersion">Its version.</param>
 /// <param name="Text">The rendered text that was (or was to be) sent.</param>
+/// <param name="ClaimId">Which attempt wrote the record: an insert retried by the storage client after a timeout conflicts
+/// with itself, and the attempt recognises its own claim by this id.</param>
 public sealed record WelcomeRecord(
     string Tenant,
     string WelcomeCode,
@@ -82,7 +84,8 @@ public sealed record WelcomeRecord(
     DateTimeOffset DecidedAt,
     string? TemplateId = null,
     int? TemplateVersion = null,
-    string? Text = null)
+    string? Text = null,
+    string? ClaimId = null)
 {
     /// <summary>True once nothing more will happen to this code.</summary>
     public bool IsFinal => Status != WelcomeStatus.Sending;

@@ -74,7 +74,8 @@ public sealed class WelcomeSender(
 
         var tenant = message.Tenant;
         var decision = await DecideAsync(tenant, code, userId, externalUserId, message.CreatedAt, cancellationToken).ConfigureAwait(false);
-        var record = new WelcomeRecord(tenant, code, message.EventKey, userId, externalUserId, message.CreatedAt, WelcomeStatus.Sending, null, time.GetUtcNow());
+        var record = new WelcomeRecord(tenant, code, message.EventKey, userId, externalUserId, message.CreatedAt, WelcomeStatus.Sending, null, time.GetUtcNow(),
+            ClaimId: Guid.NewGuid().ToString("N"));
         if (decision is DoNotSendWelcome no)
         {
             record = record with { Status = no.Status, Reason = no.Reason };
@@ -209,6 +210,12 @@ public sealed class WelcomeSender(
             if (existing is null)
             {
                 continue;
+            }
+
+            if (existing.Value.ClaimId == record.ClaimId)
+            {
+                // Our own insert: it reached storage, and the client's retry of it after a timeout was the conflict.
+                return existing.ETag;
             }
 
             if (existing.Value.IsFinal)

@@ -81,6 +81,7 @@ public sealed class TableWelcomeLedger(StorageClients clients) : IWelcomeLedger
             ["TemplateId"] = r.TemplateId,
             ["TemplateVersion"] = r.TemplateVersion,
             ["Text"] = r.Text,
+            ["ClaimId"] = r.ClaimId,
         };
     }
 
@@ -89,5 +90,5 @@ public sealed class TableWelcomeLedger(StorageClients clients) : IWelcomeLedger
         e.GetDateTimeOffset("AddedAt") ?? DateTimeOffset.UnixEpoch,
         Enum.TryParse<WelcomeStatus>(e.GetString("Status"), out var status) ? status : WelcomeStatus.Sending,
         e.GetString("Reason"), e.GetDateTimeOffset("DecidedAt") ?? DateTimeOffset.UnixEpoch,
-        e.GetString("TemplateId"), e.GetInt32("TemplateVersion"), e.GetString("Text"));
+        e.GetString("TemplateId"), e.GetInt32("TemplateVersion"), e.GetString("Text"), e.GetString("ClaimId"));
 }
