@@ -15,6 +15,7 @@ using PrivateDomain.Operators;
 using PrivateDomain.Storage;
 using PrivateDomain.WeCom;
 using PrivateDomain.WeComApi;
+using PrivateDomain.Welcome;
 
 namespace PrivateDomain;
 
@@ -71,6 +72,7 @@ public static class PrivateDomainServices
         services.AddWeComApi(configuration);
         services.AddContentLibrary(configuration);
         services.AddDelivery(configuration);
+        services.AddWelcomeMessages(configuration);
         services.AddSingleton<IOperatorAudit, TableOperatorAudit>();
         return services;
     }

@@ -17,6 +17,7 @@ using PrivateDomain.Local.Queues;
 using PrivateDomain.Local.Sandbox;
 using PrivateDomain.Local.WeCom;
 using PrivateDomain.WeCom;
+using PrivateDomain.Welcome;
 
 namespace PrivateDomain.Local;
 
@@ -84,6 +85,13 @@ public static class LocalHost
                         : services.GetRequiredService<TouchDispatcher>().DispatchAsync(n.Tenant, n.SenderId, c), ct));
             // A killed host's wake-up messages stay invisible for the lease above: pick up running journeys at start.
             builder.Services.AddHostedService<JourneyResume>();
+            // Welcome messages: WeCom takes a welcome_code for 20 s only, so this queue is polled at most 50 ms apart,
+            // up to 128 handled at once (mostly waiting on storage and WeCom) and received as handlers free up. A failure
+            // is retried after 2, 4, 8, 16 s: the fifth attempt comes after Welcome:ClaimLease, so a duplicate waiting on
+            // a claim whose holder died closes it rather than going to the poison queue.
+            AddQueueWorker(builder.Services, StorageWelcomeQueue.QueueName, TimeSpan.FromSeconds(30), n => TimeSpan.FromSeconds(Math.Min(16, Math.Pow(2, n))), (services, body, ct) =>
+                services.GetRequiredService<WelcomeSender>().HandleAsync(StorageWelcomeQueue.Deserialize(body), ct),
+                new QueuePolling(TimeSpan.FromMilliseconds(50), 32, 128, Pipelined: true));
         }
 
         // The WeCom sandbox (a stand-in for qyapi.weixin.qq.com) on this host, for a laptop and demos: Local:WeComSandbox.
@@ -96,6 +104,11 @@ public static class LocalHost
         if (builder.Configuration.GetValue("Local:SeedContent", false))
         {
             builder.Services.AddHostedService<ContentSeeder>();
+        }
+
+        if (builder.Configuration.GetSection(EmployeeSeeder.Section).Exists())
+        {
+            builder.Services.AddHostedService<EmployeeSeeder>();
         }
 
         // Tracked links and the unsubscribe page need a signing key (Links:SigningKey); without one they are not served.
@@ -147,6 +160,12 @@ public static class LocalHost
     private static TimeSpan Backoff(long attempt) => TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, attempt)));
 
     private static void AddQueueWorker(
-        IServiceCollection services, string queue, TimeSpan visibility, Func<long, TimeSpan> retryDelay, Func<IServiceProvider, string, CancellationToken, Task> handle) =>
-        services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<StorageQueueWorker>(sp, queue, handle, visibility, retryDelay));
+        IServiceCollection services, string queue, TimeSpan visibility, Func<long, TimeSpan> retryDelay, Func<IServiceProvider, string, CancellationToken, Task> handle,
+        QueuePolling? polling = null) =>
+        services.AddSingleton<IHostedService>(sp =>
+        {
+            var worker = ActivatorUtilities.CreateInstance<StorageQueueWorker>(sp, queue, handle, visibility, retryDelay);
+            worker.Polling = polling ?? QueuePolling.Default;
+            return worker;
+        });
 }

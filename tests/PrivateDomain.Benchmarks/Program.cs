@@ -4,12 +4,14 @@ using PrivateDomain.Benchmarks;
 // ./pd load  [--callbacks N] [--concurrency N] [--retries F] [--warmup N] [--json] ...  → loopback load run
 // ./pd bench-import [--customers N] [--chunk N] [--json]  → bulk import vs raw batch inserts on Azurite
 // ./pd bench-dispatch [--senders S] [--customers C] [--names distinct|same] [--json]  → SendTouch into the WeCom sandbox
+// ./pd bench-welcome [--callbacks N] [--concurrency N] [--json]  → welcome-message latency under a burst of add callbacks
 return args.FirstOrDefault() switch
 {
     "bench" => Bench.Run(args[1..]),
     "load" => await LoadRun.MainAsync(args[1..]),
     "import" => await ImportRun.MainAsync(args[1..]),
     "dispatch" => await DispatchRun.MainAsync(args[1..]),
+    "welcome" => await WelcomeBurstRun.MainAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -19,5 +21,6 @@ static int Usage()
     Console.Error.WriteLine("       PrivateDomain.Benchmarks load [options]   (load --help lists them)");
     Console.Error.WriteLine("       PrivateDomain.Benchmarks import [--customers N] [--chunk N] [--json]");
     Console.Error.WriteLine("       PrivateDomain.Benchmarks dispatch [--senders S] [--customers C] [--names distinct|same] [--json]");
+    Console.Error.WriteLine("       PrivateDomain.Benchmarks welcome [--callbacks N] [--concurrency N] [--json]");
     return 2;
 }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PrivateDomain.Welcome;
 
 namespace PrivateDomain.WeCom;
 
@@ -20,7 +21,9 @@ public sealed class CallbackNotQueuedException(string message, Exception inner) 
 
 /// <summary>
 /// WeCom callback intake: verify → decrypt → parse → store durably (deduplicated on the decrypted content) → enqueue.
-/// The caller answers 200 with an empty body only when this returns; any exception means "not accepted".
+/// The caller answers 200 with an empty body only when this returns; any exception means "not accepted". An add event
+/// with a welcome_code is also enqueued on the welcome queue (in parallel, under the same outbox marker), so its
+/// welcome message never waits behind ordinary event processing.
 /// </summary>
 public sealed class CallbackIntake
 {
@@ -34,12 +37,14 @@ public sealed class CallbackIntake
     private readonly Dictionary<string, (WeComTenantOptions Settings, CallbackCrypto Crypto)> _tenants;
     private readonly ICallbackEventStore _store;
     private readonly ICallbackEventQueue _queue;
+    private readonly IWelcomeQueue _welcomeQueue;
     private readonly TimeProvider _time;
     private readonly ILogger<CallbackIntake> _log;
 
     /// <summary>Creates the intake over validated options.</summary>
     public CallbackIntake(
-        IOptions<WeComOptions> options, ICallbackEventStore store, ICallbackEventQueue queue, TimeProvider time, ILogger<CallbackIntake> log)
+        IOptions<WeComOptions> options, ICallbackEventStore store, ICallbackEventQueue queue, IWelcomeQueue welcomeQueue, TimeProvider time,
+        ILogger<CallbackIntake> log)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
@@ -47,6 +52,7 @@ public sealed class CallbackIntake
             t => t.Key, t => (t.Value, new CallbackCrypto(t.Value.EncodingAesKey, t.Value.CorpId)), StringComparer.Ordinal);
         _store = store;
         _queue = queue;
+        _welcomeQueue = welcomeQueue;
         _time = time;
         _log = log;
     }
@@ -99,8 +105,14 @@ public sealed class CallbackIntake
             return new CallbackReceipt(key, parsed.Kind, Duplicate: true);
         }
 
-        await EnqueueClaimedAsync(new CallbackEventMessage(tenant, key, parsed.Kind, parsed.CreatedAt), cancellationToken)
-            .ConfigureAwait(false);
+        var message = new CallbackEventMessage(tenant, key, parsed.Kind, parsed.CreatedAt);
+        var welcome = parsed switch
+        {
+            ExternalContactAdded { WelcomeCode.Length: > 0 } a => WelcomeRequest.For(message) with { UserId = a.UserId, ExternalUserId = a.ExternalUserId, WelcomeCode = a.WelcomeCode },
+            HalfExternalContactAdded { WelcomeCode.Length: > 0 } h => WelcomeRequest.For(message) with { UserId = h.UserId, ExternalUserId = h.ExternalUserId, WelcomeCode = h.WelcomeCode },
+            _ => null,
+        };
+        await EnqueueClaimedAsync(message, welcome, cancellationToken).ConfigureAwait(false);
         _log.LogDebug("Accepted WeCom callback {EventKey} ({Kind}) for {Tenant}", key, parsed.Kind, tenant);
         return new CallbackReceipt(key, parsed.Kind, Duplicate: outcome == AddOutcome.ClaimedPending);
     }
@@ -121,7 +133,10 @@ public sealed class CallbackIntake
             {
                 try
                 {
-                    await EnqueueClaimedAsync(message, cancellationToken).ConfigureAwait(false);
+                    // The marker does not say whether the add carried a welcome_code, so every add goes to the welcome queue
+                    // too; the sender reads the event, and records a welcome this late as expired.
+                    await EnqueueClaimedAsync(message, WelcomeSender.CanCarryWelcome(message.Kind) ? WelcomeRequest.For(message) : null, cancellationToken)
+                        .ConfigureAwait(false);
                     enqueued++;
                 }
                 catch (CallbackNotQueuedException e)
@@ -139,11 +154,21 @@ public sealed class CallbackIntake
         return enqueued;
     }
 
-    private async Task EnqueueClaimedAsync(CallbackEventMessage message, CancellationToken cancellationToken)
+    private async Task EnqueueClaimedAsync(CallbackEventMessage message, WelcomeRequest? welcome, CancellationToken cancellationToken)
     {
         try
         {
-            await _queue.EnqueueAsync(message, cancellationToken).ConfigureAwait(false);
+            // Both queues in parallel, so the welcome adds no round trip to the acknowledgement; if either fails the marker
+            // stays and both are enqueued again (each consumer tolerates a duplicate).
+            var events = _queue.EnqueueAsync(message, cancellationToken);
+            if (welcome is not null)
+            {
+                await Task.WhenAll(_welcomeQueue.EnqueueAsync(welcome, cancellationToken), events).ConfigureAwait(false);
+            }
+            else
+            {
+                await events.ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

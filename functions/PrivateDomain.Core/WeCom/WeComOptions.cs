@@ -30,6 +30,18 @@ public sealed class WeComTenantOptions
 
     /// <summary>The 43-character EncodingAESKey.</summary>
     public string EncodingAesKey { get; set; } = "";
+
+    /// <summary>The bank's name as customers see it (<c>{bank.name}</c>), e.g. 示例农商银行. Optional: without it, messages
+    /// that name the bank (the welcome message) are not sent.</summary>
+    public string? BankName { get; set; }
+
+    /// <summary>The bank's customer-service hotline (<c>{bank.hotline}</c>), e.g. 95XXX or 400-000-0000. Optional, like
+    /// <see cref="BankName"/>.</summary>
+    public string? BankHotline { get; set; }
+
+    /// <summary>The bank's H5 site (<c>{bank.site}</c>): an absolute https URL that the content's links start with.
+    /// Optional, like <see cref="BankName"/>.</summary>
+    public Uri? BankSite { get; set; }
 }
 
 /// <summary>Validates <see cref="WeComOptions"/> at start-up, naming the configuration key that is wrong.</summary>
@@ -68,6 +80,21 @@ public sealed partial class WeComOptionsValidator : IValidateOptions<WeComOption
                 errors.Add($"{key}:Token must be 3–32 letters or digits, as set in the WeCom admin console.");
             }
 
+            if (t.BankName is { } bankName && (string.IsNullOrWhiteSpace(bankName) || bankName.Length > 64))
+            {
+                errors.Add($"{key}:BankName must be 1–64 characters (the bank's name as customers see it), or left out.");
+            }
+
+            if (t.BankHotline is { } hotline && !HotlinePattern().IsMatch(hotline))
+            {
+                errors.Add($"{key}:BankHotline must be a phone number of 3–20 digits, spaces and '-', such as 95588 or 400-000-0000, or left out.");
+            }
+
+            if (t.BankSite is { } site && (!site.IsAbsoluteUri || site.Scheme != Uri.UriSchemeHttps || string.IsNullOrEmpty(site.Host)))
+            {
+                errors.Add($"{key}:BankSite must be an absolute https URL such as https://h5.example-bank.cn (content links start with it), or left out.");
+            }
+
             try
             {
                 CallbackCrypto.ParseKey(t.EncodingAesKey ?? "");
@@ -86,4 +113,7 @@ public sealed partial class WeComOptionsValidator : IValidateOptions<WeComOption
 
     [GeneratedRegex("^[A-Za-z0-9]{3,32}$")]
     private static partial Regex TokenPattern();
+
+    [GeneratedRegex("^[0-9][0-9 -]{1,18}[0-9]$")]
+    private static partial Regex HotlinePattern();
 }

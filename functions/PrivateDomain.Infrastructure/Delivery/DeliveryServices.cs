@@ -12,7 +12,7 @@ public static class DeliveryServices
 {
     /// <summary>
     /// Registers delivery with its options (<c>Delivery</c> for batching, <c>Delivery:Policy</c> for caps, quiet hours and
-    /// throttles), validated at start-up. The dispatcher also needs an <see cref="ISenderContexts"/>.
+    /// throttles), validated at start-up. Needs the employee directory (registered with the welcome messages).
     /// </summary>
     public static IServiceCollection AddDelivery(this IServiceCollection services, IConfiguration configuration)
     {
@@ -28,6 +28,7 @@ public static class DeliveryServices
         services.AddSingleton<IDeliveryHistoryStore, TableDeliveryHistory>();
         services.AddSingleton<StorageDeliveryNudges>();
         services.AddSingleton<IDeliveryNudges>(sp => sp.GetRequiredService<StorageDeliveryNudges>());
+        services.AddSingleton<ISenderContexts, DirectorySenderContexts>();
         services.AddSingleton<TableTouchLedger>();
         services.AddSingleton<IDeliveryLedger>(sp => sp.GetRequiredService<TableTouchLedger>());
         services.AddSingleton<TouchDispatcher>(sp => ActivatorUtilities.CreateInstance<TouchDispatcher>(sp, (TimeProvider)sp.GetRequiredService<JourneyClock>()));

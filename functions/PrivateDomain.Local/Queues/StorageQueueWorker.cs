@@ -22,7 +22,8 @@ public sealed class StorageQueueWorker(
     /// <summary>Attempts before a message goes to the poison queue.</summary>
     public const int MaxDequeueCount = 5;
 
-    private static readonly TimeSpan MaxIdleDelay = TimeSpan.FromSeconds(1);
+    /// <summary>How this worker polls; the default suits queues where a second's delay does not matter.</summary>
+    public QueuePolling Polling { get; set; } = QueuePolling.Default;
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -31,7 +32,35 @@ public sealed class StorageQueueWorker(
         var poison = clients.Queues.GetQueueClient(queueName + "-poison");
         var idle = TimeSpan.FromMilliseconds(50);
         var ready = false;
-        while (!stoppingToken.IsCancellationRequested)
+        using var slots = new SemaphoreSlim(Polling.Parallelism, Polling.Parallelism);
+        var inFlight = new List<Task>();
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                if (Polling.Pipelined)
+                {
+                    if (!await PollPipelinedAsync(queue, poison, slots, inFlight, stoppingToken).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+
+                    continue;
+                }
+
+                if (!await PollBatchAsync().ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            await Task.WhenAll(inFlight).ConfigureAwait(false);
+        }
+
+        // One receive and its whole batch; false when stopping.
+        async Task<bool> PollBatchAsync()
         {
             try
             {
@@ -42,27 +71,119 @@ public sealed class StorageQueueWorker(
                     ready = true;
                 }
 
-                QueueMessage[] batch = (await queue.ReceiveMessagesAsync(16, visibility, stoppingToken).ConfigureAwait(false)).Value;
+                QueueMessage[] batch = (await queue.ReceiveMessagesAsync(Polling.BatchSize, visibility, stoppingToken).ConfigureAwait(false)).Value;
                 if (batch.Length == 0)
                 {
                     await Task.Delay(idle, stoppingToken).ConfigureAwait(false);
-                    idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, MaxIdleDelay.Ticks));
-                    continue;
+                    idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, Polling.MaxIdleDelay.Ticks));
+                    return true;
                 }
 
-                idle = TimeSpan.FromMilliseconds(50);
-                await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = stoppingToken },
+                idle = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMilliseconds(50).Ticks, Polling.MaxIdleDelay.Ticks));
+                await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = Polling.Parallelism, CancellationToken = stoppingToken },
                     (m, ct) => new ValueTask(HandleOneAsync(queue, poison, m, ct))).ConfigureAwait(false);
+                return true;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                return;
+                return false;
             }
             catch (Exception e)
             {
                 logger.LogWarning(e, "Polling queue {Queue} failed; retrying", queueName);
                 ready = false;
-                await Task.Delay(MaxIdleDelay, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(false);
+                return true;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Pipelined polling: receives as many messages as there are free handler slots (up to the batch size) and starts
+    /// them without waiting for the rest of their batch, so one slow message never holds up the queue. False when stopping.
+    /// </summary>
+    private async Task<bool> PollPipelinedAsync(QueueClient queue, QueueClient poison, SemaphoreSlim slots, List<Task> inFlight, CancellationToken stoppingToken)
+    {
+        var idle = TimeSpan.FromMilliseconds(10);
+        try
+        {
+            await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
+            await poison.CreateIfNotExistsAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await slots.WaitAsync(stoppingToken).ConfigureAwait(false);
+                var free = 1;
+                while (free < Polling.BatchSize && slots.Wait(0, CancellationToken.None))
+                {
+                    free++;
+                }
+
+                QueueMessage[] batch;
+                try
+                {
+                    batch = (await queue.ReceiveMessagesAsync(free, visibility, stoppingToken).ConfigureAwait(false)).Value;
+                }
+                catch
+                {
+                    slots.Release(free);
+                    throw;
+                }
+
+                if (batch.Length < free)
+                {
+                    slots.Release(free - batch.Length);
+                }
+
+                lock (inFlight)
+                {
+                    inFlight.RemoveAll(t => t.IsCompleted);
+                    foreach (var message in batch)
+                    {
+                        inFlight.Add(RunAsync(message));
+                    }
+                }
+
+                if (batch.Length == 0)
+                {
+                    await Task.Delay(idle, stoppingToken).ConfigureAwait(false);
+                    idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, Polling.MaxIdleDelay.Ticks));
+                }
+                else
+                {
+                    idle = TimeSpan.FromMilliseconds(10);
+                }
+            }
+
+            return false;
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Polling queue {Queue} failed; retrying", queueName);
+            await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(false);
+            return true;
+        }
+
+        async Task RunAsync(QueueMessage message)
+        {
+            try
+            {
+                await HandleOneAsync(queue, poison, message, stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "Handling message {MessageId} on {Queue} failed; it becomes visible again after its timeout", message.MessageId, queueName);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping: the message becomes visible again after its visibility timeout.
+            }
+            finally
+            {
+                slots.Release();
             }
         }
     }
@@ -92,4 +213,13 @@ public sealed class StorageQueueWorker(
             }
         }
     }
+}
+
+/// <summary>How a <see cref="StorageQueueWorker"/> polls: the longest wait between empty receives (it backs off up to
+/// this), how many messages it takes at once (at most 32), how many it handles in parallel, and whether it receives more
+/// as soon as a handler is free (<paramref name="Pipelined"/>) rather than after the whole batch is done.</summary>
+public sealed record QueuePolling(TimeSpan MaxIdleDelay, int BatchSize, int Parallelism, bool Pipelined = false)
+{
+    /// <summary>Up to 1 s idle, 16 at a time, 8 in parallel, batch by batch.</summary>
+    public static QueuePolling Default { get; } = new(TimeSpan.FromSeconds(1), 16, 8);
 }

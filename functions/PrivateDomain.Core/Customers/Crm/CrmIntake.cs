@@ -39,6 +39,7 @@ public sealed class CrmIntake(
     ISignalInbox signals,
     ICrmPoisonStore poison,
     IPayrollEmployers payrollEmployers,
+    IEmployeeDirectory employees,
     PhoneProtector phones,
     IOptions<WeComOptions> tenants,
     TimeProvider time,
@@ -68,9 +69,12 @@ public sealed class CrmIntake(
 
         try
         {
-            return new CrmResult(message.Type == CrmMessageTypes.EmployeeLeft
-                ? await EmployeeLeftAsync(message, cancellationToken).ConfigureAwait(false)
-                : await ApplyToCustomerAsync(message, cancellationToken).ConfigureAwait(false));
+            return new CrmResult(message.Type switch
+            {
+                CrmMessageTypes.EmployeeLeft => await EmployeeLeftAsync(message, cancellationToken).ConfigureAwait(false),
+                CrmMessageTypes.EmployeeUpserted => await EmployeeUpsertedAsync(message, cancellationToken).ConfigureAwait(false),
+                _ => await ApplyToCustomerAsync(message, cancellationToken).ConfigureAwait(false),
+            });
         }
         catch (Exception e) when (e is CrmMessageException or FormatException)
         {
@@ -195,6 +199,20 @@ public sealed class CrmIntake(
         id = CustomerIds.FromCrmId(m.Tenant, m.CrmId!);
         await store.TryInsertAsync(Customer.New(m.Tenant, id, time.GetUtcNow()) with { CrmId = m.CrmId }, ct).ConfigureAwait(false);
         return id;
+    }
+
+    /// <summary>Stores the employee in the directory unless it holds the same or a newer version.</summary>
+    private async Task<CrmOutcome> EmployeeUpsertedAsync(CrmMessage m, CancellationToken ct)
+    {
+        var employee = new Employee(m.Tenant, m.DataString("employeeUserId")!, m.DataString("name")!, m.DataString("title"),
+            m.DataString("branchName"), m.DataString("branchId"), m.Version, m.OccurredAt);
+        if (await employees.UpsertAsync(employee, ct).ConfigureAwait(false))
+        {
+            return CrmOutcome.Applied;
+        }
+
+        log.LogInformation("CRM EmployeeUpserted v{Version} for {UserId} is not newer than the directory's; ignored", m.Version, employee.UserId);
+        return CrmOutcome.Stale;
     }
 
     /// <summary>Lists the departed employee's active customers for hand-over: one signal per relationship.</summary>

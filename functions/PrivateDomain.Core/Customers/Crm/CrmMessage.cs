@@ -19,20 +19,27 @@ public static class CrmMessageTypes
     public const string LoanApplicationAbandoned = "LoanApplicationAbandoned";
     /// <summary>An employee (account manager) left the bank: their customers need a new one.</summary>
     public const string EmployeeLeft = "EmployeeLeft";
+    /// <summary>The CRM/HR view of an employee (account manager): name, title and branch, for the employee directory.</summary>
+    public const string EmployeeUpserted = "EmployeeUpserted";
 
     /// <summary>Every type this version knows.</summary>
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
-        CustomerUpserted, TagsChanged, ProductPurchased, PayrollEnrolled, LoanApplicationAbandoned, EmployeeLeft,
+        CustomerUpserted, TagsChanged, ProductPurchased, PayrollEnrolled, LoanApplicationAbandoned, EmployeeLeft, EmployeeUpserted,
     };
+
+    /// <summary>True for the types about an employee rather than a customer: they carry no crmId, and their version is
+    /// the employee's.</summary>
+    public static bool IsAboutEmployee(string type) => type is EmployeeLeft or EmployeeUpserted;
 }
 
 /// <summary>A validated CRM message. <see cref="Data"/> is the type-specific payload, checked by <see cref="CrmMessage.Parse"/>.</summary>
 /// <param name="Tenant">The tenant.</param>
 /// <param name="MessageId">The sender's id for the message (for tracing).</param>
 /// <param name="Type">One of <see cref="CrmMessageTypes"/>.</param>
-/// <param name="CrmId">The CRM customer number (null only for <see cref="CrmMessageTypes.EmployeeLeft"/>).</param>
-/// <param name="Version">The customer's CRM version: strictly increasing per customer; older or equal versions are ignored.</param>
+/// <param name="CrmId">The CRM customer number (null only for the employee types, see <see cref="CrmMessageTypes.IsAboutEmployee"/>).</param>
+/// <param name="Version">The customer's CRM version (the employee's, for <see cref="CrmMessageTypes.EmployeeUpserted"/>):
+/// strictly increasing per customer or employee; older or equal versions are ignored.</param>
 /// <param name="OccurredAt">When it happened in CRM.</param>
 /// <param name="Data">The payload.</param>
 public sealed record CrmMessage(string Tenant, string MessageId, string Type, string? CrmId, long Version, DateTimeOffset OccurredAt, JsonElement Data)
@@ -83,7 +90,7 @@ public sealed record CrmMessage(string Tenant, string MessageId, string Type, st
 
         var tenant = String(root, "tenant", required: true)!;
         var messageId = String(root, "messageId", required: true)!;
-        var crmId = String(root, "crmId", required: type != CrmMessageTypes.EmployeeLeft);
+        var crmId = String(root, "crmId", required: !CrmMessageTypes.IsAboutEmployee(type));
         if (!root.TryGetProperty("version", out var v) || v.ValueKind != JsonValueKind.Number || !v.TryGetInt64(out var version) || version <= 0)
         {
             throw new CrmMessageException("version is required: a positive integer, increasing with every change to the customer in CRM.");
@@ -187,6 +194,17 @@ public sealed record CrmMessage(string Tenant, string MessageId, string Type, st
                 break;
             case CrmMessageTypes.EmployeeLeft:
                 DataString("employeeUserId", required: true);
+                break;
+            case CrmMessageTypes.EmployeeUpserted:
+                DataString("employeeUserId", required: true);
+                DataString("name", required: true);
+                DataString("title");
+                DataString("branchName");
+                if (DataString("branchId") is { } branchId && !Employee.IsBranchId(branchId))
+                {
+                    throw new CrmMessageException($"data.branchId \"{branchId}\" must be lowercase letters, digits and '-' (at most 63): it names the branch's content folder.");
+                }
+
                 break;
         }
     }
