@@ -87,8 +87,10 @@ public sealed class ContentLibraryOnAzuriteTests(AzuriteFixture fixture) : IDisp
         var files = MessageTemplateFolder.Load(RepoRoot.Combine("content-templates", "messages"));
         Assert.Equal((files.Length, 0, true), (report.Created, report.Unchanged, report.WordListChanged));
         Assert.True(sendable.IsSendable, sendable.Refusal?.Message);
-        Assert.Equal(files.Single(f => f.Template.Id == "aida.attention.welfare").Template, sendable.Template!.Template);
-        Assert.StartsWith("王女士您好，我是您的理财经理陈晓", sendable.Template.Render(Values).Text, StringComparison.Ordinal);
+        // The newest approved version is sent: v2, which does not name the customer so a mass send can carry many.
+        Assert.Equal(files.Where(f => f.Template.Id == "aida.attention.welfare").MaxBy(f => f.Template.Version)!.Template, sendable.Template!.Template);
+        Assert.Equal(2, sendable.Template.Template.Version);
+        Assert.StartsWith("您好，我是您的理财经理陈晓", sendable.Template.Render(Values).Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -63,7 +63,7 @@ public sealed class TouchDispatchTests(AzuriteFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task One_to_one_touches_with_the_same_text_become_one_task_and_a_touch_recorded_twice_is_sent_once()
     {
-        // All three are addressed as 王先生, so the rendered text is the same and one task carries them.
+        // The journey's 1:1 templates do not name the customer (v2), so the three get the same text and one task carries them.
         var touches = new List<Touch>();
         foreach (var c in new[] { "c1", "c2", "c3" })
         {
@@ -83,7 +83,7 @@ public sealed class TouchDispatchTests(AzuriteFixture fixture) : IAsyncLifetime
         var task = Assert.Single(MassSends());
         Assert.Equal(["wmCustc1", "wmCustc2", "wmCustc3"], task["external_userid"]!.AsArray().Select(n => (string)n!).Order());
         Assert.Equal("zhangsan", (string)task["sender"]!);
-        Assert.Contains("王先生您好，我是您的理财经理张三", (string)task["text"]!["content"]!, StringComparison.Ordinal);
+        Assert.Contains("您好，我是您的理财经理张三", (string)task["text"]!["content"]!, StringComparison.Ordinal);
         Assert.Contains("https://h5.bank.example/h5/welfare/first-month", task["attachments"]!.ToJsonString(), StringComparison.Ordinal);
 
         // Recorded again after it went out, and dispatched again: nothing new reaches WeCom.
@@ -216,9 +216,19 @@ public sealed class TouchDispatchTests(AzuriteFixture fixture) : IAsyncLifetime
             """u8, "it.draft.v1.json", requireApproval: false).Template;
         await library.PublishAsync(TemplateScope.Default, draft, "zhang.min", CancellationToken.None);
 
+        // An approved template that greets the customer by name cannot be rendered for a customer whose name we do not know.
+        var named = MessageTemplateReader.Read("""
+            { "id": "it.named", "version": 1, "kind": "welfare", "stage": "attention", "channel": "oneToOne", "title": "称呼客户",
+              "tags": [], "body": ["{customer.name}您好，我是{employee.name}。"] }
+            """u8, "it.named.v1.json", requireApproval: false).Template;
+        await library.PublishAsync(TemplateScope.Default, named, "zhang.min", CancellationToken.None);
+        var namedRef = new TemplateRef(TemplateScope.Default, "it.named", 1);
+        await library.SubmitAsync(namedRef, "zhang.min", CancellationToken.None);
+        await library.ApproveAsync(namedRef, new ContentReviewer("li.hua", [ContentRoles.Compliance]), CancellationToken.None);
+
         var unknown = TouchFor("named", "sunqi", "no.such.template", Channel.OneToOne);
         var unapproved = TouchFor("named", "sunqi", "it.draft", Channel.OneToOne, step: "t2");
-        var broken = TouchFor("noname", "sunqi", "aida.attention.welfare", Channel.OneToOne);
+        var broken = TouchFor("noname", "sunqi", "it.named", Channel.OneToOne);
         foreach (var t in new[] { unknown, unapproved, broken })
         {
             await Ledger.RecordAsync(_tenant.Name, t, CancellationToken.None);
