@@ -101,6 +101,7 @@ public static class PrivateDomainServices
         services.AddSingleton(sp => new JourneyClock(sp.GetRequiredService<IOptions<JourneyOptions>>().Value.ClockSpeed));
         services.AddSingleton<ITouchLedger>(sp => sp.GetRequiredService<TableTouchLedger>());
         services.AddSingleton<IJourneyStore, TableJourneyStore>();
+        services.AddSingleton<IJourneyStarts, TableJourneyStarts>();
         services.AddSingleton<StorageJourneyWakeups>();
         services.AddSingleton<IJourneyWakeups>(sp => sp.GetRequiredService<StorageJourneyWakeups>());
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<JourneyRunner>(sp, (TimeProvider)sp.GetRequiredService<JourneyClock>()));
