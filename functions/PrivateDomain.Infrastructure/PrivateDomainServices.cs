@@ -107,6 +107,7 @@ public static class PrivateDomainServices
             : new JourneyClock(o.ClockSpeed));
         services.AddSingleton<ITouchLedger>(sp => sp.GetRequiredService<TableTouchLedger>());
         services.AddSingleton<IJourneyStore, TableJourneyStore>();
+        services.AddSingleton<IJourneyStarts, TableJourneyStarts>();
         services.AddSingleton<StorageJourneyWakeups>();
         services.AddSingleton<IJourneyWakeups>(sp => sp.GetRequiredService<StorageJourneyWakeups>());
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<JourneyRunner>(sp, (TimeProvider)sp.GetRequiredService<JourneyClock>()));

@@ -12,10 +12,10 @@ using PrivateDomain.Local.Content;
 using PrivateDomain.Local.Customers;
 using PrivateDomain.Local.Health;
 using PrivateDomain.Local.Journeys;
-using PrivateDomain.Local.Operators;
 using PrivateDomain.Local.Queues;
 using PrivateDomain.Local.Sandbox;
 using PrivateDomain.Local.WeCom;
+using PrivateDomain.Operators;
 using PrivateDomain.WeCom;
 using PrivateDomain.Welcome;
 
@@ -127,6 +127,7 @@ public static class LocalHost
             builder.Services.AddAuthorization();
             builder.Services.AddOptions<OperatorAccessOptions>().Bind(builder.Configuration.GetSection(OperatorAccessOptions.Section));
             builder.Services.AddSingleton<OperatorAccess>();
+            builder.Services.AddSingleton<RunnerJourneyOperations>();
         }
 
         configure?.Invoke(builder);

@@ -1,4 +1,5 @@
 using PrivateDomain.Customers;
+using PrivateDomain.Journeys.Running;
 
 namespace PrivateDomain.Journeys;
 
@@ -12,10 +13,15 @@ public static class JourneySignalRouting
     /// <summary>The journey an abandoned loan application starts.</summary>
     public const string LoanJourney = "loan-abandoned-checkin";
 
-    /// <summary>The per-customer instances of the customer's journeys that the signal should wake; none for kinds journeys ignore.</summary>
-    public static IReadOnlyList<string> InstancesToWake(JourneyCatalog catalog, CustomerSignal signal)
+    /// <summary>
+    /// The per-customer instances the signal should wake: the one an operator's signal names, else every instance of the
+    /// customer's that has not ended, from the start rows (<see cref="IJourneyStarts"/>). The rows, not a computed id,
+    /// because a recurring journey's instance id carries an occurrence key the signal does not know (the loan check-in
+    /// journey's is the application id). None for kinds journeys ignore.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> InstancesToWakeAsync(IJourneyStarts starts, CustomerSignal signal, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(starts);
         ArgumentNullException.ThrowIfNull(signal);
         if (JourneyInbox.ToEvent(signal.Kind, signal.At, null) is null)
         {
@@ -27,8 +33,16 @@ public static class JourneySignalRouting
             return [target];
         }
 
-        return [.. catalog.All.Select(d => d.Id).Distinct(StringComparer.Ordinal)
-            .Select(journey => JourneyInstanceId.For(signal.Tenant, journey, signal.CustomerId))];
+        var instances = new List<string>();
+        await foreach (var row in starts.ListAsync(signal.Tenant, signal.CustomerId, cancellationToken).ConfigureAwait(false))
+        {
+            if (row.Status != JourneyStartStatus.Ended)
+            {
+                instances.Add(row.InstanceId);
+            }
+        }
+
+        return instances;
     }
 
     /// <summary>For an abandoned loan application, the occurrence key of the check-in journey it starts (the

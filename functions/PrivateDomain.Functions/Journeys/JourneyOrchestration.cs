@@ -27,6 +27,13 @@ public sealed record JourneyInboxRequest(string Tenant, JourneyState State, IRea
 /// <summary>The start of a round: the pinned definition's JSON and the inbox signals not applied yet.</summary>
 public sealed record JourneyRoundOpening(string DefinitionJson, IReadOnlyList<InboxSignal> Signals);
 
+/// <summary>The orchestration's custom status, for the operator API: where the journey stands between rounds.</summary>
+/// <param name="Round">The round.</param>
+/// <param name="Intent">Whether the customer showed intent.</param>
+/// <param name="Reactions">The reactions counted.</param>
+/// <param name="NextWakeAt">The wait being timed.</param>
+public sealed record JourneyProgress(int Round, bool Intent, int Reactions, DateTimeOffset? NextWakeAt);
+
 /// <summary>A touch to record, for the activity.</summary>
 public sealed record TouchToRecord(string Tenant, Touch Touch);
 
@@ -85,6 +92,7 @@ public static class JourneyOrchestration
                     return done.Reason.ToString();
 
                 case WaitUntil wait:
+                    context.SetCustomStatus(new JourneyProgress(state.Round, state.Intent, state.Reactions, wait.Until));
                     bool nudged;
                     using (var cancel = new CancellationTokenSource())
                     {
@@ -139,28 +147,39 @@ public static class JourneyOrchestration
     }
 
     /// <summary>
-    /// Starts a customer's journey, or returns the running one. Durable's check-then-start is racy and would overwrite a
-    /// completed instance, so the ETag-guarded instance row of <see cref="IJourneyStore"/> decides who starts it.
+    /// Starts a customer's journey, or returns the running (or ended) one. Durable's check-then-start is racy and would
+    /// start a completed instance over, so the ETag-checked start row of <see cref="IJourneyStarts"/> decides who starts
+    /// it; the winner schedules the orchestration and confirms the row. A winner that dies in between leaves a Starting
+    /// row whose claim expires; the next start takes it over, schedules the instance unless the first schedule got
+    /// through (Durable already knows the id), and confirms. The row is claimed for new ids only, so the existence
+    /// check never finds an old completed instance to start over.
     /// </summary>
     public static async Task<(string InstanceId, bool Started)> StartAsync(
-        DurableTaskClient client, IJourneyStore store, JourneyCatalog catalog, JourneyEngine engine, TimeProvider time,
+        DurableTaskClient client, IJourneyStarts starts, JourneyCatalog catalog, JourneyEngine engine, TimeProvider time,
         string tenant, string journeyId, string customerId, string senderId, string? occurrence, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(starts);
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(time);
         var definition = catalog.Get(journeyId);
         var instanceId = JourneyInstanceId.For(tenant, journeyId, customerId, occurrence);
-        var state = engine.Start(definition, instanceId, customerId, senderId, time.GetUtcNow());
-        if (!await store.TryInsertAsync(new JourneyRecord(tenant, state, JourneyStatus.Running, null, null), cancellationToken).ConfigureAwait(false))
+        var now = time.GetUtcNow();
+        var claim = await starts.ClaimAsync(tenant, customerId, instanceId, journeyId, now, cancellationToken).ConfigureAwait(false);
+        if (!claim.Won)
         {
             return (instanceId, false);
         }
 
-        await client.ScheduleNewOrchestrationInstanceAsync(nameof(JourneyOrchestrator), new JourneyInput(tenant, state),
-            new StartOrchestrationOptions { InstanceId = instanceId }, cancellationToken).ConfigureAwait(false);
+        var state = engine.Start(definition, instanceId, customerId, senderId, now);
+        if (await client.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(JourneyOrchestrator), new JourneyInput(tenant, state),
+                new StartOrchestrationOptions(instanceId), cancellationToken).ConfigureAwait(false);
+        }
+
+        await starts.ConfirmAsync(tenant, customerId, instanceId, cancellationToken).ConfigureAwait(false);
         return (instanceId, true);
     }
 }

@@ -10,12 +10,13 @@ namespace PrivateDomain.Functions.Journeys;
 
 /// <summary>
 /// Routes stored signals to Durable journeys (queue <c>journey-signals</c>, written by <see cref="QueuedSignalInbox"/>
-/// after the signal is in the inbox table): nudges the customer's per-customer orchestrations that have not completed,
-/// and starts the loan check-in journey for an abandoned application. The same routing as the local host's
+/// after the signal is in the inbox table): nudges the customer's per-customer orchestrations that have not ended —
+/// found through their start rows, so a check-in journey whose id carries the application id is reached too — and
+/// starts the loan check-in journey for an abandoned application. The same routing as the local host's
 /// (<see cref="JourneySignalRouting"/>); the orchestrations read the signal itself from the inbox.
 /// </summary>
 public sealed class JourneySignalFunctions(
-    JourneyCatalog catalog, IJourneyStore store, JourneyEngine engine, IRelationshipStore relationships, TimeProvider time, ILogger<JourneySignalFunctions> log)
+    JourneyCatalog catalog, IJourneyStarts starts, JourneyEngine engine, IRelationshipStore relationships, TimeProvider time, ILogger<JourneySignalFunctions> log)
 {
     /// <summary>One stored signal.</summary>
     [Function("JourneySignalRouter")]
@@ -26,13 +27,19 @@ public sealed class JourneySignalFunctions(
     {
         ArgumentNullException.ThrowIfNull(client);
         var signal = QueuedSignalInbox.Deserialize(message);
-        foreach (var instanceId in JourneySignalRouting.InstancesToWake(catalog, signal))
+        foreach (var instanceId in await JourneySignalRouting.InstancesToWakeAsync(starts, signal, cancellationToken).ConfigureAwait(false))
         {
             // A missing or completed instance is not nudged (Durable would drop or refuse the event); one that starts
-            // later reads the inbox when it opens its round.
-            if (await client.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false) is { IsCompleted: false })
+            // later reads the inbox when it opens its round. An ended one's start row is corrected on the way, so the
+            // customer's later signals skip it.
+            switch (await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false))
             {
-                await client.RaiseEventAsync(instanceId, JourneyOrchestration.SignalEvent, new SignalNudge(signal.Id), cancellationToken).ConfigureAwait(false);
+                case { IsCompleted: false }:
+                    await client.RaiseEventAsync(instanceId, JourneyOrchestration.SignalEvent, new SignalNudge(signal.Id), cancellationToken).ConfigureAwait(false);
+                    break;
+                case { IsCompleted: true } done when Enum.TryParse<JourneyEnd>(done.ReadOutputAs<string>(), out var reason):
+                    await starts.EndAsync(signal.Tenant, signal.CustomerId, instanceId, reason, cancellationToken).ConfigureAwait(false);
+                    break;
             }
         }
 
@@ -46,7 +53,7 @@ public sealed class JourneySignalFunctions(
                 return;
             }
 
-            await JourneyOrchestration.StartAsync(client, store, catalog, engine, time, signal.Tenant, JourneySignalRouting.LoanJourney,
+            await JourneyOrchestration.StartAsync(client, starts, catalog, engine, time, signal.Tenant, JourneySignalRouting.LoanJourney,
                 signal.CustomerId, manager.UserId, occurrence, cancellationToken).ConfigureAwait(false);
         }
     }

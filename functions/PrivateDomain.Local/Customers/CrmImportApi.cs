@@ -1,6 +1,5 @@
 using System.Text;
 using PrivateDomain.Customers.Crm;
-using PrivateDomain.Local.Operators;
 using PrivateDomain.Operators;
 
 namespace PrivateDomain.Local.Customers;

@@ -11,7 +11,7 @@ namespace PrivateDomain.Local.Journeys;
 /// signal for a journey that starts later is not lost.
 /// </summary>
 public sealed class JourneySignalRouter(
-    TableSignalInbox inbox, JourneyRunner runner, JourneyCatalog catalog, IRelationshipStore relationships, ILogger<JourneySignalRouter> log)
+    TableSignalInbox inbox, JourneyRunner runner, IJourneyStarts starts, IRelationshipStore relationships, ILogger<JourneySignalRouter> log)
     : ISignalInbox
 {
     /// <inheritdoc />
@@ -21,7 +21,7 @@ public sealed class JourneySignalRouter(
         await inbox.RaiseAsync(signal, cancellationToken).ConfigureAwait(false);
         if (JourneyInbox.ToEvent(signal.Kind, signal.At, signal.Data.GetValueOrDefault(JourneyInbox.TouchIdKey)) is { } journeyEvent)
         {
-            foreach (var instanceId in JourneySignalRouting.InstancesToWake(catalog, signal))
+            foreach (var instanceId in await JourneySignalRouting.InstancesToWakeAsync(starts, signal, cancellationToken).ConfigureAwait(false))
             {
                 await runner.SignalAsync(signal.Tenant, instanceId, journeyEvent, cancellationToken).ConfigureAwait(false);
             }

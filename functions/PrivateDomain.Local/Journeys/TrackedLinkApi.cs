@@ -1,21 +1,19 @@
-using System.Net;
 using PrivateDomain.Customers;
 using PrivateDomain.Journeys;
 
 namespace PrivateDomain.Local.Journeys;
 
 /// <summary>
-/// The pages customers reach from our messages, anonymous by nature: <c>GET /l/{token}</c> records a click and
-/// redirects to the link's target; <c>GET /u/{token}</c> shows the unsubscribe page and <c>POST /u/{token}</c> opts the
-/// customer out (a GET must not change anything: link previewers fetch URLs). Bad or forged tokens get 404.
+/// The pages customers reach from our messages on the local host: <c>GET /l/{token}</c> (click and redirect),
+/// <c>GET|POST /u/{token}</c> (the unsubscribe page). The behaviour is <see cref="TrackedLinkHttp"/>, shared with the Functions app.
 /// </summary>
 public static class TrackedLinkApi
 {
-    /// <summary>The dynamic tag a customer who opted out carries; delivery checks it before every send.</summary>
-    public const string OptedOutTag = "opted-out";
+    /// <summary>The dynamic tag a customer who opted out carries (<see cref="TrackedLinkHttp.OptedOutTag"/>).</summary>
+    public const string OptedOutTag = TrackedLinkHttp.OptedOutTag;
 
-    /// <summary>The dynamic tag a customer who clicked carries.</summary>
-    public const string ClickedTag = "clicked";
+    /// <summary>The dynamic tag a customer who clicked carries (<see cref="TrackedLinkHttp.ClickedTag"/>).</summary>
+    public const string ClickedTag = TrackedLinkHttp.ClickedTag;
 
     /// <summary>Maps the routes.</summary>
     public static IEndpointRouteBuilder MapTrackedLinkApi(this IEndpointRouteBuilder app)
@@ -26,49 +24,11 @@ public static class TrackedLinkApi
         return app;
     }
 
-    private static async Task<IResult> ClickAsync(string token, TrackedLinkSigner links, ISignalInbox signals, ICustomerPool pool, TimeProvider time, CancellationToken ct)
-    {
-        if (links.Read(token) is not { Target: { } target } link)
-        {
-            return NotFound();
-        }
+    private static Task<IResult> ClickAsync(string token, TrackedLinkSigner links, ISignalInbox signals, ICustomerPool pool, TimeProvider time, CancellationToken ct) =>
+        TrackedLinkHttp.ClickAsync(token, links, signals, pool, time, ct);
 
-        var now = time.GetUtcNow();
-        await pool.UpdateAsync(link.Tenant, link.CustomerId, c => CustomerChanges.WithTag(c, ClickedTag, TagKind.Dynamic, "link", now), ct).ConfigureAwait(false);
-        await signals.RaiseAsync(new CustomerSignal(link.Tenant, link.CustomerId,
-            $"click:{link.TouchId ?? target.AbsoluteUri}:{now:yyyyMMddHHmm}", SignalKinds.Clicked, now,
-            new Dictionary<string, string> { ["url"] = target.AbsoluteUri, ["touchId"] = link.TouchId ?? "" }), ct).ConfigureAwait(false);
-        return Results.Redirect(target.AbsoluteUri);
-    }
+    private static IResult UnsubscribePage(string token, TrackedLinkSigner links) => TrackedLinkHttp.UnsubscribePage(token, links);
 
-    private static IResult UnsubscribePage(string token, TrackedLinkSigner links) =>
-        links.Read(token) is { Target: null }
-            ? Results.Content($"""
-                <!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-                <title>退订</title></head><body>
-                <p>确认后，您将不再收到我们的营销消息（您的客户经理仍可为您办理业务）。</p>
-                <form method="post" action="/u/{WebUtility.HtmlEncode(token)}"><button type="submit">确认退订</button></form>
-                </body></html>
-                """, "text/html; charset=utf-8")
-            : NotFound();
-
-    private static async Task<IResult> UnsubscribeAsync(string token, TrackedLinkSigner links, ISignalInbox signals, ICustomerPool pool, TimeProvider time, CancellationToken ct)
-    {
-        if (links.Read(token) is not { Target: null } link)
-        {
-            return NotFound();
-        }
-
-        var now = time.GetUtcNow();
-        await pool.UpdateAsync(link.Tenant, link.CustomerId, c => CustomerChanges.WithTag(c, OptedOutTag, TagKind.Dynamic, "unsubscribe-page", now), ct).ConfigureAwait(false);
-        await signals.RaiseAsync(new CustomerSignal(link.Tenant, link.CustomerId, "unsubscribe:" + link.CustomerId, SignalKinds.OptedOut, now,
-            new Dictionary<string, string>()), ct).ConfigureAwait(false);
-        return Results.Content("""
-            <!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>已退订</title></head>
-            <body><p>已为您退订营销消息。</p></body></html>
-            """, "text/html; charset=utf-8");
-    }
-
-    private static IResult NotFound() =>
-        Results.Problem(detail: "This link is not valid.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+    private static Task<IResult> UnsubscribeAsync(string token, TrackedLinkSigner links, ISignalInbox signals, ICustomerPool pool, TimeProvider time, CancellationToken ct) =>
+        TrackedLinkHttp.UnsubscribeAsync(token, links, signals, pool, time, ct);
 }

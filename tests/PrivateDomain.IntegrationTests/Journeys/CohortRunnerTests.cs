@@ -140,7 +140,7 @@ public sealed class CohortRunnerTests(AzuriteFixture fixture)
     {
         var clock = new ManualTimeProvider(MondayMorning);
         var wakeups = new RecordedWakeups();
-        var runner = new JourneyRunner(env.Catalog, env.Engine, env.Journeys, env.Ledger, wakeups, clock, NullLogger<JourneyRunner>.Instance);
+        var runner = new JourneyRunner(env.Catalog, env.Engine, env.Journeys, env.Ledger, wakeups, new TableJourneyStarts(env.Clients), clock, NullLogger<JourneyRunner>.Instance);
         var signals = new Queue<CustomerSignal>(plan.Select(s => s with { Tenant = tenant }));
         await RaiseDueAsync(MondayMorning);
         await Parallel.ForEachAsync(customers, Parallel8, async (c, ct) => await runner.StartAsync(tenant, Journey, c, Manager, null, ct));
@@ -216,6 +216,7 @@ public sealed class CohortRunnerTests(AzuriteFixture fixture)
             Ledger = new TableTouchLedger(clients, new PrivateDomain.Delivery.Storage.TableDeliveryQueue(clients), new NoNudges(), new PrivateDomain.Delivery.Sending.DispatchOptions());
             States = new TableCohortStates(clients);
             Journeys = new TableJourneyStore(clients);
+            Clients = clients;
             Runner = new CohortRunner(Catalog, Engine, States, Ledger, Inbox, NullLogger<CohortRunner>.Instance);
         }
 
@@ -225,6 +226,7 @@ public sealed class CohortRunnerTests(AzuriteFixture fixture)
         public TableTouchLedger Ledger { get; }
         public TableCohortStates States { get; }
         public TableJourneyStore Journeys { get; }
+        public StorageClients Clients { get; }
         public CohortRunner Runner { get; }
     }
 

@@ -61,7 +61,7 @@ public sealed class LocalRunnerKillTests(AzuriteFixture fixture, ITestOutputHelp
         {
             // Journeys are started through the runner (what the operator API calls), on the same clock; the host does
             // every step after. A first, short journey warms the host up (JIT, tables) so its first steps are not late.
-            var runner = new JourneyRunner(catalog, engine, store, ledger, new StorageJourneyWakeups(clients, clock), clock, NullLogger<JourneyRunner>.Instance);
+            var runner = new JourneyRunner(catalog, engine, store, ledger, new StorageJourneyWakeups(clients, clock), new TableJourneyStarts(clients), clock, NullLogger<JourneyRunner>.Instance);
             var (warmup, _) = await runner.StartAsync(_tenant, "loan-abandoned-checkin", "cWarm", "zhangsan", "warm-up", CancellationToken.None);
             await Eventually.TrueAsync(async () => await CountAsync(ledger, warmup) > 0, "the warm-up journey's check-in", TimeSpan.FromSeconds(30));
             var (instanceId, started) = await runner.StartAsync(_tenant, "aida-nurture", "cKill", "zhangsan", null, CancellationToken.None);

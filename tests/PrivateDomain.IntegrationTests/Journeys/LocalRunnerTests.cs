@@ -92,6 +92,34 @@ public sealed class LocalRunnerTests(AzuriteFixture fixture)
         Assert.Equal(JourneyEnd.ManagerDeleted, done.EndReason);
     }
 
+    [Fact]
+    public async Task A_signal_reaches_the_running_loan_check_in_journey_whose_instance_id_carries_the_application_id()
+    {
+        // The clock stands still before the check-in is due, so only the signal can end the journey.
+        await using var host = await StartAsync(JourneyClock.Manual(MondayMorning));
+        var at = DateTimeOffset.UtcNow.AddMinutes(-1);
+        var (url, body) = _tenant.SignedPost(_tenant.AddExternalContactXml("lisi", "wmLoan", at), DateTimeOffset.UtcNow);
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.PostAsync(url, TestTenant.Xml(body))).StatusCode);
+        var customerId = CustomerIds.FromExternalUserId(_tenant.Name, "wmLoan");
+        await Eventually.TrueAsync(async () => await host.Services.GetRequiredService<IRelationshipStore>()
+            .GetAsync(_tenant.Name, "lisi", "wmLoan", CancellationToken.None) is not null, "the add processed");
+        var signals = host.Services.GetRequiredService<ISignalInbox>();
+        var store = host.Services.GetRequiredService<IJourneyStore>();
+
+        await signals.RaiseAsync(new CustomerSignal(_tenant.Name, customerId, "crm:loan-77:abandoned", SignalKinds.LoanApplicationAbandoned, at,
+            new Dictionary<string, string> { ["applicationId"] = "loan-77" }), CancellationToken.None);
+        var instanceId = JourneyInstanceId.For(_tenant.Name, JourneySignalRouting.LoanJourney, customerId, "loan-77");
+        Assert.Equal(JourneyStatus.Running, (await store.GetAsync(_tenant.Name, instanceId, CancellationToken.None))!.Value.Record.Status);
+
+        await signals.RaiseAsync(new CustomerSignal(_tenant.Name, customerId, "crm:order-5:converted", SignalKinds.Converted, at.AddSeconds(30),
+            new Dictionary<string, string>()), CancellationToken.None);
+
+        var done = (await store.GetAsync(_tenant.Name, instanceId, CancellationToken.None))!.Value.Record;
+        Assert.Equal((JourneyStatus.Completed, JourneyEnd.Converted), (done.Status, done.EndReason));
+        var row = await host.Services.GetRequiredService<IJourneyStarts>().ListAsync(_tenant.Name, customerId, CancellationToken.None).SingleAsync();
+        Assert.Equal((instanceId, JourneyStartStatus.Ended), (row.InstanceId, row.Status));
+    }
+
     /// <summary>Simulates a process dying right after the ledger write of the Nth touch, before the state is saved.</summary>
     private sealed class CrashAfterRecording(int crashOnRecord)
     {

@@ -14,27 +14,36 @@ public sealed class JourneyRunner(
     IJourneyStore store,
     ITouchLedger ledger,
     IJourneyWakeups wakeups,
+    IJourneyStarts starts,
     TimeProvider time,
     ILogger<JourneyRunner> log)
 {
     private const int MaxIterations = 200;
 
-    /// <summary>Starts a journey for a customer, or finds the running one (the instance id is deterministic).</summary>
+    /// <summary>
+    /// Starts a journey for a customer, or finds the running (or ended) one: the instance id is deterministic and the
+    /// start row (<see cref="IJourneyStarts"/>) decides who starts it — the same guard as the Durable driver's, and the
+    /// per-customer index signals are routed through.
+    /// </summary>
     /// <returns>The instance id and whether this call started it.</returns>
     public async Task<(string InstanceId, bool Started)> StartAsync(
         string tenant, string journeyId, string customerId, string senderId, string? occurrence, CancellationToken cancellationToken)
     {
         var definition = catalog.Get(journeyId);
         var instanceId = JourneyInstanceId.For(tenant, journeyId, customerId, occurrence);
-        var state = engine.Start(definition, instanceId, customerId, senderId, time.GetUtcNow());
-        var started = await store.TryInsertAsync(new JourneyRecord(tenant, state, JourneyStatus.Running, null, null), cancellationToken).ConfigureAwait(false);
-        if (started)
+        var now = time.GetUtcNow();
+        if (!(await starts.ClaimAsync(tenant, customerId, instanceId, journeyId, now, cancellationToken).ConfigureAwait(false)).Won)
         {
-            log.LogInformation("Started journey {InstanceId} ({Journey} v{Version})", instanceId, definition.Id, definition.Version);
-            await StepAsync(tenant, instanceId, cancellationToken).ConfigureAwait(false);
+            return (instanceId, false);
         }
 
-        return (instanceId, started);
+        // False only when an earlier starter inserted the row and died before confirming: its journey is ours to run.
+        var state = engine.Start(definition, instanceId, customerId, senderId, now);
+        await store.TryInsertAsync(new JourneyRecord(tenant, state, JourneyStatus.Running, null, null), cancellationToken).ConfigureAwait(false);
+        await starts.ConfirmAsync(tenant, customerId, instanceId, cancellationToken).ConfigureAwait(false);
+        log.LogInformation("Started journey {InstanceId} ({Journey} v{Version})", instanceId, definition.Id, definition.Version);
+        await StepAsync(tenant, instanceId, cancellationToken).ConfigureAwait(false);
+        return (instanceId, true);
     }
 
     /// <summary>Applies a customer signal (reaction, intent, conversion, opt-out, deletion) and moves the journey on at once.</summary>
@@ -75,6 +84,7 @@ public sealed class JourneyRunner(
                     .ConfigureAwait(false))
             {
                 log.LogInformation("Journey {InstanceId} cancelled", instanceId);
+                await starts.EndAsync(tenant, record.State.CustomerId, instanceId, JourneyEnd.Cancelled, cancellationToken).ConfigureAwait(false);
                 return true;
             }
         }
@@ -152,6 +162,7 @@ public sealed class JourneyRunner(
                             .ConfigureAwait(false))
                     {
                         log.LogInformation("Journey {InstanceId} ended: {Reason}", instanceId, done.Reason);
+                        await starts.EndAsync(tenant, state.CustomerId, instanceId, done.Reason, cancellationToken).ConfigureAwait(false);
                         return;
                     }
 

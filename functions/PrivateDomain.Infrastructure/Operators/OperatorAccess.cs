@@ -1,8 +1,10 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using PrivateDomain.Operators;
 
-namespace PrivateDomain.Local.Operators;
+namespace PrivateDomain.Operators;
 
 /// <summary>Which Entra tenant's operators may operate each PrivateDomain tenant (<c>Operators:Tenants:{tenant}:EntraTenantId</c>).</summary>
 public sealed class OperatorAccessOptions
@@ -24,10 +26,44 @@ public sealed class OperatorTenantOptions
 /// <summary>
 /// Authorizes an authenticated operator call for a PrivateDomain tenant: the token must come from that tenant's Entra
 /// tenant (<c>tid</c>) and carry one of the endpoint's roles. Tokens themselves are validated by Microsoft.Identity.Web
-/// (signature, issuer, audience, lifetime) before this runs. Every decision past authentication is audited.
+/// (signature, issuer, audience, lifetime) before this runs — by the authentication middleware on the local host, by
+/// <see cref="AuthenticateAsync"/> in each Functions app function. Every decision past authentication is audited.
+/// Shared by both hosts so they answer identically.
 /// </summary>
 public sealed class OperatorAccess(IOptions<OperatorAccessOptions> options, IOperatorAudit audit, TimeProvider time)
 {
+    /// <summary>The bearer scheme <c>AddMicrosoftIdentityWebApi</c> registers (<c>JwtBearerDefaults.AuthenticationScheme</c>).</summary>
+    public const string BearerScheme = "Bearer";
+
+    /// <summary>
+    /// Authenticates the caller explicitly, for hosts whose endpoints the authentication middleware does not reach (the
+    /// Functions isolated worker: <c>[Authorize]</c> and <c>UseAuthentication</c> do nothing for functions). The same as
+    /// Microsoft.Identity.Web's <c>AuthenticateAzureFunctionAsync</c> — authenticate with the bearer scheme, set
+    /// <see cref="HttpContext.User"/> — but answering problem+json. Null if authenticated, else the 401 (or 404 when
+    /// no bearer scheme is configured: the operator API is off without <c>AzureAd:ClientId</c>, as on the local host).
+    /// </summary>
+    public static async Task<IResult?> AuthenticateAsync(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        var schemes = http.RequestServices.GetService<IAuthenticationSchemeProvider>();
+        if (schemes is null || await schemes.GetSchemeAsync(BearerScheme).ConfigureAwait(false) is null)
+        {
+            return Results.Problem(detail: "The operator API is not configured on this host (AzureAd:ClientId).",
+                statusCode: StatusCodes.Status404NotFound, title: "Not found");
+        }
+
+        var result = await http.AuthenticateAsync(BearerScheme).ConfigureAwait(false);
+        if (result.Succeeded && result.Principal is { } principal)
+        {
+            http.User = principal;
+            return null;
+        }
+
+        http.Response.Headers.WWWAuthenticate = BearerScheme;
+        return Results.Problem(detail: "Send an Entra ID access token for this API as 'Authorization: Bearer …' (missing, expired or not for this API).",
+            statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
+    }
+
     /// <summary>Null if allowed, else the 403 problem to answer (the refusal is audited).</summary>
     public async Task<IResult?> AuthorizeAsync(HttpContext http, string tenant, string action, string target, IReadOnlyCollection<string> roles)
     {
