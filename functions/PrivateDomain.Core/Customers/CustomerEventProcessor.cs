@@ -107,10 +107,16 @@ public sealed class CustomerEventProcessor(
                         }
 
                         members.Add(member);
-                        // Members are external_userids (customers) or userids (employees); only known customers are referenced.
+                        // Members are external_userids (customers) or userids (employees). A customer whose add has not been
+                        // processed yet (events run in parallel) is referenced under the id that add will give them, so
+                        // erasing them later still finds this event.
                         if (await customers.FindIdAsync(tenant, IdentityKinds.External, member, cancellationToken).ConfigureAwait(false) is { } memberId)
                         {
                             await RefAsync(memberId, u.ChatId).ConfigureAwait(false);
+                        }
+                        else if (LooksLikeExternalUserId(member))
+                        {
+                            await RefAsync(CustomerIds.FromExternalUserId(tenant, member), u.ChatId).ConfigureAwait(false);
                         }
                     }
 
@@ -136,6 +142,10 @@ public sealed class CustomerEventProcessor(
         Task RaiseAsync(string t, string id, string cause, string kind, DateTimeOffset at, params (string Key, string Value)[] data) =>
             signals.RaiseAsync(new CustomerSignal(t, id, cause + ":" + kind, kind, at, data.ToDictionary(d => d.Key, d => d.Value)), cancellationToken);
     }
+
+    // WeCom's external_userids start with wm (or wo for some older contacts); employees' userids are the corp's own.
+    private static bool LooksLikeExternalUserId(string id) =>
+        id.Length > 2 && (id.StartsWith("wm", StringComparison.Ordinal) || id.StartsWith("wo", StringComparison.Ordinal));
 
     /// <summary>The customer (external_userid) a customer-contact event is about.</summary>
     private static string? ContactOf(WeComEvent evt) => evt switch
