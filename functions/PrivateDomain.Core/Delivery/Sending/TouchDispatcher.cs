@@ -116,9 +116,11 @@ public sealed class TouchDispatcher(
         var touch = row.Touch;
         var customer = (await customers.GetAsync(run.Tenant, touch.CustomerId, ct).ConfigureAwait(false))?.Value;
         Relationship? relationship = null;
-        await foreach (var r in relationships.ListByCustomerAsync(run.Tenant, touch.CustomerId, ct).ConfigureAwait(false))
+        foreach (var externalUserId in customer?.ExternalUserIds ?? [])
         {
-            if (string.Equals(r.UserId, touch.SenderId, StringComparison.Ordinal) && (relationship is null || r.StatusAt > relationship.StatusAt))
+            // A point read per WeCom identity (usually one): the sender's relationship with this customer.
+            if ((await relationships.GetAsync(run.Tenant, touch.SenderId, externalUserId, ct).ConfigureAwait(false))?.Value is { } r
+                && (relationship is null || r.StatusAt > relationship.StatusAt))
             {
                 relationship = r;
             }
