@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using PrivateDomain.Customers;
+using PrivateDomain.Customers.Segments;
 using PrivateDomain.Journeys;
 using PrivateDomain.Journeys.Running;
 using PrivateDomain.Operators;
@@ -16,7 +17,8 @@ namespace PrivateDomain.Functions.Journeys;
 /// middleware and <c>[Authorize]</c> do not apply to functions in the isolated worker.
 /// </summary>
 public sealed class JourneyOperatorFunctions(
-    OperatorAccess access, JourneyCatalog catalog, JourneyEngine engine, IJourneyStarts starts, ITouchLedger ledger, ISignalInbox inbox, TimeProvider time)
+    OperatorAccess access, JourneyCatalog catalog, JourneyEngine engine, IJourneyStarts starts, ITouchLedger ledger, ISignalInbox inbox, TimeProvider time,
+    SegmentEvaluator segments, IRelationshipStore relationships)
 {
     private const string Route = "tenants/{tenant}/journeys";
 
@@ -34,6 +36,23 @@ public sealed class JourneyOperatorFunctions(
 
         var (body, problem) = await JourneyOperatorHttp.ReadBodyAsync<StartJourney>(request, cancellationToken).ConfigureAwait(false);
         return problem ?? await JourneyOperatorHttp.StartAsync(request.HttpContext, tenant, body, access, catalog, Journeys(client), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Start a journey for every customer of a segment (each with their account manager).</summary>
+    [Function("OperatorJourneySegmentStart")]
+    public async Task<IResult> StartSegmentAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Route + "/segment-starts")] HttpRequest request, string tenant,
+        [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (await OperatorAccess.AuthenticateAsync(request.HttpContext).ConfigureAwait(false) is { } unauthenticated)
+        {
+            return unauthenticated;
+        }
+
+        var (body, problem) = await JourneyOperatorHttp.ReadBodyAsync<StartJourneyForSegment>(request, cancellationToken).ConfigureAwait(false);
+        return problem ?? await JourneyOperatorHttp.StartSegmentAsync(request.HttpContext, tenant, body, access, catalog, segments, relationships, Journeys(client),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Read an instance: Durable's status and the touches in the ledger.</summary>

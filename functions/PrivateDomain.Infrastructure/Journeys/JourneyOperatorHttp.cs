@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using PrivateDomain.Customers;
+using PrivateDomain.Customers.Segments;
 using PrivateDomain.Journeys.Running;
 using PrivateDomain.Operators;
 
@@ -11,6 +13,18 @@ public sealed record StartJourney(string JourneyId, string CustomerId, string Se
 
 /// <summary>A signal request: replied, clicked, joined-activity, intent, converted, opted-out, manager-deleted.</summary>
 public sealed record SignalJourney(string Kind);
+
+/// <summary>Body of a segment start: the journey, the segment (<c>tag:代发 AND aum&gt;=50000 AND NOT tag:deleted-us</c>) and
+/// the most customers it may start (default <see cref="JourneyOperatorHttp.DefaultSegmentLimit"/>).</summary>
+public sealed record StartJourneyForSegment(string JourneyId, string Segment, int? Limit);
+
+/// <summary>What a segment start did.</summary>
+/// <param name="Plan">How the segment was evaluated (tag index or full scan).</param>
+/// <param name="Matched">Customers in the segment.</param>
+/// <param name="Started">Journeys started.</param>
+/// <param name="AlreadyStarted">Customers whose journey with that id was running (or had ended) already.</param>
+/// <param name="NoAccountManager">Customers with no active account manager on WeCom (nobody could send).</param>
+public sealed record SegmentStartResult(string Plan, int Matched, int Started, int AlreadyStarted, int NoAccountManager);
 
 /// <summary>What the operator API shows of an instance.</summary>
 /// <param name="InstanceId">The instance id.</param>
@@ -102,6 +116,100 @@ public static class JourneyOperatorHttp
         await access.RecordAsync(http, tenant, "journey.start", instanceId, started ? "201" : "200").ConfigureAwait(false);
         var view = await journeys.GetAsync(tenant, instanceId, ct).ConfigureAwait(false);
         return started ? Results.Created($"/api/tenants/{tenant}/journeys/{Uri.EscapeDataString(instanceId)}", view) : Results.Ok(view);
+    }
+
+    /// <summary>The most customers a segment start takes unless the request says fewer.</summary>
+    public const int DefaultSegmentLimit = 10_000;
+
+    /// <summary>The most customers a segment start may take; larger audiences go through cohort mode (docs/SCALE.md).</summary>
+    public const int MaxSegmentLimit = 50_000;
+
+    /// <summary>
+    /// POST segment-starts: starts the journey for every customer of a segment, each with their active account manager
+    /// (the most recently added one if several), or finds the running one. The segment is evaluated first and nothing
+    /// starts if it holds more than the limit (422): a bank-wide audience belongs to cohort mode, not to one request.
+    /// </summary>
+    public static async Task<IResult> StartSegmentAsync(
+        HttpContext http, string tenant, StartJourneyForSegment? request, OperatorAccess access, JourneyCatalog catalog, SegmentEvaluator segments,
+        IRelationshipStore relationships, IJourneyOperations journeys, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(access);
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(segments);
+        ArgumentNullException.ThrowIfNull(relationships);
+        ArgumentNullException.ThrowIfNull(journeys);
+        const string Action = "journey.start-segment";
+        if (await access.AuthorizeAsync(http, tenant, Action, request?.Segment ?? "?", Writers).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
+
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (string.IsNullOrWhiteSpace(request?.JourneyId) || !catalog.All.Any(d => d.Id == request.JourneyId))
+        {
+            errors["journeyId"] = [$"Name a published journey: {string.Join(", ", catalog.All.Select(d => d.Id).Distinct())}."];
+        }
+
+        SegmentPlan? plan = null;
+        try
+        {
+            plan = SegmentPlan.For(SegmentQuery.Parse(request?.Segment ?? ""),
+                new SegmentPlanOptions { ProductsIndexedAsTags = true, TiersIndexedAsTags = true });
+        }
+        catch (SegmentQueryException e)
+        {
+            errors["segment"] = [e.Message];
+        }
+
+        var limit = request?.Limit ?? DefaultSegmentLimit;
+        if (limit is < 1 or > MaxSegmentLimit)
+        {
+            errors["limit"] = [$"The limit is 1–{MaxSegmentLimit:N0}; larger audiences run in cohort mode."];
+        }
+
+        if (errors.Count > 0)
+        {
+            await access.RecordAsync(http, tenant, Action, request?.Segment ?? "?", "400").ConfigureAwait(false);
+            return Results.ValidationProblem(errors);
+        }
+
+        var customers = new List<string>();
+        await foreach (var id in segments.MatchAsync(tenant, plan!, ct).ConfigureAwait(false))
+        {
+            customers.Add(id);
+            if (customers.Count > limit)
+            {
+                await access.RecordAsync(http, tenant, Action, request!.Segment, "422").ConfigureAwait(false);
+                return Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Segment too large",
+                    detail: $"The segment holds more than {limit:N0} customers; nothing was started. Narrow it, raise the limit (at most {MaxSegmentLimit:N0}) or run it in cohort mode.");
+            }
+        }
+
+        int started = 0, already = 0, unassigned = 0;
+        await Parallel.ForEachAsync(customers, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (customerId, c) =>
+        {
+            Relationship? manager = null;
+            await foreach (var r in relationships.ListByCustomerAsync(tenant, customerId, c).ConfigureAwait(false))
+            {
+                if (r.Status == RelationshipStatus.Active && (manager is null || r.AddedAt > manager.AddedAt))
+                {
+                    manager = r;
+                }
+            }
+
+            if (manager is null)
+            {
+                Interlocked.Increment(ref unassigned);
+                return;
+            }
+
+            var (_, isNew) = await journeys.StartAsync(tenant, new StartJourney(request!.JourneyId, customerId, manager.UserId, null), c).ConfigureAwait(false);
+            Interlocked.Increment(ref isNew ? ref started : ref already);
+        }).ConfigureAwait(false);
+
+        var result = new SegmentStartResult(plan!.ToString(), customers.Count, started, already, unassigned);
+        await access.RecordAsync(http, tenant, Action, request!.Segment, $"200 started={started} already={already} unassigned={unassigned}").ConfigureAwait(false);
+        return Results.Ok(result);
     }
 
     /// <summary>GET one instance (any operator role, Auditor included).</summary>

@@ -1,3 +1,5 @@
+using PrivateDomain.Customers;
+using PrivateDomain.Customers.Segments;
 using PrivateDomain.Journeys;
 using PrivateDomain.Operators;
 
@@ -15,6 +17,7 @@ public static class JourneyApi
     {
         var group = app.MapGroup("/api/tenants/{tenant}/journeys").RequireAuthorization();
         group.MapPost("", StartAsync);
+        group.MapPost("/segment-starts", StartSegmentAsync);
         group.MapGet("/{instanceId}", GetAsync);
         group.MapPost("/{instanceId}/signals", SignalAsync);
         group.MapDelete("/{instanceId}", CancelAsync);
@@ -24,6 +27,11 @@ public static class JourneyApi
     private static Task<IResult> StartAsync(
         string tenant, StartJourney request, HttpContext http, OperatorAccess access, JourneyCatalog catalog, RunnerJourneyOperations journeys, CancellationToken ct) =>
         JourneyOperatorHttp.StartAsync(http, tenant, request, access, catalog, journeys, ct);
+
+    private static Task<IResult> StartSegmentAsync(
+        string tenant, StartJourneyForSegment request, HttpContext http, OperatorAccess access, JourneyCatalog catalog, SegmentEvaluator segments,
+        IRelationshipStore relationships, RunnerJourneyOperations journeys, CancellationToken ct) =>
+        JourneyOperatorHttp.StartSegmentAsync(http, tenant, request, access, catalog, segments, relationships, journeys, ct);
 
     private static Task<IResult> GetAsync(string tenant, string instanceId, HttpContext http, OperatorAccess access, RunnerJourneyOperations journeys, CancellationToken ct) =>
         JourneyOperatorHttp.GetAsync(http, tenant, instanceId, access, journeys, ct);

@@ -77,6 +77,46 @@ public sealed class JourneyApiTests(AzuriteFixture fixture)
     }
 
     [Fact]
+    public async Task An_operator_starts_a_journey_for_a_segment_each_customer_with_their_manager_and_nothing_when_it_is_too_large()
+    {
+        await using var host = await StartAsync();
+        var customers = host.Services.GetRequiredService<PrivateDomain.Customers.ICustomerStore>();
+        var relationships = host.Services.GetRequiredService<PrivateDomain.Customers.IRelationshipStore>();
+        var at = DateTimeOffset.UtcNow.AddDays(-3);
+        foreach (var (id, tagged, manager) in new[] { ("s1", true, "zhangsan"), ("s2", true, "lisi"), ("s3", true, "zhangsan"), ("s4", true, null), ("s5", false, "lisi") })
+        {
+            Assert.True(await customers.TryInsertAsync(PrivateDomain.Customers.Customer.New(_tenant.Name, id, at) with
+            {
+                ExternalUserIds = ["wmSeg" + id],
+                Tags = tagged ? [new PrivateDomain.Customers.CustomerTag("代发", PrivateDomain.Customers.TagKind.Static, "crm", at)] : [],
+            }, CancellationToken.None));
+            if (manager is not null)
+            {
+                Assert.True(await relationships.TryWriteAsync(new PrivateDomain.Customers.Relationship(_tenant.Name, manager, "wmSeg" + id, id, at, null, null, null,
+                    PrivateDomain.Customers.RelationshipStatus.Active, at, null), null, CancellationToken.None));
+            }
+        }
+
+        var operatorToken = _tokens.Mint(BankTenant, [OperatorRoles.Operator]);
+        var segment = new { journeyId = "aida-nurture", segment = "tag:代发", limit = (int?)null };
+        var bad = await host.Client.SendAsync(Request(HttpMethod.Post, Journeys + "/segment-starts", operatorToken, segment with { segment = "tag:代发 AND (" }));
+        var tooLarge = await host.Client.SendAsync(Request(HttpMethod.Post, Journeys + "/segment-starts", operatorToken, segment with { limit = (int?)3 }));
+        var auditor = await host.Client.SendAsync(Request(HttpMethod.Post, Journeys + "/segment-starts", _tokens.Mint(BankTenant, [OperatorRoles.Auditor]), segment));
+        Assert.Equal([HttpStatusCode.BadRequest, HttpStatusCode.UnprocessableEntity, HttpStatusCode.Forbidden], new[] { bad.StatusCode, tooLarge.StatusCode, auditor.StatusCode });
+        var journeys = host.Services.GetRequiredService<PrivateDomain.Journeys.Running.IJourneyStore>();
+        Assert.Null(await journeys.GetAsync(_tenant.Name, PrivateDomain.Journeys.JourneyInstanceId.For(_tenant.Name, "aida-nurture", "s1"), CancellationToken.None));
+
+        var first = await (await host.Client.SendAsync(Request(HttpMethod.Post, Journeys + "/segment-starts", operatorToken, segment))).Content.ReadFromJsonAsync<JsonElement>();
+        var again = await (await host.Client.SendAsync(Request(HttpMethod.Post, Journeys + "/segment-starts", operatorToken, segment))).Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal((4, 3, 0, 1), (first.GetProperty("matched").GetInt32(), first.GetProperty("started").GetInt32(), first.GetProperty("alreadyStarted").GetInt32(), first.GetProperty("noAccountManager").GetInt32()));
+        Assert.Equal((4, 0, 3, 1), (again.GetProperty("matched").GetInt32(), again.GetProperty("started").GetInt32(), again.GetProperty("alreadyStarted").GetInt32(), again.GetProperty("noAccountManager").GetInt32()));
+        var s2 = (await journeys.GetAsync(_tenant.Name, PrivateDomain.Journeys.JourneyInstanceId.For(_tenant.Name, "aida-nurture", "s2"), CancellationToken.None))!.Value.Record;
+        Assert.Equal("lisi", s2.State.SenderId);
+        Assert.Null(await journeys.GetAsync(_tenant.Name, PrivateDomain.Journeys.JourneyInstanceId.For(_tenant.Name, "aida-nurture", "s5"), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task An_operator_starts_reads_signals_and_cancels_a_journey_and_every_action_is_audited()
     {
         await using var host = await StartAsync();
