@@ -21,12 +21,19 @@ public sealed class JourneyRunner(
 
     /// <summary>Starts a journey for a customer, or finds the running one (the instance id is deterministic).</summary>
     /// <returns>The instance id and whether this call started it.</returns>
+    public Task<(string InstanceId, bool Started)> StartAsync(
+        string tenant, string journeyId, string customerId, string senderId, string? occurrence, CancellationToken cancellationToken) =>
+        StartAsync(tenant, journeyId, customerId, senderId, occurrence, null, cancellationToken);
+
+    /// <summary>Starts a journey for a dated <paramref name="occasion"/> (a payroll campaign, whose id is the
+    /// occurrence key), or finds the running one.</summary>
+    /// <returns>The instance id and whether this call started it.</returns>
     public async Task<(string InstanceId, bool Started)> StartAsync(
-        string tenant, string journeyId, string customerId, string senderId, string? occurrence, CancellationToken cancellationToken)
+        string tenant, string journeyId, string customerId, string senderId, string? occurrence, JourneyOccasion? occasion, CancellationToken cancellationToken)
     {
         var definition = catalog.Get(journeyId);
         var instanceId = JourneyInstanceId.For(tenant, journeyId, customerId, occurrence);
-        var state = engine.Start(definition, instanceId, customerId, senderId, time.GetUtcNow());
+        var state = engine.Start(definition, instanceId, customerId, senderId, time.GetUtcNow(), occasion);
         var started = await store.TryInsertAsync(new JourneyRecord(tenant, state, JourneyStatus.Running, null, null), cancellationToken).ConfigureAwait(false);
         if (started)
         {
