@@ -106,6 +106,11 @@ public sealed class PayrollFanOut(
                 {
                     Interlocked.Increment(ref started);
                 }
+                else
+                {
+                    // A repeated batch: the start may have been cut short before its first step scheduled a wake-up.
+                    await runner.StepAsync(tenant, instanceId, ct).ConfigureAwait(false);
+                }
             }).ConfigureAwait(false);
 
         var done = page.Next is null;
