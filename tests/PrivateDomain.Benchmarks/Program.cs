@@ -3,11 +3,13 @@ using PrivateDomain.Benchmarks;
 // ./pd bench [BenchmarkDotNet args]  → BenchmarkDotNet (all benchmarks when no args are given)
 // ./pd load  [--callbacks N] [--concurrency N] [--retries F] [--warmup N] [--json] ...  → loopback load run
 // ./pd bench-import [--customers N] [--chunk N] [--json]  → bulk import vs raw batch inserts on Azurite
+// ./pd bench-payroll [--customers N] [--parallelism N] [--json]  → a payroll campaign cohort through the runner into the sandbox
 return args.FirstOrDefault() switch
 {
     "bench" => Bench.Run(args[1..]),
     "load" => await LoadRun.MainAsync(args[1..]),
     "import" => await ImportRun.MainAsync(args[1..]),
+    "payroll" => await PayrollRun.MainAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -16,5 +18,6 @@ static int Usage()
     Console.Error.WriteLine("usage: PrivateDomain.Benchmarks bench [BenchmarkDotNet options, e.g. --filter '*Decrypt*']");
     Console.Error.WriteLine("       PrivateDomain.Benchmarks load [options]   (load --help lists them)");
     Console.Error.WriteLine("       PrivateDomain.Benchmarks import [--customers N] [--chunk N] [--json]");
+    Console.Error.WriteLine("       PrivateDomain.Benchmarks payroll [--customers N] [--parallelism N] [--json]");
     return 2;
 }
