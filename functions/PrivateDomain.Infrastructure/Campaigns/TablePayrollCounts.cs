@@ -7,24 +7,24 @@ using PrivateDomain.Storage;
 namespace PrivateDomain.Campaigns;
 
 /// <summary>
-/// Campaign counters in table <c>PayrollCampaignCounts</c>, sharded 16 ways by the customer's bucket: PK
-/// <c>{tenant}|{escaped campaign id}|{0-f}</c>, RK <c>c|{metric}</c> (the shard's counter, <c>Count</c>) and
+/// Campaign counters in table <c>PayrollCampaignCounts</c>, sharded 64 ways by the customer's bucket (so concurrent
+/// writers rarely meet on a counter's ETag): PK <c>{tenant}|{escaped campaign id}|{00-3f}</c>, RK <c>c|{metric}</c> (the shard's counter, <c>Count</c>) and
 /// <c>m|{metric}|{customer id}</c> (the marker that it was counted). Marker and counter share a partition and are
 /// written in one transaction — the marker inserted, the counter updated with its ETag — so a count happens exactly
-/// once per customer and metric whatever is retried. Reading is 16 small range queries, whatever the cohort size.
+/// once per customer and metric whatever is retried. Reading is 64 small range queries, whatever the cohort size.
 /// </summary>
 public sealed class TablePayrollCounts(StorageClients clients) : IPayrollCounts
 {
     /// <summary>The table name.</summary>
     public const string TableName = "PayrollCampaignCounts";
 
-    private const int Shards = 16;
+    private const int Shards = 64;
 
     /// <inheritdoc />
     public async Task<bool> CountAsync(string tenant, string campaignId, string metric, string customerId, CancellationToken cancellationToken)
     {
         var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
-        var pk = Partition(tenant, campaignId, CustomerIds.Bucket(customerId)[0]);
+        var pk = Partition(tenant, campaignId, int.Parse(CustomerIds.Bucket(customerId).AsSpan(0, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture) % Shards);
         var marker = new TableEntity(pk, $"m|{metric}|{TableKeys.Escape(customerId)}");
         for (var attempt = 0; ; attempt++)
         {
@@ -37,7 +37,7 @@ public sealed class TablePayrollCounts(StorageClients clients) : IPayrollCounts
                 await table.SubmitTransactionAsync([new(TableTransactionActionType.Add, marker), write], cancellationToken).ConfigureAwait(false);
                 return true;
             }
-            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < 50)
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < 1_000)
             {
                 // The marker exists (counted before), or the counter moved or was created meanwhile. Not every service
                 // version says which action failed, so the marker decides.
@@ -46,7 +46,7 @@ public sealed class TablePayrollCounts(StorageClients clients) : IPayrollCounts
                     return false;
                 }
 
-                await Task.Delay(Random.Shared.Next(1, 5 + attempt), cancellationToken).ConfigureAwait(false); // the counter moved: read it again
+                await Task.Delay(Random.Shared.Next(1, 5 + Math.Min(attempt, 50)), cancellationToken).ConfigureAwait(false); // the counter moved: read it again
             }
         }
     }
@@ -58,7 +58,7 @@ public sealed class TablePayrollCounts(StorageClients clients) : IPayrollCounts
         var totals = new Dictionary<string, long>(StringComparer.Ordinal);
         for (var s = 0; s < Shards; s++)
         {
-            var pk = Partition(tenant, campaignId, s.ToString("x", CultureInfo.InvariantCulture)[0]);
+            var pk = Partition(tenant, campaignId, s);
             await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == pk && x.RowKey.CompareTo("c|") >= 0 && x.RowKey.CompareTo("c}") < 0,
                                cancellationToken: cancellationToken).ConfigureAwait(false))
             {
@@ -70,5 +70,6 @@ public sealed class TablePayrollCounts(StorageClients clients) : IPayrollCounts
         return totals;
     }
 
-    private static string Partition(string tenant, string campaignId, char shard) => $"{tenant}|{TableKeys.Escape(campaignId)}|{shard}";
+    private static string Partition(string tenant, string campaignId, int shard) =>
+        string.Create(CultureInfo.InvariantCulture, $"{tenant}|{TableKeys.Escape(campaignId)}|{shard:x2}");
 }
