@@ -6,6 +6,7 @@ using PrivateDomain.Content.Storage;
 using PrivateDomain.Customers;
 using PrivateDomain.Customers.Crm;
 using PrivateDomain.Customers.Segments;
+using PrivateDomain.Delivery.Sending;
 using PrivateDomain.Journeys;
 using PrivateDomain.Journeys.Cohorts;
 using PrivateDomain.Journeys.Running;
@@ -73,6 +74,8 @@ public static class PrivateDomainServices
         services.AddContentLibrary(configuration);
         services.AddDelivery(configuration);
         services.AddWelcomeMessages(configuration);
+        // Campaign touches are counted as delivery writes their outcome (reached, refused-by-policy).
+        services.AddSingleton<IDeliveryLedger>(sp => new PayrollDeliveryCounts(sp.GetRequiredService<TableTouchLedger>(), sp.GetRequiredService<PayrollEngagement>()));
         services.AddSingleton<IOperatorAudit, TableOperatorAudit>();
         return services;
     }
@@ -88,7 +91,18 @@ public static class PrivateDomainServices
         services.AddSingleton<TablePayrollStore>();
         services.AddSingleton<IPayrollEmployers>(sp => sp.GetRequiredService<TablePayrollStore>());
         services.AddSingleton<IPayrollCampaigns>(sp => sp.GetRequiredService<TablePayrollStore>());
+        services.AddSingleton<IPayrollCampaignRuns>(sp => sp.GetRequiredService<TablePayrollStore>());
         services.AddSingleton<PayrollCampaignScheduler>();
+        services.AddOptions<PayrollFanOutOptions>().Bind(configuration.GetSection(PayrollFanOutOptions.Section))
+            .Validate(o => { try { o.Validated(); return true; } catch (ArgumentException) { return false; } }, "Payroll:FanOut:BatchSize must be 1–10,000 and Parallelism 1–256.")
+            .ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<PayrollFanOutOptions>>().Value);
+        services.AddSingleton<IPayrollCohort, TablePayrollCohort>();
+        services.AddSingleton<IPayrollCounts, TablePayrollCounts>();
+        services.AddSingleton<IFollowUpTasks, TableFollowUpTasks>();
+        services.AddSingleton<IPayrollFanOutQueue, StoragePayrollFanOutQueue>();
+        services.AddSingleton<PayrollFanOut>();
+        services.AddSingleton<PayrollEngagement>();
     }
 
     /// <summary>Journeys: the catalog of published definitions, the engine, the touch ledger and the local runner's stores.</summary>

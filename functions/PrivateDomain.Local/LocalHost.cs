@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Identity.Web;
+using PrivateDomain.Campaigns;
 using PrivateDomain.Customers;
 using PrivateDomain.Journeys;
 using PrivateDomain.Customers.Crm;
@@ -61,7 +62,8 @@ public static class LocalHost
 
         // Here signals also drive the local journey runner (on Azure the Functions app routes them to Durable).
         builder.Services.AddSingleton<TableSignalInbox>();
-        builder.Services.AddSingleton<ISignalInbox, JourneySignalRouter>();
+        builder.Services.AddSingleton<JourneySignalRouter>();
+        builder.Services.AddSingleton<ISignalInbox, PayrollSignals>();
         // One worker per queue. AddSingleton<IHostedService> rather than AddHostedService: the latter keeps only the
         // first registration of an implementation type, which would silently drop the other queues' workers.
         // Local:QueueWorkers=false runs an intake-only host (the queues fill up; another instance or the Functions app drains them).
@@ -92,6 +94,12 @@ public static class LocalHost
             AddQueueWorker(builder.Services, StorageWelcomeQueue.QueueName, TimeSpan.FromSeconds(30), n => TimeSpan.FromSeconds(Math.Min(16, Math.Pow(2, n))), (services, body, ct) =>
                 services.GetRequiredService<WelcomeSender>().HandleAsync(StorageWelcomeQueue.Deserialize(body), ct),
                 new QueuePolling(TimeSpan.FromMilliseconds(50), 32, 128, Pipelined: true));
+            // Payroll fan-out: one batch of a campaign's cohort per message; the cursor is on the campaign row.
+            AddQueueWorker(builder.Services, StoragePayrollFanOutQueue.QueueName, TimeSpan.FromMinutes(5), Backoff, (services, body, ct) =>
+            {
+                var m = StoragePayrollFanOutQueue.Parse(body);
+                return services.GetRequiredService<PayrollFanOut>().RunBatchAsync(m.Tenant, m.CampaignId, ct);
+            });
         }
 
         // The WeCom sandbox (a stand-in for qyapi.weixin.qq.com) on this host, for a laptop and demos: Local:WeComSandbox.
@@ -148,6 +156,7 @@ public static class LocalHost
             app.UseAuthorization();
             app.MapJourneyApi();
             app.MapCrmImportApi();
+            app.MapPayrollCampaignApi();
         }
 
         if (sandbox)

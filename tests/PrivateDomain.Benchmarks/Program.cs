@@ -5,6 +5,7 @@ using PrivateDomain.Benchmarks;
 // ./pd bench-import [--customers N] [--chunk N] [--json]  → bulk import vs raw batch inserts on Azurite
 // ./pd bench-dispatch [--senders S] [--customers C] [--names distinct|same] [--json]  → SendTouch into the WeCom sandbox
 // ./pd bench-welcome [--callbacks N] [--concurrency N] [--json]  → welcome-message latency under a burst of add callbacks
+// ./pd bench-payroll [--customers N] [--parallelism N] [--json]  → a payroll campaign cohort through the runner into the sandbox
 return args.FirstOrDefault() switch
 {
     "bench" => Bench.Run(args[1..]),
@@ -12,6 +13,7 @@ return args.FirstOrDefault() switch
     "import" => await ImportRun.MainAsync(args[1..]),
     "dispatch" => await DispatchRun.MainAsync(args[1..]),
     "welcome" => await WelcomeBurstRun.MainAsync(args[1..]),
+    "payroll" => await PayrollRun.MainAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -22,5 +24,6 @@ static int Usage()
     Console.Error.WriteLine("       PrivateDomain.Benchmarks import [--customers N] [--chunk N] [--json]");
     Console.Error.WriteLine("       PrivateDomain.Benchmarks dispatch [--senders S] [--customers C] [--names distinct|same] [--json]");
     Console.Error.WriteLine("       PrivateDomain.Benchmarks welcome [--callbacks N] [--concurrency N] [--json]");
+    Console.Error.WriteLine("       PrivateDomain.Benchmarks payroll [--customers N] [--parallelism N] [--json]");
     return 2;
 }

@@ -53,7 +53,13 @@ public sealed record PayrollRunResult(DateOnly From, DateOnly To, IReadOnlyList<
 /// and recorded insert-if-absent, so a second run on the same day — or two hosts running at once — starts nothing new.
 /// </summary>
 public sealed class PayrollCampaignScheduler(
-    IPayrollEmployers employers, IPayrollCampaigns campaigns, PayrollSchedule schedule, TimeProvider time, ILogger<PayrollCampaignScheduler> log)
+    IPayrollEmployers employers,
+    IPayrollCampaigns campaigns,
+    IPayrollCampaignRuns runs,
+    IPayrollFanOutQueue fanOut,
+    PayrollSchedule schedule,
+    TimeProvider time,
+    ILogger<PayrollCampaignScheduler> log)
 {
     /// <summary>How far back a run catches up after an outage.</summary>
     public const int MaxCatchUpDays = 31;
@@ -80,11 +86,10 @@ public sealed class PayrollCampaignScheduler(
         var already = 0;
         foreach (var w in opening.Windows)
         {
-            var campaign = new PayrollCampaign(tenant, w.CampaignId, w.EmployerId, w.PayMonth, w.Payday, w.CampaignDays, time.GetUtcNow());
-            if (await campaigns.TryStartAsync(campaign, cancellationToken).ConfigureAwait(false))
+            var (campaign, fresh) = await StartAsync(tenant, w, cancellationToken).ConfigureAwait(false);
+            if (fresh)
             {
                 started.Add(campaign);
-                log.LogInformation("Started payroll campaign {CampaignId} (payday {Payday})", campaign.CampaignId, campaign.Payday);
             }
             else
             {
@@ -99,5 +104,31 @@ public sealed class PayrollCampaignScheduler(
 
         await campaigns.SetLastRunAsync(tenant, today, cancellationToken).ConfigureAwait(false);
         return new PayrollRunResult(from, today, started, already, opening.Undecided);
+    }
+
+    /// <summary>
+    /// Starts the campaign of <paramref name="window"/> (the daily run, or an operator by hand) and queues its fan-out.
+    /// The id is deterministic, so a second start returns the existing campaign; its fan-out is queued again if it has
+    /// not finished (a crash between the start and the queue message loses nothing, and a repeat batch is harmless).
+    /// </summary>
+    /// <returns>The campaign and whether this call started it.</returns>
+    public async Task<(PayrollCampaign Campaign, bool Started)> StartAsync(string tenant, PayrollWindow window, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        var campaign = new PayrollCampaign(tenant, window.CampaignId, window.EmployerId, window.PayMonth, window.Payday, window.CampaignDays, time.GetUtcNow());
+        if (await campaigns.TryStartAsync(campaign, cancellationToken).ConfigureAwait(false))
+        {
+            log.LogInformation("Started payroll campaign {CampaignId} (payday {Payday})", campaign.CampaignId, campaign.Payday);
+            await fanOut.QueueAsync(tenant, campaign.CampaignId, cancellationToken).ConfigureAwait(false);
+            return (campaign, true);
+        }
+
+        var existing = await campaigns.GetAsync(tenant, campaign.CampaignId, cancellationToken).ConfigureAwait(false) ?? campaign;
+        if (await runs.GetRunAsync(tenant, campaign.CampaignId, cancellationToken).ConfigureAwait(false) is ({ FannedOut: false, Status: PayrollCampaignStatus.Running }, _))
+        {
+            await fanOut.QueueAsync(tenant, campaign.CampaignId, cancellationToken).ConfigureAwait(false);
+        }
+
+        return (existing, false);
     }
 }

@@ -37,12 +37,30 @@ public sealed class JourneyEngine
     public TouchPolicy Policy { get; }
 
     /// <summary>The state of a journey that starts at <paramref name="now"/>, pinned to <paramref name="definition"/>.</summary>
-    public JourneyState Start(JourneyDefinition definition, string instanceId, string customerId, string senderId, DateTimeOffset now)
+    public JourneyState Start(JourneyDefinition definition, string instanceId, string customerId, string senderId, DateTimeOffset now) =>
+        Start(definition, instanceId, customerId, senderId, now, null);
+
+    /// <summary>The state of a journey that starts at <paramref name="now"/> for a dated <paramref name="occasion"/>
+    /// (a payroll campaign): its days fall on the occasion's dates rather than on consecutive days from today.</summary>
+    /// <exception cref="ArgumentException">The occasion's dates are not strictly increasing.</exception>
+    public JourneyState Start(JourneyDefinition definition, string instanceId, string customerId, string senderId, DateTimeOffset now, JourneyOccasion? occasion)
     {
         ArgumentNullException.ThrowIfNull(definition);
         var today = DateOnly.FromDateTime(Local(now));
+        var days = occasion?.Days ?? [];
+        for (var i = 1; i < days.Length; i++)
+        {
+            if (days[i] <= days[i - 1])
+            {
+                throw new ArgumentException($"The occasion's days must be strictly increasing; day {i + 1} ({days[i]:yyyy-MM-dd}) is not after day {i} ({days[i - 1]:yyyy-MM-dd}).", nameof(occasion));
+            }
+        }
+
         return new JourneyState
         {
+            Days = days,
+            Campaign = occasion?.Campaign,
+            Payday = occasion?.Payday,
             InstanceId = instanceId,
             JourneyId = definition.Id,
             Version = definition.Version,
@@ -50,7 +68,7 @@ public sealed class JourneyEngine
             CustomerId = customerId,
             SenderId = senderId,
             StartedAt = now,
-            FirstDay = definition.StartsOn == JourneyStart.NextDay ? today.AddDays(1) : today,
+            FirstDay = days.IsEmpty ? (definition.StartsOn == JourneyStart.NextDay ? today.AddDays(1) : today) : days[0],
         };
     }
 
@@ -101,7 +119,7 @@ public sealed class JourneyEngine
 
             var step = definition.Steps[i];
             var nominal = step.Day is { } day
-                ? roundDay1.AddDays(day - 1).ToDateTime(step.At.GetValueOrDefault())
+                ? DayDate(state, roundDay1, day).ToDateTime(step.At.GetValueOrDefault())
                 : Local(state.StartedAt.AddDays((state.Round - 1) * definition.RoundDays).AddHours(step.AfterHours.GetValueOrDefault()));
             var slot = IntoWindow(nominal > nowLocal ? nominal : nowLocal);
             if (step.Channel == Channel.OneToOne)
@@ -110,7 +128,7 @@ public sealed class JourneyEngine
             }
 
             var stage = definition.Stages[definition.StepStage[i]];
-            if (DateOnly.FromDateTime(slot) > roundDay1.AddDays(stage.ToDay - 1))
+            if (DateOnly.FromDateTime(slot) > DayDate(state, roundDay1, stage.ToDay))
             {
                 continue; // pushed out of its stage by caps, quiet hours or a late wake-up: stale, so not sent
             }
@@ -139,7 +157,11 @@ public sealed class JourneyEngine
                 state.CustomerId,
                 state.SenderId,
                 slot,
-                Instant(slot, hint)));
+                Instant(slot, hint))
+            {
+                Campaign = state.Campaign,
+                Payday = state.Payday,
+            });
         }
 
         if (due is not null)
@@ -232,6 +254,12 @@ public sealed class JourneyEngine
         var guess = new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), hint);
         return TimeZoneInfo.ConvertTime(guess, _zone).DateTime == local ? guess : Instant(local);
     }
+
+    // Day d of the current round: the occasion's date for round 1 when it has one, else consecutive from day 1.
+    private static DateOnly DayDate(JourneyState state, DateOnly roundDay1, int day) =>
+        state.Round == 1 && day <= state.Days.Length ? state.Days[day - 1]
+        : state.Round == 1 && !state.Days.IsEmpty ? state.Days[^1].AddDays(day - state.Days.Length)
+        : roundDay1.AddDays(day - 1);
 
     private static bool Ours(JourneyState state, TouchId id) => id.Round == state.Round && id.InstanceId == state.InstanceId;
 

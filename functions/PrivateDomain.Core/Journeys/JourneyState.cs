@@ -36,6 +36,18 @@ public sealed record JourneyState
     /// <summary>The local date of day 1 (T+1 for a next-day journey).</summary>
     public required DateOnly FirstDay { get; init; }
 
+    /// <summary>The local dates round 1's days fall on, when they are not consecutive from <see cref="FirstDay"/>: a payroll
+    /// campaign's D-5, D-4 and D-3 counted in working days skip weekends and holidays. Day d of round 1 is
+    /// <c>Days[d-1]</c>; days beyond the list (and later rounds) follow on consecutively. Empty for ordinary journeys.</summary>
+    public ImmutableArray<DateOnly> Days { get; init; } = [];
+
+    /// <summary>The campaign this journey runs for (a payroll campaign id), copied onto every touch so delivery, counts
+    /// and tracked links can name it; null for ordinary journeys.</summary>
+    public string? Campaign { get; init; }
+
+    /// <summary>The payday a payroll campaign's copy names (<c>{payroll.payday}</c>), copied onto every touch.</summary>
+    public DateOnly? Payday { get; init; }
+
     /// <summary>The current round, 1-based.</summary>
     public int Round { get; init; } = 1;
 

@@ -30,6 +30,12 @@ public sealed record Touch(
     DateTime Slot,
     DateTimeOffset SlotAt)
 {
+    /// <summary>The campaign the touch belongs to (see <see cref="JourneyState.Campaign"/>), or null.</summary>
+    public string? Campaign { get; init; }
+
+    /// <summary>The payday the touch's copy names (<c>{payroll.payday}</c>), or null.</summary>
+    public DateOnly? Payday { get; init; }
+
     /// <summary>The local date the touch counts against for caps and reports.</summary>
     public DateOnly LocalDate => DateOnly.FromDateTime(Slot);
 

@@ -9,7 +9,9 @@ namespace PrivateDomain.Journeys;
 /// <param name="CustomerId">The customer it was made for.</param>
 /// <param name="TouchId">The touch it was sent in, if any.</param>
 /// <param name="Target">Where a content link goes (http or https); null for an unsubscribe link.</param>
-public sealed record TrackedLink(string Tenant, string CustomerId, string? TouchId, Uri? Target);
+/// <param name="Campaign">The campaign the link belongs to (a payroll campaign's welfare, quiz or product page), if any:
+/// opening it counts as engagement with that campaign.</param>
+public sealed record TrackedLink(string Tenant, string CustomerId, string? TouchId, Uri? Target, string? Campaign = null);
 
 /// <summary>
 /// Makes and reads tracked links. WeCom reports no chat content, so a click on a link we host is how we learn a customer
@@ -41,7 +43,7 @@ public sealed class TrackedLinkSigner
             throw new ArgumentException("A tracked link's target must be an absolute http(s) URL.", nameof(link));
         }
 
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new Payload(link.Tenant, link.CustomerId, link.TouchId, link.Target?.AbsoluteUri), Json);
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new Payload(link.Tenant, link.CustomerId, link.TouchId, link.Target?.AbsoluteUri, link.Campaign), Json);
         return Base64Url(payload) + "." + Base64Url(Mac(payload));
     }
 
@@ -63,7 +65,7 @@ public sealed class TrackedLinkSigner
 
             var p = JsonSerializer.Deserialize<Payload>(payload, Json);
             return p is { T: { Length: > 0 }, C: { Length: > 0 } }
-                ? new TrackedLink(p.T, p.C, p.I, p.U is null ? null : new Uri(p.U, UriKind.Absolute))
+                ? new TrackedLink(p.T, p.C, p.I, p.U is null ? null : new Uri(p.U, UriKind.Absolute), p.P)
                 : null;
         }
         catch (Exception e) when (e is FormatException or JsonException or UriFormatException)
@@ -82,5 +84,5 @@ public sealed class TrackedLinkSigner
         return Convert.FromBase64String(s.PadRight(s.Length + ((4 - (s.Length % 4)) % 4), '='));
     }
 
-    private sealed record Payload(string T, string C, string? I, string? U);
+    private sealed record Payload(string T, string C, string? I, string? U, string? P = null);
 }

@@ -11,7 +11,9 @@ namespace PrivateDomain.Campaigns;
 /// <c>PayrollCampaigns</c> (PK tenant, RK campaign id, inserted with Add; RK <c>~scheduler</c> holds the daily run's
 /// last completed date).
 /// </summary>
-public sealed class TablePayrollStore(StorageClients clients) : IPayrollEmployers, IPayrollCampaigns
+/// <remarks>The campaign row also carries its run state (<see cref="PayrollCampaignRun"/>: status, fan-out cursor,
+/// stop), updated with the row's ETag.</remarks>
+public sealed class TablePayrollStore(StorageClients clients) : IPayrollEmployers, IPayrollCampaigns, IPayrollCampaignRuns
 {
     /// <summary>Employers.</summary>
     public const string EmployersTable = "PayrollEmployers";
@@ -58,7 +60,7 @@ public sealed class TablePayrollStore(StorageClients clients) : IPayrollEmployer
                 ["Payday"] = campaign.Payday.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
                 ["CampaignDays"] = JsonSerializer.Serialize(campaign.CampaignDays.Select(d => d.ToString("O", System.Globalization.CultureInfo.InvariantCulture))),
                 ["StartedAt"] = campaign.StartedAt,
-                ["Status"] = "started",
+                ["Status"] = nameof(PayrollCampaignStatus.Running),
             }, cancellationToken).ConfigureAwait(false);
             return true;
         }
@@ -83,6 +85,46 @@ public sealed class TablePayrollStore(StorageClients clients) : IPayrollEmployer
             DateOnly.ParseExact(e.GetString("Payday"), "O", System.Globalization.CultureInfo.InvariantCulture),
             JsonSerializer.Deserialize<string[]>(e.GetString("CampaignDays"))!.Select(d => DateOnly.ParseExact(d, "O", System.Globalization.CultureInfo.InvariantCulture)).ToList(),
             e.GetDateTimeOffset("StartedAt") ?? default);
+    }
+
+    /// <inheritdoc />
+    public async Task<(PayrollCampaignRun Run, string ETag)?> GetRunAsync(string tenant, string campaignId, CancellationToken cancellationToken)
+    {
+        var table = await clients.TableAsync(CampaignsTable, cancellationToken).ConfigureAwait(false);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Escape(tenant), TableKeys.Escape(campaignId), cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        if (!row.HasValue || row.Value is not { } e)
+        {
+            return null;
+        }
+
+        var status = e.GetString("Status") == nameof(PayrollCampaignStatus.Stopped) ? PayrollCampaignStatus.Stopped : PayrollCampaignStatus.Running;
+        return (new PayrollCampaignRun(tenant, campaignId, status, e.GetString("Cursor"), e.GetBoolean("FannedOut") ?? false, e.GetInt32("Batches") ?? 0,
+            e.GetDateTimeOffset("StoppedAt"), e.GetString("StoppedBy")), e.ETag.ToString());
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> TryUpdateRunAsync(PayrollCampaignRun run, string etag, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var table = await clients.TableAsync(CampaignsTable, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await table.UpdateEntityAsync(new TableEntity(TableKeys.Escape(run.Tenant), TableKeys.Escape(run.CampaignId))
+            {
+                ["Status"] = run.Status.ToString(),
+                ["Cursor"] = run.Cursor,
+                ["FannedOut"] = run.FannedOut,
+                ["Batches"] = run.Batches,
+                ["StoppedAt"] = run.StoppedAt,
+                ["StoppedBy"] = run.StoppedBy,
+            }, new ETag(etag), TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        {
+            return false;
+        }
     }
 
     /// <inheritdoc />

@@ -153,13 +153,18 @@ public sealed class TableCustomerStore(StorageClients clients) : ICustomerStore,
     public static string TagPartition(string tenant, string tag, string customerId) =>
         $"{tenant}|tag|{TableKeys.Escape(tag)}|{CustomerIds.Bucket(customerId)[0]}";
 
-    /// <summary>What the tag index holds for a customer: its tags, plus <c>product:X</c> per product and <c>tier:X</c>.</summary>
+    /// <summary>The index "tag" of an employer's payroll cohort: the customers whose payroll enrolment names it.</summary>
+    public static string PayrollTag(string employerId) => "payroll:" + employerId;
+
+    /// <summary>What the tag index holds for a customer: its tags, plus <c>product:X</c> per product, <c>tier:X</c>, and
+    /// <c>payroll:{employer}</c> for a payroll enrolment (the campaign's cohort).</summary>
     public static IEnumerable<string> TagNames(Customer customer)
     {
         ArgumentNullException.ThrowIfNull(customer);
         return customer.Tags.Select(t => t.Name)
             .Concat(customer.Products.Select(p => "product:" + p))
             .Append("tier:" + customer.Tier.ToString().ToLowerInvariant())
+            .Concat(customer.Payroll is { } payroll ? [PayrollTag(payroll.EmployerId)] : Array.Empty<string>())
             .Distinct(StringComparer.Ordinal);
     }
 

@@ -33,7 +33,7 @@ public static class TrackedLinkHttp
         await pool.UpdateAsync(link.Tenant, link.CustomerId, c => CustomerChanges.WithTag(c, ClickedTag, TagKind.Dynamic, "link", now), ct).ConfigureAwait(false);
         await signals.RaiseAsync(new CustomerSignal(link.Tenant, link.CustomerId,
             $"click:{link.TouchId ?? target.AbsoluteUri}:{now:yyyyMMddHHmm}", SignalKinds.Clicked, now,
-            new Dictionary<string, string> { ["url"] = target.AbsoluteUri, ["touchId"] = link.TouchId ?? "" }), ct).ConfigureAwait(false);
+            new Dictionary<string, string> { ["url"] = target.AbsoluteUri, ["touchId"] = link.TouchId ?? "", ["campaign"] = link.Campaign ?? "" }), ct).ConfigureAwait(false);
         return Results.Redirect(target.AbsoluteUri);
     }
 

@@ -23,7 +23,7 @@ public sealed class JourneyDefinitionTests
     {
         var catalog = JourneyCatalog.Load(JourneyFixtures.DefinitionsDirectory);
 
-        Assert.Equal(["aida-nurture v1", "loan-abandoned-checkin v1"], catalog.All.Select(d => d.ToString()));
+        Assert.Equal(["aida-nurture v1", "loan-abandoned-checkin v1", "payroll-campaign v1"], catalog.All.Select(d => d.ToString()));
         Assert.All(catalog.All, d => Assert.True(d.Published));
         Assert.Equal("signal", catalog.Get("loan-abandoned-checkin").Trigger.Kind);
         Assert.True(catalog.Get("loan-abandoned-checkin").Trigger.Recurs);

@@ -181,7 +181,7 @@ public sealed class TouchDispatcher(
         RenderedMessage message;
         try
         {
-            message = template.Render(context.Values with { CustomerName = customer.Name });
+            message = template.Render(context.Values with { CustomerName = customer.Name, Payday = touch.Payday ?? context.Values.Payday });
         }
         catch (TemplateRenderException e)
         {

@@ -26,20 +26,32 @@ public sealed class JourneyRunner(
     /// per-customer index signals are routed through.
     /// </summary>
     /// <returns>The instance id and whether this call started it.</returns>
+    public Task<(string InstanceId, bool Started)> StartAsync(
+        string tenant, string journeyId, string customerId, string senderId, string? occurrence, CancellationToken cancellationToken) =>
+        StartAsync(tenant, journeyId, customerId, senderId, occurrence, null, cancellationToken);
+
+    /// <summary>Starts a journey for a dated <paramref name="occasion"/> (a payroll campaign, whose id is the
+    /// occurrence key), or finds the running one.</summary>
+    /// <returns>The instance id and whether this call started it.</returns>
     public async Task<(string InstanceId, bool Started)> StartAsync(
-        string tenant, string journeyId, string customerId, string senderId, string? occurrence, CancellationToken cancellationToken)
+        string tenant, string journeyId, string customerId, string senderId, string? occurrence, JourneyOccasion? occasion, CancellationToken cancellationToken)
     {
         var definition = catalog.Get(journeyId);
         var instanceId = JourneyInstanceId.For(tenant, journeyId, customerId, occurrence);
         var now = time.GetUtcNow();
-        if (!(await starts.ClaimAsync(tenant, customerId, instanceId, journeyId, now, cancellationToken).ConfigureAwait(false)).Won)
+        var won = (await starts.ClaimAsync(tenant, customerId, instanceId, journeyId, now, cancellationToken).ConfigureAwait(false)).Won;
+
+        // Here the instance row itself settles the race (insert-if-absent, and an ended row stays, so nothing is
+        // restarted). A claim we did not win may belong to a starter that died before inserting — a retried fan-out
+        // batch, a crashed request — and nobody else would start that journey, so we try the insert either way.
+        var state = engine.Start(definition, instanceId, customerId, senderId, now, occasion);
+        var inserted = await store.TryInsertAsync(new JourneyRecord(tenant, state, JourneyStatus.Running, null, null), cancellationToken).ConfigureAwait(false);
+        if (!inserted && !won)
         {
-            return (instanceId, false);
+            return (instanceId, false); // it exists: running, or ended
         }
 
-        // False only when an earlier starter inserted the row and died before confirming: its journey is ours to run.
-        var state = engine.Start(definition, instanceId, customerId, senderId, now);
-        await store.TryInsertAsync(new JourneyRecord(tenant, state, JourneyStatus.Running, null, null), cancellationToken).ConfigureAwait(false);
+        // Won but not inserted: an earlier starter inserted the row and died before confirming — its journey is ours to run.
         await starts.ConfirmAsync(tenant, customerId, instanceId, cancellationToken).ConfigureAwait(false);
         log.LogInformation("Started journey {InstanceId} ({Journey} v{Version})", instanceId, definition.Id, definition.Version);
         await StepAsync(tenant, instanceId, cancellationToken).ConfigureAwait(false);

@@ -1,0 +1,91 @@
+using Microsoft.Extensions.Logging;
+using PrivateDomain.Customers;
+using PrivateDomain.Delivery.Sending;
+using PrivateDomain.Journeys;
+using PrivateDomain.Journeys.Running;
+
+namespace PrivateDomain.Campaigns;
+
+/// <summary>
+/// What customers do with a campaign, turned into counts and follow-up work: a touch sent or refused (reached,
+/// refused-by-policy), a tracked link of the campaign opened — the welfare page, the quiz, the product page — (engaged,
+/// and a 1:1 follow-up task for the customer's account manager), a purchase after the campaign started (converted).
+/// Every entry point is idempotent per customer and campaign, so retried dispatches, second clicks and replayed signals
+/// change nothing.
+/// </summary>
+public sealed class PayrollEngagement(
+    IPayrollCampaigns campaigns,
+    IJourneyStore journeys,
+    ICustomerStore customers,
+    IPayrollCounts counts,
+    IFollowUpTasks tasks,
+    PayrollSchedule schedule,
+    ILogger<PayrollEngagement> log)
+{
+    /// <summary>A campaign touch reached a final delivery status: counts Sent as reached, Refused as refused-by-policy.</summary>
+    public async Task TouchOutcomeAsync(string tenant, Touch touch, TouchStatus status, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(touch);
+        if (touch.Campaign is not { } campaignId)
+        {
+            return;
+        }
+
+        var (customer, step) = (touch.CustomerId, touch.Id.StepId);
+        switch (status)
+        {
+            case TouchStatus.Sent:
+                await counts.CountAsync(tenant, campaignId, PayrollMetrics.Sent(step), customer, cancellationToken).ConfigureAwait(false);
+                await counts.CountAsync(tenant, campaignId, PayrollMetrics.Reached, customer, cancellationToken).ConfigureAwait(false);
+                break;
+            case TouchStatus.Refused:
+                await counts.CountAsync(tenant, campaignId, PayrollMetrics.RefusedStep(step), customer, cancellationToken).ConfigureAwait(false);
+                await counts.CountAsync(tenant, campaignId, PayrollMetrics.Refused, customer, cancellationToken).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    /// <summary>The customer opened a tracked link of the campaign (<paramref name="stepId"/> says which page).</summary>
+    /// <returns>The follow-up task, or null if the customer is not in the campaign.</returns>
+    public async Task<FollowUpTask?> EngagedAsync(string tenant, string campaignId, string customerId, string? stepId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var journey = await journeys.GetAsync(tenant, PayrollCampaignJourney.InstanceId(tenant, customerId, campaignId), cancellationToken).ConfigureAwait(false);
+        if (journey is not var (record, _))
+        {
+            log.LogInformation("Customer {CustomerId} opened a link of campaign {CampaignId} but is not in it", customerId, campaignId);
+            return null;
+        }
+
+        // The task first: a crash before the count leaves a task (what the account manager needs) and the retry counts.
+        var task = new FollowUpTask(tenant, record.State.SenderId, customerId, campaignId, PayrollCampaignJourney.Activity(stepId), at);
+        await tasks.AddIfAbsentAsync(task, cancellationToken).ConfigureAwait(false);
+        await counts.CountAsync(tenant, campaignId, PayrollMetrics.Engaged, customerId, cancellationToken).ConfigureAwait(false);
+        return task;
+    }
+
+    /// <summary>The customer bought a product at <paramref name="at"/>: counts a conversion for each campaign of their
+    /// employer they were enrolled in that started before it (this pay month's, last month's or next month's).</summary>
+    public async Task<int> ConvertedAsync(string tenant, string customerId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var employer = (await customers.GetAsync(tenant, customerId, cancellationToken).ConfigureAwait(false))?.Value.Payroll?.EmployerId;
+        if (employer is null)
+        {
+            return 0;
+        }
+
+        var month = PayMonth.Of(schedule.DateAt(at));
+        var converted = 0;
+        foreach (var m in new[] { month.AddMonths(-1), month, month.AddMonths(1) })
+        {
+            var campaignId = PayrollCampaignId.For(employer, m);
+            if (await campaigns.GetAsync(tenant, campaignId, cancellationToken).ConfigureAwait(false) is { } campaign && campaign.StartedAt <= at
+                && await journeys.GetAsync(tenant, PayrollCampaignJourney.InstanceId(tenant, customerId, campaignId), cancellationToken).ConfigureAwait(false) is not null
+                && await counts.CountAsync(tenant, campaignId, PayrollMetrics.Converted, customerId, cancellationToken).ConfigureAwait(false))
+            {
+                converted++;
+            }
+        }
+
+        return converted;
+    }
+}

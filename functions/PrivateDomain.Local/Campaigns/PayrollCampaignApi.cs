@@ -1,0 +1,188 @@
+using PrivateDomain.Campaigns;
+using PrivateDomain.Operators;
+
+namespace PrivateDomain.Local.Campaigns;
+
+/// <summary>
+/// Operator API for payroll campaigns, <c>/api/tenants/{tenant}/payroll</c>, Entra ID bearer tokens only: the windows
+/// opening in the next days, starting a campaign by hand (the deterministic id makes a second start return the first),
+/// stopping one (its journeys end), its progress (counts), and an account manager's follow-up tasks. Every call is audited.
+/// </summary>
+public static class PayrollCampaignApi
+{
+    private static readonly string[] Writers = [OperatorRoles.Operator, OperatorRoles.Admin];
+    private static readonly string[] Readers = [OperatorRoles.Operator, OperatorRoles.Admin, OperatorRoles.Auditor];
+
+    /// <summary>A by-hand start: the employer and the pay month (<c>yyyy-MM</c>).</summary>
+    public sealed record StartCampaign(string EmployerId, string PayMonth);
+
+    /// <summary>A window as the API shows it.</summary>
+    public sealed record WindowView(string CampaignId, string EmployerId, string PayMonth, DateOnly Payday, IReadOnlyList<DateOnly> CampaignDays, bool Started);
+
+    /// <summary>The upcoming windows, and pay months the calendar cannot decide yet.</summary>
+    public sealed record UpcomingView(DateOnly From, DateOnly To, IReadOnlyList<WindowView> Windows, IReadOnlyList<string> Undecided);
+
+    /// <summary>A campaign with its progress.</summary>
+    public sealed record CampaignView(
+        string CampaignId, string EmployerId, string PayMonth, DateOnly Payday, IReadOnlyList<DateOnly> CampaignDays, DateTimeOffset StartedAt,
+        string Status, bool FannedOut, int Batches, DateTimeOffset? StoppedAt, CampaignCounts Counts);
+
+    /// <summary>Per-campaign counts (customers): enrolled, reached (a touch sent), engaged, converted, refused by policy;
+    /// and touches sent and refused per step.</summary>
+    public sealed record CampaignCounts(
+        long Enrolled, long NoManager, long Reached, long Engaged, long Converted, long Refused,
+        IReadOnlyDictionary<string, long> SentByStep, IReadOnlyDictionary<string, long> RefusedByStep);
+
+    /// <summary>Maps the routes (they require an authenticated caller; roles and tenant are checked per call).</summary>
+    public static IEndpointRouteBuilder MapPayrollCampaignApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/tenants/{tenant}/payroll").RequireAuthorization();
+        group.MapGet("/windows", UpcomingAsync);
+        group.MapPost("/campaigns", StartAsync);
+        group.MapGet("/campaigns/{campaignId}", GetAsync);
+        group.MapDelete("/campaigns/{campaignId}", StopAsync);
+        group.MapGet("/managers/{managerId}/tasks", TasksAsync);
+        return app;
+    }
+
+    private static async Task<IResult> UpcomingAsync(
+        string tenant, int? days, HttpContext http, OperatorAccess access, IPayrollEmployers employers, IPayrollCampaigns campaigns, PayrollSchedule schedule,
+        TimeProvider time, CancellationToken ct)
+    {
+        if (await access.AuthorizeAsync(http, tenant, "payroll.windows", $"days={days}", Readers).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
+
+        var n = days ?? 14;
+        if (n is < 1 or > PayrollSchedule.MaxRangeDays)
+        {
+            await access.RecordAsync(http, tenant, "payroll.windows", $"days={n}", "400").ConfigureAwait(false);
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["days"] = [$"Ask for 1–{PayrollSchedule.MaxRangeDays} days."] });
+        }
+
+        var today = schedule.Today(time);
+        var all = await employers.ListAsync(tenant, ct).ToListAsync(ct).ConfigureAwait(false);
+        var opening = schedule.WindowsOpening(all, today, today.AddDays(n - 1));
+        var windows = new List<WindowView>(opening.Windows.Length);
+        foreach (var w in opening.Windows)
+        {
+            var started = await campaigns.GetAsync(tenant, w.CampaignId, ct).ConfigureAwait(false) is not null;
+            windows.Add(new WindowView(w.CampaignId, w.EmployerId, w.PayMonth.ToString(), w.Payday, w.CampaignDays, started));
+        }
+
+        await access.RecordAsync(http, tenant, "payroll.windows", $"days={n}", "200").ConfigureAwait(false);
+        return Results.Ok(new UpcomingView(opening.From, opening.To, windows,
+            [.. opening.Undecided.Select(u => $"{u.EmployerId} {u.PayMonth}: {u.Reason.Message}")]));
+    }
+
+    private static async Task<IResult> StartAsync(
+        string tenant, StartCampaign request, HttpContext http, OperatorAccess access, IPayrollEmployers employers, PayrollSchedule schedule,
+        PayrollCampaignScheduler scheduler, CancellationToken ct)
+    {
+        var target = $"{request?.EmployerId}:{request?.PayMonth}";
+        if (await access.AuthorizeAsync(http, tenant, "payroll.start", target, Writers).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
+
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var employer = string.IsNullOrWhiteSpace(request?.EmployerId) ? null
+            : await employers.ListAsync(tenant, ct).FirstOrDefaultAsync(e => e.EmployerId == request.EmployerId, ct).ConfigureAwait(false);
+        if (employer is null)
+        {
+            errors["employerId"] = ["Name an employer enrolled for payroll (CRM PayrollEnrolled)."];
+        }
+
+        if (!PayMonth.TryParse(request?.PayMonth, out var month))
+        {
+            errors["payMonth"] = ["Write the pay month as yyyy-MM, e.g. 2026-11."];
+        }
+
+        PayrollWindow? window = null;
+        if (errors.Count == 0)
+        {
+            try
+            {
+                window = schedule.WindowFor(employer!, month);
+            }
+            catch (CalendarYearNotCoveredException e)
+            {
+                errors["payMonth"] = [e.Message];
+            }
+        }
+
+        if (window is null)
+        {
+            await access.RecordAsync(http, tenant, "payroll.start", target, "400").ConfigureAwait(false);
+            return Results.ValidationProblem(errors);
+        }
+
+        var (campaign, started) = await scheduler.StartAsync(tenant, window, ct).ConfigureAwait(false);
+        await access.RecordAsync(http, tenant, "payroll.start", campaign.CampaignId, started ? "201" : "200").ConfigureAwait(false);
+        var view = await ViewAsync(http, tenant, campaign.CampaignId, ct).ConfigureAwait(false);
+        return started ? Results.Created($"/api/tenants/{tenant}/payroll/campaigns/{Uri.EscapeDataString(campaign.CampaignId)}", view) : Results.Ok(view);
+    }
+
+    private static async Task<IResult> GetAsync(string tenant, string campaignId, HttpContext http, OperatorAccess access, CancellationToken ct)
+    {
+        if (await access.AuthorizeAsync(http, tenant, "payroll.get", campaignId, Readers).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
+
+        var view = await ViewAsync(http, tenant, campaignId, ct).ConfigureAwait(false);
+        await access.RecordAsync(http, tenant, "payroll.get", campaignId, view is null ? "404" : "200").ConfigureAwait(false);
+        return view is null ? NotFound(campaignId) : Results.Ok(view);
+    }
+
+    private static async Task<IResult> StopAsync(
+        string tenant, string campaignId, HttpContext http, OperatorAccess access, PayrollFanOut fanOut, TimeProvider time, CancellationToken ct)
+    {
+        if (await access.AuthorizeAsync(http, tenant, "payroll.stop", campaignId, Writers).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
+
+        var by = http.User.FindFirst("oid")?.Value ?? http.User.Identity?.Name ?? "operator";
+        var stopped = await fanOut.StopAsync(tenant, campaignId, by, time.GetUtcNow(), ct).ConfigureAwait(false);
+        await access.RecordAsync(http, tenant, "payroll.stop", campaignId, stopped ? "202" : "404").ConfigureAwait(false);
+        return stopped ? Results.Accepted($"/api/tenants/{tenant}/payroll/campaigns/{Uri.EscapeDataString(campaignId)}") : NotFound(campaignId);
+    }
+
+    private static async Task<IResult> TasksAsync(
+        string tenant, string managerId, int? max, HttpContext http, OperatorAccess access, IFollowUpTasks tasks, CancellationToken ct)
+    {
+        if (await access.AuthorizeAsync(http, tenant, "payroll.tasks", managerId, Readers).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
+
+        var list = await tasks.ListAsync(tenant, managerId, Math.Clamp(max ?? 500, 1, 5_000), ct).ConfigureAwait(false);
+        await access.RecordAsync(http, tenant, "payroll.tasks", managerId, "200").ConfigureAwait(false);
+        return Results.Ok(list.Select(t => new { t.ManagerId, t.CustomerId, t.CampaignId, t.Activity, t.At }));
+    }
+
+    private static async Task<CampaignView?> ViewAsync(HttpContext http, string tenant, string campaignId, CancellationToken ct)
+    {
+        var services = http.RequestServices;
+        if (await services.GetRequiredService<IPayrollCampaigns>().GetAsync(tenant, campaignId, ct).ConfigureAwait(false) is not { } c
+            || await services.GetRequiredService<IPayrollCampaignRuns>().GetRunAsync(tenant, campaignId, ct).ConfigureAwait(false) is not var (run, _))
+        {
+            return null;
+        }
+
+        var counts = await services.GetRequiredService<IPayrollCounts>().ReadAsync(tenant, campaignId, ct).ConfigureAwait(false);
+        long Get(string metric) => counts.GetValueOrDefault(metric);
+        var view = new CampaignCounts(
+            Get(PayrollMetrics.Enrolled), Get(PayrollMetrics.NoManager), Get(PayrollMetrics.Reached), Get(PayrollMetrics.Engaged),
+            Get(PayrollMetrics.Converted), Get(PayrollMetrics.Refused),
+            PayrollCampaignJourney.Steps.ToDictionary(s => s, s => Get(PayrollMetrics.Sent(s)), StringComparer.Ordinal),
+            PayrollCampaignJourney.Steps.ToDictionary(s => s, s => Get(PayrollMetrics.RefusedStep(s)), StringComparer.Ordinal));
+        return new CampaignView(c.CampaignId, c.EmployerId, c.PayMonth.ToString(), c.Payday, c.CampaignDays, c.StartedAt, run.Status.ToString(),
+            run.FannedOut, run.Batches, run.StoppedAt, view);
+    }
+
+    private static IResult NotFound(string campaignId) =>
+        Results.Problem(detail: $"No payroll campaign '{campaignId}' in this tenant.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+}
