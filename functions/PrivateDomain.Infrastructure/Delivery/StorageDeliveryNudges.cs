@@ -13,8 +13,8 @@ public sealed record DeliveryNudge(string Tenant, string SenderId, DateTimeOffse
 
 /// <summary>
 /// Nudges as delayed messages on the Storage queue <c>delivery-dispatch</c>, timed by the journey clock (so a fast test
-/// clock delivers fast too). A sender's touches for one slot share a nudge: this instance sends one message per sender and
-/// second, and a repeated one only costs an empty run. Longer delays than a queue allows are chained, as wake-ups are.
+/// clock delivers fast too). A sender's touches for one slot share a nudge: while a nudge for that sender and second is
+/// still to come this instance sends no other; once it is due, a later touch gets a new one (a repeat costs an empty run). Longer delays than a queue allows are chained, as wake-ups are.
 /// </summary>
 public sealed class StorageDeliveryNudges(StorageClients clients, JourneyClock clock) : IDeliveryNudges
 {
@@ -23,29 +23,36 @@ public sealed class StorageDeliveryNudges(StorageClients clients, JourneyClock c
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly QueueClient _queue = clients.Queues.GetQueueClient(QueueName);
-    private readonly ConcurrentDictionary<(string, string, long), byte> _sent = new();
+    // (tenant, sender, second of the nudge's time) → when (Environment.TickCount64) that nudge comes due.
+    private readonly ConcurrentDictionary<(string, string, long), long> _pending = new();
     private volatile bool _exists;
 
     /// <inheritdoc />
     public async Task NudgeAsync(string tenant, string senderId, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        if (_sent.Count > 100_000)
+        if (_pending.Count > 100_000)
         {
-            _sent.Clear();
+            _pending.Clear();
         }
 
-        if (!_sent.TryAdd((tenant, senderId, at.ToUnixTimeSeconds()), 0))
+        // Skip only while an identical nudge is still to come: one that has fired may have run before this touch was
+        // recorded, so a touch recorded after its slot's nudge gets a new one.
+        var key = (tenant, senderId, at.ToUnixTimeSeconds());
+        var now = Environment.TickCount64;
+        if (_pending.TryGetValue(key, out var due) && due > now)
         {
             return;
         }
 
+        var delay = clock.RealDelay(at);
+        _pending[key] = now + (long)Math.Max(0, delay.TotalMilliseconds);
         try
         {
             await SendAsync(new DeliveryNudge(tenant, senderId, at), cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            _sent.TryRemove((tenant, senderId, at.ToUnixTimeSeconds()), out _);
+            _pending.TryRemove(key, out _);
             throw;
         }
     }
