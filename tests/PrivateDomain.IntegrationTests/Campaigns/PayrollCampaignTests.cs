@@ -66,7 +66,7 @@ public sealed class PayrollCampaignTests : IAsyncLifetime
         {
             services.AddSingleton(_clock);
             services.AddSingleton<TimeProvider>(_clock); // the daily run's clock is the journeys' clock here
-            services.AddSingleton<ISenderContexts>(new TestSenderContexts());
+            services.AddSingleton<ISenderContexts>(new FixedSenderContexts());
             services.AddSingleton<IJourneyStore>(sp => new CrashingJourneyStore(ActivatorUtilities.CreateInstance<TableJourneyStore>(sp), _crash));
         });
         await _host.Services.GetRequiredService<RepositoryContent>().PublishAsync(CancellationToken.None);
@@ -271,19 +271,6 @@ public sealed class PayrollCampaignTests : IAsyncLifetime
         Assert.Equal(CrmOutcome.Applied, outcome.Outcome);
     }
 
-    private sealed class TestSenderContexts : ISenderContexts
-    {
-        public Task<SenderContext?> GetAsync(string tenant, string senderId, CancellationToken cancellationToken) =>
-            Task.FromResult<SenderContext?>(new SenderContext(tenant, null, new PlaceholderValues
-            {
-                EmployeeName = "张三",
-                EmployeeTitle = "理财经理",
-                BankName = "示例银行",
-                BankHotline = "95500",
-                BankSite = new Uri("https://h5.bank.example"),
-                BranchName = "城东支行",
-            }));
-    }
 
     private sealed class SimulatedCrashException() : Exception("simulated crash after a journey was inserted");
 

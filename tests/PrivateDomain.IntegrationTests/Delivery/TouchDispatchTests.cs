@@ -377,20 +377,6 @@ public sealed class TouchDispatchTests(AzuriteFixture fixture) : IAsyncLifetime
             content, false, customerId, sender, local, at);
     }
 
-    /// <summary>The bank and employee details the directory would give.</summary>
-    private sealed class FixedSenderContexts : ISenderContexts
-    {
-        public Task<SenderContext?> GetAsync(string tenant, string senderId, CancellationToken cancellationToken) =>
-            Task.FromResult<SenderContext?>(new SenderContext(tenant, null, new PlaceholderValues
-            {
-                EmployeeName = "张三",
-                EmployeeTitle = "理财经理",
-                BankName = "示例银行",
-                BankHotline = "95500",
-                BankSite = new Uri("https://h5.bank.example"),
-                BranchName = "城东支行",
-            }));
-    }
 
     private sealed class SimulatedCrashException() : Exception("simulated crash after the WeCom call");
 
