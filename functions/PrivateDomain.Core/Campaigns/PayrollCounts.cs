@@ -33,6 +33,17 @@ public interface IPayrollCounts
     /// <summary>Counts <paramref name="metric"/> for <paramref name="customerId"/> once; false if it was counted before.</summary>
     Task<bool> CountAsync(string tenant, string campaignId, string metric, string customerId, CancellationToken cancellationToken);
 
+    /// <summary>Counts <paramref name="metric"/> once for each of <paramref name="customerIds"/> (a batch costs a few
+    /// storage calls per shard rather than per customer).</summary>
+    /// <returns>How many were counted now (the rest were counted before).</returns>
+    Task<int> CountManyAsync(string tenant, string campaignId, string metric, IReadOnlyCollection<string> customerIds, CancellationToken cancellationToken);
+
+    /// <summary>Counts the touches one dispatch sent: <see cref="PayrollMetrics.Sent"/> of each touch's step, and
+    /// <see cref="PayrollMetrics.Reached"/> for each customer whom no earlier dispatch reached. Exactly once per
+    /// dispatch, whatever is retried (a dispatch is the unit that delivery retries).</summary>
+    Task CountDispatchAsync(string tenant, string campaignId, string dispatchId, IReadOnlyCollection<(string CustomerId, string StepId)> sent,
+        CancellationToken cancellationToken);
+
     /// <summary>The campaign's counters by metric (missing ones are zero).</summary>
     Task<IReadOnlyDictionary<string, long>> ReadAsync(string tenant, string campaignId, CancellationToken cancellationToken);
 }

@@ -22,8 +22,9 @@ public sealed class PayrollEngagement(
     PayrollSchedule schedule,
     ILogger<PayrollEngagement> log)
 {
-    /// <summary>A campaign touch reached a final delivery status: counts Sent as reached, Refused as refused-by-policy.</summary>
-    public async Task TouchOutcomeAsync(string tenant, Touch touch, TouchStatus status, CancellationToken cancellationToken)
+    /// <summary>A campaign touch was refused by the delivery policy or for its content: counts refused-by-policy (per
+    /// step and per customer).</summary>
+    public async Task TouchRefusedAsync(string tenant, Touch touch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(touch);
         if (touch.Campaign is not { } campaignId)
@@ -31,17 +32,19 @@ public sealed class PayrollEngagement(
             return;
         }
 
-        var (customer, step) = (touch.CustomerId, touch.Id.StepId);
-        switch (status)
+        await counts.CountAsync(tenant, campaignId, PayrollMetrics.RefusedStep(touch.Id.StepId), touch.CustomerId, cancellationToken).ConfigureAwait(false);
+        await counts.CountAsync(tenant, campaignId, PayrollMetrics.Refused, touch.CustomerId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>WeCom accepted a dispatch carrying these touches: counts them as sent (per step) and their customers as
+    /// reached, once per dispatch. Touches of other campaigns or none are ignored.</summary>
+    public async Task DispatchSentAsync(string tenant, string dispatchId, IReadOnlyCollection<Touch> sent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sent);
+        foreach (var campaign in sent.Where(t => t.Campaign is not null).GroupBy(t => t.Campaign!, StringComparer.Ordinal))
         {
-            case TouchStatus.Sent:
-                await counts.CountAsync(tenant, campaignId, PayrollMetrics.Sent(step), customer, cancellationToken).ConfigureAwait(false);
-                await counts.CountAsync(tenant, campaignId, PayrollMetrics.Reached, customer, cancellationToken).ConfigureAwait(false);
-                break;
-            case TouchStatus.Refused:
-                await counts.CountAsync(tenant, campaignId, PayrollMetrics.RefusedStep(step), customer, cancellationToken).ConfigureAwait(false);
-                await counts.CountAsync(tenant, campaignId, PayrollMetrics.Refused, customer, cancellationToken).ConfigureAwait(false);
-                break;
+            await counts.CountDispatchAsync(tenant, campaign.Key, dispatchId, [.. campaign.Select(t => (t.CustomerId, t.Id.StepId))], cancellationToken)
+                .ConfigureAwait(false);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using PrivateDomain.Customers;
 using PrivateDomain.Journeys.Running;
@@ -69,39 +70,48 @@ public sealed class PayrollFanOut(
         var stopping = run.Status == PayrollCampaignStatus.Stopped;
         var occasion = PayrollCampaignJourney.Occasion(campaign);
         int started = 0, ended = 0, noManager = 0;
-        await Parallel.ForEachAsync(page.CustomerIds, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancellationToken },
-            async (customerId, ct) =>
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancellationToken };
+        if (stopping)
+        {
+            await Parallel.ForEachAsync(page.CustomerIds, parallel, async (customerId, ct) =>
             {
-                var instanceId = PayrollCampaignJourney.InstanceId(tenant, customerId, campaignId);
-                if (stopping)
+                if (await runner.CancelAsync(tenant, PayrollCampaignJourney.InstanceId(tenant, customerId, campaignId), ct).ConfigureAwait(false))
                 {
-                    if (await runner.CancelAsync(tenant, instanceId, ct).ConfigureAwait(false))
-                    {
-                        Interlocked.Increment(ref ended);
-                    }
-
-                    return;
+                    Interlocked.Increment(ref ended);
                 }
-
-                // The index may hold a row a crash left behind; the profile decides.
+            }).ConfigureAwait(false);
+        }
+        else
+        {
+            // Who is in: the index may hold a row a crash left behind, so the profile decides; then the active manager.
+            var enrol = new ConcurrentDictionary<string, string>(StringComparer.Ordinal); // customer → manager
+            var orphans = new ConcurrentBag<string>();
+            await Parallel.ForEachAsync(page.CustomerIds, parallel, async (customerId, ct) =>
+            {
                 var customer = (await customers.GetAsync(tenant, customerId, ct).ConfigureAwait(false))?.Value;
                 if (customer?.Payroll?.EmployerId != campaign.EmployerId)
                 {
                     return;
                 }
 
-                var manager = await ActiveManagerAsync(tenant, customerId, ct).ConfigureAwait(false);
-                if (manager is null)
+                if (await ActiveManagerAsync(tenant, customerId, ct).ConfigureAwait(false) is { } manager)
                 {
-                    await counts.CountAsync(tenant, campaignId, PayrollMetrics.NoManager, customerId, ct).ConfigureAwait(false);
-                    Interlocked.Increment(ref noManager);
-                    return;
+                    enrol[customerId] = manager.UserId;
                 }
+                else
+                {
+                    orphans.Add(customerId);
+                }
+            }).ConfigureAwait(false);
 
-                // Counted before the start: a crash in between counts once on the retry (idempotent) and starts then.
-                await counts.CountAsync(tenant, campaignId, PayrollMetrics.Enrolled, customerId, ct).ConfigureAwait(false);
-                var (_, fresh) = await runner.StartAsync(tenant, PayrollCampaignJourney.JourneyId, customerId, manager.UserId, campaignId, occasion, ct)
-                    .ConfigureAwait(false);
+            // Counted (per shard, once per customer) before the starts: a crash in between counts nothing twice on the
+            // retry and starts them then.
+            await counts.CountManyAsync(tenant, campaignId, PayrollMetrics.NoManager, [.. orphans], cancellationToken).ConfigureAwait(false);
+            await counts.CountManyAsync(tenant, campaignId, PayrollMetrics.Enrolled, [.. enrol.Keys], cancellationToken).ConfigureAwait(false);
+            noManager = orphans.Count;
+            await Parallel.ForEachAsync(enrol, parallel, async (e, ct) =>
+            {
+                var (_, fresh) = await runner.StartAsync(tenant, PayrollCampaignJourney.JourneyId, e.Key, e.Value, campaignId, occasion, ct).ConfigureAwait(false);
                 if (fresh)
                 {
                     Interlocked.Increment(ref started);
@@ -109,9 +119,10 @@ public sealed class PayrollFanOut(
                 else
                 {
                     // A repeated batch: the start may have been cut short before its first step scheduled a wake-up.
-                    await runner.StepAsync(tenant, instanceId, ct).ConfigureAwait(false);
+                    await runner.StepAsync(tenant, PayrollCampaignJourney.InstanceId(tenant, e.Key, campaignId), ct).ConfigureAwait(false);
                 }
             }).ConfigureAwait(false);
+        }
 
         var done = page.Next is null;
         var next = run with { Cursor = page.Next ?? run.Cursor, FannedOut = done, Batches = run.Batches + 1 };

@@ -4,10 +4,14 @@ using PrivateDomain.Journeys;
 namespace PrivateDomain.Campaigns;
 
 /// <summary>
-/// The delivery ledger with campaign counting: when delivery writes a final Sent or Refused outcome for a payroll
-/// campaign's touch, the campaign counts it (reached, refused-by-policy) before the outcome is written — so a crash in
-/// between is followed by a retry that counts nothing twice (counts are idempotent per customer) and loses nothing.
-/// Other touches pass straight through; a campaign touch costs one extra point read of its row.
+/// The delivery ledger with campaign counting. Outcomes are counted before they are written, so a crash in between is
+/// followed by a retry that counts nothing twice (counts are idempotent) and loses nothing:
+/// <list type="bullet">
+/// <item>a dispatch's Sent touches once per dispatch (sent per step, reached per customer) — a few storage calls per
+/// WeCom task rather than several per touch;</item>
+/// <item>a Refused campaign touch per customer (refused-by-policy), at the cost of one point read of its row.</item>
+/// </list>
+/// Other touches pass straight through.
 /// </summary>
 public sealed class PayrollDeliveryCounts(IDeliveryLedger inner, PayrollEngagement engagement) : IDeliveryLedger
 {
@@ -22,13 +26,27 @@ public sealed class PayrollDeliveryCounts(IDeliveryLedger inner, PayrollEngageme
     public async Task SetOutcomeAsync(string tenant, TouchId id, TouchOutcome outcome, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        if (outcome.Status is TouchStatus.Sent or TouchStatus.Refused && PayrollCampaignJourney.IsCampaignInstance(tenant, id.InstanceId)
+        if (outcome.Status == TouchStatus.Refused && PayrollCampaignJourney.IsCampaignInstance(tenant, id.InstanceId)
             && await inner.GetAsync(tenant, id, cancellationToken).ConfigureAwait(false) is { } row)
         {
-            await engagement.TouchOutcomeAsync(tenant, row.Touch, outcome.Status, cancellationToken).ConfigureAwait(false);
+            await engagement.TouchRefusedAsync(tenant, row.Touch, cancellationToken).ConfigureAwait(false);
         }
 
         await inner.SetOutcomeAsync(tenant, id, outcome, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task SetDispatchOutcomesAsync(string tenant, string dispatchId, IReadOnlyList<TouchResult> results, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        await engagement.DispatchSentAsync(tenant, dispatchId, [.. results.Where(r => r.Outcome.Status == TouchStatus.Sent).Select(r => r.Touch)], cancellationToken)
+            .ConfigureAwait(false);
+        foreach (var refused in results.Where(r => r.Outcome.Status == TouchStatus.Refused))
+        {
+            await engagement.TouchRefusedAsync(tenant, refused.Touch, cancellationToken).ConfigureAwait(false);
+        }
+
+        await inner.SetDispatchOutcomesAsync(tenant, dispatchId, results, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -7,11 +7,18 @@ using PrivateDomain.Storage;
 namespace PrivateDomain.Campaigns;
 
 /// <summary>
-/// Campaign counters in table <c>PayrollCampaignCounts</c>, sharded 64 ways by the customer's bucket (so concurrent
-/// writers rarely meet on a counter's ETag): PK <c>{tenant}|{escaped campaign id}|{00-3f}</c>, RK <c>c|{metric}</c> (the shard's counter, <c>Count</c>) and
-/// <c>m|{metric}|{customer id}</c> (the marker that it was counted). Marker and counter share a partition and are
-/// written in one transaction — the marker inserted, the counter updated with its ETag — so a count happens exactly
-/// once per customer and metric whatever is retried. Reading is 64 small range queries, whatever the cohort size.
+/// Campaign counters in table <c>PayrollCampaignCounts</c>, sharded 64 ways (so concurrent writers rarely meet on a
+/// counter's ETag): PK <c>{tenant}|{escaped campaign id}|{00-3f}</c>, RK <c>c|{metric}</c> (the shard's counter,
+/// <c>Count</c>) and markers that say something was counted. Reading is 64 small range queries, whatever the cohort size.
+/// <list type="bullet">
+/// <item>Per customer (<see cref="CountAsync"/>, <see cref="CountManyAsync"/>): the marker <c>m|{metric}|{customer id}</c>
+/// in the customer's shard is inserted in one transaction with that shard's counter update (ETag), up to 98 customers
+/// of a shard per transaction, so a customer is counted exactly once per metric whatever is retried.</item>
+/// <item>Per dispatch (<see cref="CountDispatchAsync"/>): the customers' <c>m|reached|…</c> markers are inserted first,
+/// each naming the dispatch; then the dispatch's marker <c>d|{dispatch id}</c> is inserted in the dispatch's shard in
+/// one transaction with the counters of every step it sent and of the customers whose reached marker names it. A
+/// retried dispatch finds its own markers, counts them once, and finds its <c>d|</c> marker if it had got that far.</item>
+/// </list>
 /// </summary>
 public sealed class TablePayrollCounts(StorageClients clients) : IPayrollCounts
 {
@@ -19,36 +26,60 @@ public sealed class TablePayrollCounts(StorageClients clients) : IPayrollCounts
     public const string TableName = "PayrollCampaignCounts";
 
     private const int Shards = 64;
+    private const int MarkersPerTransaction = 98; // a transaction holds 100 actions: the markers and the counter
 
     /// <inheritdoc />
-    public async Task<bool> CountAsync(string tenant, string campaignId, string metric, string customerId, CancellationToken cancellationToken)
-    {
-        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
-        var pk = Partition(tenant, campaignId, int.Parse(CustomerIds.Bucket(customerId).AsSpan(0, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture) % Shards);
-        var marker = new TableEntity(pk, $"m|{metric}|{TableKeys.Escape(customerId)}");
-        for (var attempt = 0; ; attempt++)
-        {
-            var counter = await table.GetEntityIfExistsAsync<TableEntity>(pk, "c|" + metric, cancellationToken: cancellationToken).ConfigureAwait(false);
-            TableTransactionAction write = counter.HasValue && counter.Value is { } c
-                ? new(TableTransactionActionType.UpdateReplace, new TableEntity(pk, c.RowKey) { ["Count"] = (c.GetInt64("Count") ?? 0) + 1 }, c.ETag)
-                : new(TableTransactionActionType.Add, new TableEntity(pk, "c|" + metric) { ["Count"] = 1L });
-            try
-            {
-                await table.SubmitTransactionAsync([new(TableTransactionActionType.Add, marker), write], cancellationToken).ConfigureAwait(false);
-                return true;
-            }
-            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < 1_000)
-            {
-                // The marker exists (counted before), or the counter moved or was created meanwhile. Not every service
-                // version says which action failed, so the marker decides.
-                if (await table.GetEntityIfExistsAsync<TableEntity>(pk, marker.RowKey, ["RowKey"], cancellationToken).ConfigureAwait(false) is { HasValue: true })
-                {
-                    return false;
-                }
+    public async Task<bool> CountAsync(string tenant, string campaignId, string metric, string customerId, CancellationToken cancellationToken) =>
+        await CountManyAsync(tenant, campaignId, metric, [customerId], cancellationToken).ConfigureAwait(false) == 1;
 
-                await Task.Delay(Random.Shared.Next(1, 5 + Math.Min(attempt, 50)), cancellationToken).ConfigureAwait(false); // the counter moved: read it again
-            }
+    /// <inheritdoc />
+    public async Task<int> CountManyAsync(string tenant, string campaignId, string metric, IReadOnlyCollection<string> customerIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(customerIds);
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+        var counted = 0;
+        var groups = customerIds.Distinct(StringComparer.Ordinal)
+            .GroupBy(c => CustomerShard(c))
+            .SelectMany(g => g.Chunk(MarkersPerTransaction).Select(chunk => (Shard: g.Key, Customers: chunk)));
+        await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (group, ct) =>
+        {
+            var pk = Partition(tenant, campaignId, group.Shard);
+            var markers = group.Customers.Select(c => $"m|{metric}|{TableKeys.Escape(c)}").ToList();
+            var n = await AddOnceAsync(table, pk, markers, new Dictionary<string, long>(StringComparer.Ordinal) { [metric] = 0 }, perMarker: metric, ct).ConfigureAwait(false);
+            Interlocked.Add(ref counted, n);
+        }).ConfigureAwait(false);
+        return counted;
+    }
+
+    /// <inheritdoc />
+    public async Task CountDispatchAsync(string tenant, string campaignId, string dispatchId, IReadOnlyCollection<(string CustomerId, string StepId)> sent,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sent);
+        if (sent.Count == 0)
+        {
+            return;
         }
+
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+        var reached = 0;
+        await Parallel.ForEachAsync(sent.Select(s => s.CustomerId).Distinct(StringComparer.Ordinal),
+            new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (customerId, ct) =>
+            {
+                if (await ReachedByAsync(table, tenant, campaignId, customerId, dispatchId, ct).ConfigureAwait(false))
+                {
+                    Interlocked.Increment(ref reached);
+                }
+            }).ConfigureAwait(false);
+
+        var deltas = sent.GroupBy(s => PayrollMetrics.Sent(s.StepId), StringComparer.Ordinal).ToDictionary(g => g.Key, g => (long)g.Count(), StringComparer.Ordinal);
+        if (reached > 0)
+        {
+            deltas[PayrollMetrics.Reached] = reached;
+        }
+
+        var shard = int.Parse(CustomerIds.Bucket(dispatchId).AsSpan(0, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture) % Shards;
+        await AddOnceAsync(table, Partition(tenant, campaignId, shard), ["d|" + TableKeys.Escape(dispatchId)], deltas, perMarker: null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -69,6 +100,97 @@ public sealed class TablePayrollCounts(StorageClients clients) : IPayrollCounts
 
         return totals;
     }
+
+    // The customer's reached marker names the dispatch that reached them first: true if that is this one (also when this
+    // dispatch wrote it before a crash), false if an earlier dispatch did.
+    private static async Task<bool> ReachedByAsync(TableClient table, string tenant, string campaignId, string customerId, string dispatchId, CancellationToken ct)
+    {
+        var pk = Partition(tenant, campaignId, CustomerShard(customerId));
+        var rk = $"m|{PayrollMetrics.Reached}|{TableKeys.Escape(customerId)}";
+        for (var attempt = 0; ; attempt++)
+        {
+            var existing = await table.GetEntityIfExistsAsync<TableEntity>(pk, rk, ["DispatchId"], ct).ConfigureAwait(false);
+            if (existing.HasValue && existing.Value is { } marker)
+            {
+                return string.Equals(marker.GetString("DispatchId"), dispatchId, StringComparison.Ordinal);
+            }
+
+            try
+            {
+                await table.AddEntityAsync(new TableEntity(pk, rk) { ["DispatchId"] = dispatchId }, ct).ConfigureAwait(false);
+                return true;
+            }
+            catch (RequestFailedException e) when (e.Status == 409 && attempt < 3)
+            {
+                // Another dispatch reached them a moment ago: read whose marker it is.
+            }
+        }
+    }
+
+    // Inserts the markers (those that do not exist yet) and adds to the shard's counters in one transaction per attempt.
+    // With perMarker set, that counter grows by the number of markers inserted; every other delta is added as given,
+    // once, if at least one marker was inserted. Returns the number of markers inserted.
+    private static async Task<int> AddOnceAsync(TableClient table, string pk, IReadOnlyList<string> markers, Dictionary<string, long> deltas, string? perMarker,
+        CancellationToken ct)
+    {
+        var pending = markers.ToList();
+        for (var attempt = 0; ; attempt++)
+        {
+            var actions = new List<TableTransactionAction>(pending.Count + deltas.Count);
+            actions.AddRange(pending.Select(rk => new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(pk, rk))));
+            foreach (var (metric, delta) in deltas)
+            {
+                var add = metric == perMarker ? pending.Count : delta;
+                var counter = await table.GetEntityIfExistsAsync<TableEntity>(pk, "c|" + metric, cancellationToken: ct).ConfigureAwait(false);
+                actions.Add(counter.HasValue && counter.Value is { } c
+                    ? new(TableTransactionActionType.UpdateReplace, new TableEntity(pk, c.RowKey) { ["Count"] = (c.GetInt64("Count") ?? 0) + add }, c.ETag)
+                    : new(TableTransactionActionType.Add, new TableEntity(pk, "c|" + metric) { ["Count"] = add }));
+            }
+
+            try
+            {
+                await table.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
+                return pending.Count;
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < 1_000)
+            {
+                // A marker exists (counted before), or a counter moved or was created meanwhile. Not every service
+                // version says which action failed, so the markers decide.
+                var existing = await ExistingAsync(table, pk, pending, ct).ConfigureAwait(false);
+                if (existing.Count > 0)
+                {
+                    pending.RemoveAll(existing.Contains);
+                    if (pending.Count == 0)
+                    {
+                        return 0; // all counted before
+                    }
+
+                    continue;
+                }
+
+                await Task.Delay(Random.Shared.Next(1, 5 + Math.Min(attempt, 50)), ct).ConfigureAwait(false); // a counter moved: read it again
+            }
+        }
+    }
+
+    private static async Task<HashSet<string>> ExistingAsync(TableClient table, string pk, IReadOnlyList<string> rowKeys, CancellationToken ct)
+    {
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(rowKeys, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (rk, c) =>
+        {
+            if (await table.GetEntityIfExistsAsync<TableEntity>(pk, rk, ["RowKey"], c).ConfigureAwait(false) is { HasValue: true })
+            {
+                lock (found)
+                {
+                    found.Add(rk);
+                }
+            }
+        }).ConfigureAwait(false);
+        return found;
+    }
+
+    private static int CustomerShard(string customerId) =>
+        int.Parse(CustomerIds.Bucket(customerId).AsSpan(0, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture) % Shards;
 
     private static string Partition(string tenant, string campaignId, int shard) =>
         string.Create(CultureInfo.InvariantCulture, $"{tenant}|{TableKeys.Escape(campaignId)}|{shard:x2}");

@@ -229,6 +229,14 @@ public sealed class TableTouchLedger(StorageClients clients, IDeliveryQueue queu
     }
 
     /// <inheritdoc />
+    public async Task SetDispatchOutcomesAsync(string tenant, string dispatchId, IReadOnlyList<TouchResult> results, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        await Parallel.ForEachAsync(results, new ParallelOptions { MaxDegreeOfParallelism = delivery.Parallelism, CancellationToken = cancellationToken },
+            async (r, ct) => await SetOutcomeAsync(tenant, r.Touch.Id, r.Outcome, ct).ConfigureAwait(false)).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public async Task NoteDeferralAsync(string tenant, TouchId id, string reason, string message, DateTimeOffset retryAt, CancellationToken cancellationToken)
     {
         var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);

@@ -39,6 +39,9 @@ public sealed record LedgerTouch(Touch Touch, TouchStatus Status, string? Dispat
 /// <param name="At">When.</param>
 public sealed record TouchOutcome(TouchStatus Status, string? Reason, string? Message, string? WeComId, DateTimeOffset At);
 
+/// <summary>A touch and what happened to it.</summary>
+public sealed record TouchResult(Touch Touch, TouchOutcome Outcome);
+
 /// <summary>The delivery side of the touch ledger (the journey side records touches through
 /// <see cref="Journeys.Running.ITouchLedger"/>). Rows are claimed with their ETag, so two dispatchers never send one touch.</summary>
 public interface IDeliveryLedger
@@ -51,6 +54,11 @@ public interface IDeliveryLedger
 
     /// <summary>Records an outcome (unconditionally: only the claiming dispatch writes outcomes).</summary>
     Task SetOutcomeAsync(string tenant, TouchId id, TouchOutcome outcome, CancellationToken cancellationToken);
+
+    /// <summary>Records the outcomes of the touches one dispatch carried once WeCom created its task: Sent, or Failed for
+    /// the customers WeCom left out. One call per dispatch, so what is kept per dispatch rather than per touch (the
+    /// campaign counts) costs a few storage calls per task. Safe to repeat for the same dispatch.</summary>
+    Task SetDispatchOutcomesAsync(string tenant, string dispatchId, IReadOnlyList<TouchResult> results, CancellationToken cancellationToken);
 
     /// <summary>Notes why a still-Due touch was put off (quiet hours, a cap) without changing its status.</summary>
     Task NoteDeferralAsync(string tenant, TouchId id, string reason, string message, DateTimeOffset retryAt, CancellationToken cancellationToken);

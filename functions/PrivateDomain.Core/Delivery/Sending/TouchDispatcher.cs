@@ -200,14 +200,10 @@ public sealed class TouchDispatcher(
             first.Message.Text, first.Message.Attachments, 0, run.Now, DispatchStatus.Calling, null, null, [], null);
 
         // Claim every touch for this dispatch; a touch another run claimed first is that run's to send.
-        var claimed = new List<Ready>(group.Length);
-        foreach (var r in group)
-        {
-            if (await ledger.TryClaimAsync(run.Tenant, r.Row, dispatch.Id, run.Now, ct).ConfigureAwait(false))
-            {
-                claimed.Add(r);
-            }
-        }
+        var won = new bool[group.Length];
+        await Parallel.ForEachAsync(Enumerable.Range(0, group.Length), new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = ct },
+            async (i, c) => won[i] = await ledger.TryClaimAsync(run.Tenant, group[i].Row, dispatch.Id, run.Now, c).ConfigureAwait(false)).ConfigureAwait(false);
+        var claimed = group.Where((_, i) => won[i]).ToList();
 
         if (claimed.Count == 0)
         {
@@ -278,13 +274,9 @@ public sealed class TouchDispatcher(
         await dispatches.UpdateAsync(dispatch, ct).ConfigureAwait(false);
         var failed = failList.ToHashSet(StringComparer.Ordinal);
         var sent = new List<Touch>(touches.Count);
-        await Parallel.ForEachAsync(touches, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = ct }, async (t, c) =>
-        {
-            var outcome = failed.Contains(t.Recipient)
-                ? new TouchOutcome(TouchStatus.Failed, "fail_list", "WeCom left the customer out of the task (not a contact of the sender, or over WeCom's receive limit).", dispatch.WeComId, run.Now)
-                : new TouchOutcome(TouchStatus.Sent, null, null, dispatch.WeComId, run.Now);
-            await ledger.SetOutcomeAsync(run.Tenant, t.Touch.Id, outcome, c).ConfigureAwait(false);
-        }).ConfigureAwait(false);
+        await ledger.SetDispatchOutcomesAsync(run.Tenant, dispatch.Id, [.. touches.Select(t => new TouchResult(t.Touch, failed.Contains(t.Recipient)
+            ? new TouchOutcome(TouchStatus.Failed, "fail_list", "WeCom left the customer out of the task (not a contact of the sender, or over WeCom's receive limit).", dispatch.WeComId, run.Now)
+            : new TouchOutcome(TouchStatus.Sent, null, null, dispatch.WeComId, run.Now)))], ct).ConfigureAwait(false);
         foreach (var t in touches)
         {
             var ok = !failed.Contains(t.Recipient);
