@@ -52,7 +52,6 @@ public static class PayrollRun
             ["WeCom:Api:BaseUrl"] = sandbox.BaseAddress.ToString(),
             ["WeCom:Api:PermitsPerMinute"] = "10000",
             [$"WeCom:Tenants:{tenant.Name}:AppSecret"] = secret,
-            ["Delivery:AggregationDelay"] = "00:00:00",
             ["Payroll:FanOut:Parallelism"] = parallelism.ToString(CultureInfo.InvariantCulture),
         }, services =>
         {
