@@ -202,7 +202,14 @@ public sealed class TableTouchLedger(StorageClients clients, IDeliveryQueue queu
             }, new ETag(row.ETag), TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            // Someone else changed the row — or we did: a claim whose response was lost is retried by the storage
+            // client with the old ETag. The row says which.
+            return await GetAsync(tenant, row.Touch.Id, cancellationToken).ConfigureAwait(false) is { Status: TouchStatus.Pending } now
+                && string.Equals(now.DispatchId, dispatchId, StringComparison.Ordinal);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
         {
             return false;
         }

@@ -136,6 +136,37 @@ public sealed class TouchDispatchTests(AzuriteFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_claim_whose_answer_was_lost_stays_its_dispatchs_and_a_touch_claimed_but_left_out_of_a_task_is_sent_by_the_next_run()
+    {
+        await AddCustomerAsync("c1", "wangwu");
+        await AddCustomerAsync("c2", "wangwu");
+        var first = TouchFor("c1", "wangwu", "aida.interest.ice-breaker", Channel.OneToOne);
+        var second = TouchFor("c2", "wangwu", "aida.interest.ice-breaker", Channel.OneToOne);
+        await Ledger.RecordAsync(_tenant.Name, first, CancellationToken.None);
+
+        // The storage client retries a claim whose response was lost with the old ETag: the row shows it is ours.
+        var stale = (await DeliveryLedger.GetAsync(_tenant.Name, first.Id, CancellationToken.None))!;
+        Assert.True(await DeliveryLedger.TryClaimAsync(_tenant.Name, stale, "d-probe", TuesdayMorning, CancellationToken.None));
+        Assert.True(await DeliveryLedger.TryClaimAsync(_tenant.Name, stale, "d-probe", TuesdayMorning, CancellationToken.None));
+        Assert.False(await DeliveryLedger.TryClaimAsync(_tenant.Name, stale, "d-other", TuesdayMorning, CancellationToken.None));
+        await DeliveryLedger.SetOutcomeAsync(_tenant.Name, first.Id, new TouchOutcome(TouchStatus.Due, null, null, null, TuesdayMorning), CancellationToken.None);
+
+        Assert.Equal(1, (await DispatchAsync("wangwu")).Tasks);
+        var dispatchId = (await DeliveryLedger.GetAsync(_tenant.Name, first.Id, CancellationToken.None))!.DispatchId!;
+
+        // A touch left Pending under that dispatch without being one of its members (its claim was taken as lost).
+        await Ledger.RecordAsync(_tenant.Name, second, CancellationToken.None);
+        var row = (await DeliveryLedger.GetAsync(_tenant.Name, second.Id, CancellationToken.None))!;
+        Assert.True(await DeliveryLedger.TryClaimAsync(_tenant.Name, row, dispatchId, TuesdayMorning, CancellationToken.None));
+
+        await DispatchAsync("wangwu"); // finds it stray: due again, not recorded as sent by a task that never carried it
+        Assert.Equal(TouchStatus.Due, (await DeliveryLedger.GetAsync(_tenant.Name, second.Id, CancellationToken.None))!.Status);
+        Assert.Equal(1, (await DispatchAsync("wangwu")).Tasks);
+        Assert.Equal(TouchStatus.Sent, (await DeliveryLedger.GetAsync(_tenant.Name, second.Id, CancellationToken.None))!.Status);
+        Assert.Equal([["wmCustc1"], ["wmCustc2"]], MassSends().Select(t => t["external_userid"]!.AsArray().Select(n => (string)n!).ToArray()).ToArray());
+    }
+
+    [Fact]
     public async Task Opt_out_deletion_quiet_hours_a_daily_cap_and_the_deletion_throttle_each_refuse_with_a_recorded_reason()
     {
         await AddCustomerAsync("optout", "wangwu", tags: [PrivateDomain.Delivery.Policy.DeliveryPolicy.OptedOutTag]);

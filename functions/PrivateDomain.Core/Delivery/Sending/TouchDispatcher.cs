@@ -323,7 +323,26 @@ public sealed class TouchDispatcher(
         }
 
         var members = await dispatches.MembersAsync(run.Tenant, dispatch.Id, ct).ToDictionaryAsync(m => m.Touch, cancellationToken: ct).ConfigureAwait(false);
-        IReadOnlyList<(Touch Touch, string Recipient)> touches = [.. rows.Select(r => (r.Touch, members.TryGetValue(r.Touch.Id, out var m) ? m.Recipient : r.Touch.CustomerId))];
+        // The members are written before the dispatch row, so a row claimed for this dispatch but not among them never
+        // went into its call (its claim was taken as lost): due again.
+        var strays = rows.Where(r => !members.ContainsKey(r.Touch.Id)).ToList();
+        foreach (var row in strays)
+        {
+            await ledger.SetOutcomeAsync(run.Tenant, row.Touch.Id, new TouchOutcome(TouchStatus.Due, "claim-abandoned", "A dispatch claimed the touch but did not carry it.", null, run.Now), ct)
+                .ConfigureAwait(false);
+        }
+
+        if (strays.Count > 0)
+        {
+            await nudges.NudgeAsync(run.Tenant, run.SenderId, run.Now, ct).ConfigureAwait(false);
+        }
+
+        IReadOnlyList<(Touch Touch, string Recipient)> touches = [.. rows.Where(r => members.ContainsKey(r.Touch.Id)).Select(r => (r.Touch, members[r.Touch.Id].Recipient))];
+        if (touches.Count == 0)
+        {
+            return;
+        }
+
         switch (dispatch.Status)
         {
             case DispatchStatus.Created or DispatchStatus.Confirmed:
