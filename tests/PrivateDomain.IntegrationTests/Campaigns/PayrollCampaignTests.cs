@@ -147,6 +147,7 @@ public sealed class PayrollCampaignTests : IAsyncLifetime
         Assert.Equal(enrolled.Count * 3, ledger.Count);
         Assert.Equal(ledger.Count, ledger.Select(e => e.TouchId).Distinct().Count());
         Assert.Equal(30, ledger.Count(e => e.Status == TouchStatus.Refused)); // 10 opted out × 3 steps, each with its reason
+        Assert.Equal(ledger.Count - 30, ledger.Count(e => e.Status == TouchStatus.Sent)); // none left Due or Pending
         Assert.All(ledger.Where(e => e.Status == TouchStatus.Refused), e => Assert.False(string.IsNullOrEmpty(e.Reason)));
 
         var sends = _sandbox.Sandbox.Requests.Where(r => r.Api == "externalcontact/add_msg_template" && r.CorpId == _tenant.CorpId && r.Errcode == 0)
