@@ -29,7 +29,8 @@ public static class PayrollRun
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
     private static readonly TimeSpan Shanghai = TimeSpan.FromHours(8);
 
-    /// <summary>Runs it: <c>--customers N</c> (default 100,000), <c>--parallelism N</c> (default 32), <c>--json</c>.</summary>
+    /// <summary>Runs it: <c>--customers N</c> (default 100,000), <c>--parallelism N</c> (default 32), <c>--json</c>; with the
+    /// environment variable <c>PD_BENCH_STORAGE</c> set to a connection string, against that account instead of Azurite.</summary>
     public static async Task<int> MainAsync(string[] args)
     {
         var customers = Option(args, "--customers", 100_000);
@@ -40,11 +41,14 @@ public static class PayrollRun
         DateTimeOffset[] stepTimes = [new(2026, 11, 12, 10, 0, 0, Shanghai), new(2026, 11, 13, 10, 0, 0, Shanghai), new(2026, 11, 16, 10, 0, 0, Shanghai)];
         var managers = Math.Max(1, customers / PerManager);
 
-        await using var azurite = await AzuriteProcess.StartAsync();
+        // PD_BENCH_STORAGE: a Storage account's connection string (kept out of the command line and shell history); the
+        // tables and queues are created there, under a fresh tenant name. Without it, the run's own in-memory Azurite.
+        var storage = Environment.GetEnvironmentVariable("PD_BENCH_STORAGE");
+        await using var azurite = storage is null ? await AzuriteProcess.StartAsync() : null;
         await using var sandbox = await WeComSandboxHost.StartAsync(o => o.MaxRecordedRequests = 1_000_000, clock);
         var secret = "S3cr3t" + RandomNumberGenerator.GetHexString(16);
         sandbox.Sandbox.RegisterApp(tenant.CorpId, secret);
-        await using var host = await LocalHostInstance.StartAsync(azurite.ConnectionString(), [tenant], new Dictionary<string, string?>
+        await using var host = await LocalHostInstance.StartAsync(storage ?? azurite!.ConnectionString(), [tenant], new Dictionary<string, string?>
         {
             ["Local:QueueWorkers"] = "false",
             ["Local:PayrollRun"] = "false",
