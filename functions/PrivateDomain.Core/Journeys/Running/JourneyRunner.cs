@@ -140,12 +140,23 @@ public sealed class JourneyRunner(
     /// wake-up a moment early) must be scheduled again rather than treated as already scheduled.</param>
     public async Task StepAsync(string tenant, string instanceId, CancellationToken cancellationToken, DateTimeOffset? consumedWakeAt = null)
     {
+        // The record as read, or as changed in memory since (dirty): touches and a new round are saved together with the
+        // wait that follows them, in one write. The ledger, written first, is what keeps a touch from being sent twice:
+        // if we die before the write, the next step decides the same touches and finds them recorded.
+        JourneyRecord? record = null;
+        var etag = "";
+        var dirty = false;
         for (var i = 0; i < MaxIterations; i++)
         {
-            if (await store.GetAsync(tenant, instanceId, cancellationToken).ConfigureAwait(false) is not var (record, etag)
-                || record.Status == JourneyStatus.Completed)
+            if (record is null)
             {
-                return;
+                if (await store.GetAsync(tenant, instanceId, cancellationToken).ConfigureAwait(false) is not var (read, readETag)
+                    || read.Status == JourneyStatus.Completed)
+                {
+                    return;
+                }
+
+                (record, etag, dirty) = (read, readETag, false);
             }
 
             var state = record.State;
@@ -161,12 +172,11 @@ public sealed class JourneyRunner(
                         state = JourneyEngine.Apply(state, new TouchSent(touch, now));
                     }
 
-                    await store.TryReplaceAsync(record with { State = state }, etag, cancellationToken).ConfigureAwait(false);
+                    (record, dirty) = (record with { State = state }, true);
                     break;
 
                 case StartNextRound round:
-                    await store.TryReplaceAsync(record with { State = JourneyEngine.Apply(state, new RoundStarted(round.Round, now)) }, etag, cancellationToken)
-                        .ConfigureAwait(false);
+                    (record, dirty) = (record with { State = JourneyEngine.Apply(state, new RoundStarted(round.Round, now)) }, true);
                     break;
 
                 case CompleteJourney done:
@@ -178,10 +188,11 @@ public sealed class JourneyRunner(
                         return;
                     }
 
+                    record = null; // changed under us (a signal): read it again
                     break;
 
                 case WaitUntil wait:
-                    if (record.NextWakeAt == wait.Until && consumedWakeAt != wait.Until)
+                    if (!dirty && record.NextWakeAt == wait.Until && consumedWakeAt != wait.Until)
                     {
                         return; // already scheduled by an earlier step, and that wake-up is still to come
                     }
@@ -193,6 +204,7 @@ public sealed class JourneyRunner(
                         return;
                     }
 
+                    record = null; // changed under us (a signal): read it again and decide afresh
                     break;
             }
         }
