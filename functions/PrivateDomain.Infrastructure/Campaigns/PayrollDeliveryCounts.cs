@@ -9,7 +9,8 @@ namespace PrivateDomain.Campaigns;
 /// <list type="bullet">
 /// <item>a dispatch's Sent touches once per dispatch (sent per step, reached per customer) — a few storage calls per
 /// WeCom task rather than several per touch;</item>
-/// <item>a Refused campaign touch per customer (refused-by-policy), at the cost of one point read of its row.</item>
+/// <item>a Refused campaign touch per customer (refused-by-policy), at the cost of one point read of its row (refusals
+/// come one at a time, before any dispatch).</item>
 /// </list>
 /// Other touches pass straight through.
 /// </summary>
@@ -41,11 +42,6 @@ public sealed class PayrollDeliveryCounts(IDeliveryLedger inner, PayrollEngageme
         ArgumentNullException.ThrowIfNull(results);
         await engagement.DispatchSentAsync(tenant, dispatchId, [.. results.Where(r => r.Outcome.Status == TouchStatus.Sent).Select(r => r.Touch)], cancellationToken)
             .ConfigureAwait(false);
-        foreach (var refused in results.Where(r => r.Outcome.Status == TouchStatus.Refused))
-        {
-            await engagement.TouchRefusedAsync(tenant, refused.Touch, cancellationToken).ConfigureAwait(false);
-        }
-
         await inner.SetDispatchOutcomesAsync(tenant, dispatchId, results, cancellationToken).ConfigureAwait(false);
     }
 

@@ -39,7 +39,7 @@ public sealed class TablePayrollCounts(StorageClients clients) : IPayrollCounts
         var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
         var counted = 0;
         var groups = customerIds.Distinct(StringComparer.Ordinal)
-            .GroupBy(c => CustomerShard(c))
+            .GroupBy(c => Shard(c))
             .SelectMany(g => g.Chunk(MarkersPerTransaction).Select(chunk => (Shard: g.Key, Customers: chunk)));
         await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (group, ct) =>
         {
@@ -78,8 +78,7 @@ public sealed class TablePayrollCounts(StorageClients clients) : IPayrollCounts
             deltas[PayrollMetrics.Reached] = reached;
         }
 
-        var shard = int.Parse(CustomerIds.Bucket(dispatchId).AsSpan(0, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture) % Shards;
-        await AddOnceAsync(table, Partition(tenant, campaignId, shard), ["d|" + TableKeys.Escape(dispatchId)], deltas, perMarker: null, cancellationToken).ConfigureAwait(false);
+        await AddOnceAsync(table, Partition(tenant, campaignId, Shard(dispatchId)), ["d|" + TableKeys.Escape(dispatchId)], deltas, perMarker: null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -105,7 +104,7 @@ public sealed class TablePayrollCounts(StorageClients clients) : IPayrollCounts
     // dispatch wrote it before a crash), false if an earlier dispatch did.
     private static async Task<bool> ReachedByAsync(TableClient table, string tenant, string campaignId, string customerId, string dispatchId, CancellationToken ct)
     {
-        var pk = Partition(tenant, campaignId, CustomerShard(customerId));
+        var pk = Partition(tenant, campaignId, Shard(customerId));
         var rk = $"m|{PayrollMetrics.Reached}|{TableKeys.Escape(customerId)}";
         for (var attempt = 0; ; attempt++)
         {
@@ -189,8 +188,9 @@ public sealed class TablePayrollCounts(StorageClients clients) : IPayrollCounts
         return found;
     }
 
-    private static int CustomerShard(string customerId) =>
-        int.Parse(CustomerIds.Bucket(customerId).AsSpan(0, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture) % Shards;
+    // A customer's (or a dispatch's) shard: its bucket, mod 64.
+    private static int Shard(string key) =>
+        int.Parse(CustomerIds.Bucket(key).AsSpan(0, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture) % Shards;
 
     private static string Partition(string tenant, string campaignId, int shard) =>
         string.Create(CultureInfo.InvariantCulture, $"{tenant}|{TableKeys.Escape(campaignId)}|{shard:x2}");
