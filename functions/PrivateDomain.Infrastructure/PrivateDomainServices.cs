@@ -110,15 +110,16 @@ public static class PrivateDomainServices
     {
         services.AddOptions<JourneyOptions>().Bind(configuration.GetSection(JourneyOptions.Section))
             .Validate(o => o.ClockSpeed >= 1, "Journeys:ClockSpeed must be at least 1 (1 = real time).")
-            .Validate(o => o.ClockEpoch is not { } e || e <= DateTimeOffset.UtcNow,
+            .Validate<TimeProvider>((o, time) => o.ClockEpoch is not { } e || e <= time.GetUtcNow(),
                 "Journeys:ClockEpoch must be a past instant (e.g. 2026-11-30T08:00:00Z); leave it unset to count from the host's start.")
             .Validate(o => Directory.Exists(o.ResolvedDefinitionsPath), "Journeys:DefinitionsPath must name the folder of journey definitions (content-templates/journeys).")
             .ValidateOnStart();
         services.AddSingleton(sp => JourneyCatalog.Load(sp.GetRequiredService<IOptions<JourneyOptions>>().Value.ResolvedDefinitionsPath));
         services.AddSingleton(_ => new JourneyEngine(TouchPolicy.Default));
+        // Journey time runs on the host's clock (TimeProvider), so a host whose clock is pinned or moved runs its journeys there too.
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<JourneyOptions>>().Value is var o && o.ClockEpoch is { } epoch
-            ? JourneyClock.FromEpoch(o.ClockSpeed, epoch)
-            : new JourneyClock(o.ClockSpeed));
+            ? JourneyClock.FromEpoch(o.ClockSpeed, epoch, sp.GetRequiredService<TimeProvider>())
+            : new JourneyClock(o.ClockSpeed, real: sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ITouchLedger>(sp => sp.GetRequiredService<TableTouchLedger>());
         services.AddSingleton<IJourneyStore, TableJourneyStore>();
         services.AddSingleton<IJourneyStarts, TableJourneyStarts>();

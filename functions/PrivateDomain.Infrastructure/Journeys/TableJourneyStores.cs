@@ -110,9 +110,11 @@ public sealed class TableJourneyStore(StorageClients clients) : IJourneyStore
 /// the touch in its sender's outbox (<see cref="IDeliveryQueue"/>) and nudges delivery for its slot plus the aggregation
 /// delay — also when a retried recording finds the row still Due, so a crash between the two writes loses nothing.
 /// </summary>
-public sealed class TableTouchLedger(StorageClients clients, IDeliveryQueue queue, IDeliveryNudges nudges, DispatchOptions delivery)
+public sealed class TableTouchLedger(StorageClients clients, IDeliveryQueue queue, IDeliveryNudges nudges, DispatchOptions delivery, TimeProvider? time = null)
     : ITouchLedger, IDeliveryLedger
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     /// <summary>The table name.</summary>
     public const string TableName = "TouchLedger";
 
@@ -137,7 +139,7 @@ public sealed class TableTouchLedger(StorageClients clients, IDeliveryQueue queu
                 ["ThreeW"] = touch.ThreeW,
                 ["SlotAt"] = touch.SlotAt,
                 ["Status"] = nameof(TouchStatus.Due),
-                ["RecordedAt"] = DateTimeOffset.UtcNow,
+                ["RecordedAt"] = _time.GetUtcNow(),
             }, cancellationToken).ConfigureAwait(false);
             recorded = true;
         }

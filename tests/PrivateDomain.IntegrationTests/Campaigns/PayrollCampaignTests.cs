@@ -62,6 +62,9 @@ public sealed class PayrollCampaignTests : IAsyncLifetime
             ["Delivery:AggregationDelay"] = "00:00:00",
             ["Links:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Payroll:FanOut:BatchSize"] = "300",
+            // 3 s suits the callback path; this test drives 2,000 customers through a 2-core machine's Azurite, where a
+            // busy moment must not fail a correct run.
+            ["Storage:NetworkTimeout"] = "00:00:30",
         }, services =>
         {
             services.AddSingleton(_clock);

@@ -19,6 +19,10 @@ namespace PrivateDomain.IntegrationTests.Operators;
 public sealed class PayrollCampaignApiTests(AzuriteFixture fixture)
 {
     private static readonly Guid BankTenant = Guid.NewGuid();
+
+    // 20 November 2026, 10:00 in Shanghai: E-7's December window (payday Thu 10 Dec, D-5 Thu 3 Dec) opens within 40 days,
+    // whatever the machine's date is.
+    private readonly PinnedClock _clock = new(new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.FromHours(8)));
     private readonly TestTenant _tenant = TestTenant.Create("bank" + RandomNumberGenerator.GetHexString(6).ToLowerInvariant());
     private readonly OperatorTokens _tokens = new();
 
@@ -40,9 +44,13 @@ public sealed class PayrollCampaignApiTests(AzuriteFixture fixture)
     public async Task An_operator_starts_a_campaign_by_hand_once_follows_its_progress_and_stops_it()
     {
         var settings = new Dictionary<string, string?>(OperatorTokens.Settings(_tenant.Name, BankTenant)) { ["Local:PayrollRun"] = "false", ["Local:QueueWorkers"] = "true" };
-        await using var host = await LocalHostInstance.StartAsync(fixture.Azurite.ConnectionString(), [_tenant], settings, _tokens.Trust);
+        await using var host = await LocalHostInstance.StartAsync(fixture.Azurite.ConnectionString(), [_tenant], settings, s =>
+        {
+            _tokens.Trust(s);
+            s.AddSingleton<TimeProvider>(_clock);
+        });
         var services = host.Services;
-        var at = DateTimeOffset.UtcNow.AddDays(-30);
+        var at = _clock.GetUtcNow().AddDays(-30);
         await services.GetRequiredService<IPayrollEmployers>().SaveAsync(_tenant.Name, new PayrollEmployer("E-7", PaydayRule.Parse("day:10")), CancellationToken.None);
         for (var i = 0; i < 12; i++)
         {
@@ -58,6 +66,7 @@ public sealed class PayrollCampaignApiTests(AzuriteFixture fixture)
 
         var upcoming = await (await host.Client.SendAsync(Request(HttpMethod.Get, $"{Payroll}/windows?days=40", auditorToken))).Content.ReadFromJsonAsync<JsonElement>();
         var window = upcoming.GetProperty("windows").EnumerateArray().First(w => w.GetProperty("employerId").GetString() == "E-7");
+        Assert.Equal("2026-12", window.GetProperty("payMonth").GetString());
         var payMonth = window.GetProperty("payMonth").GetString()!;
         var campaignId = window.GetProperty("campaignId").GetString()!;
         Assert.False(window.GetProperty("started").GetBoolean());
@@ -80,7 +89,7 @@ public sealed class PayrollCampaignApiTests(AzuriteFixture fixture)
         }, "the cohort enrolled", TimeSpan.FromSeconds(60));
 
         // An engaged customer shows on their manager's list.
-        await services.GetRequiredService<PayrollEngagement>().EngagedAsync(_tenant.Name, campaignId, "p03", "quiz", DateTimeOffset.UtcNow, CancellationToken.None);
+        await services.GetRequiredService<PayrollEngagement>().EngagedAsync(_tenant.Name, campaignId, "p03", "quiz", _clock.GetUtcNow(), CancellationToken.None);
         var tasks = await (await host.Client.SendAsync(Request(HttpMethod.Get, $"{Payroll}/managers/zhaoliu/tasks", auditorToken))).Content.ReadFromJsonAsync<JsonElement>();
         var task = Assert.Single(tasks.EnumerateArray());
         Assert.Equal(("p03", "answeredQuiz"), (task.GetProperty("customerId").GetString(), task.GetProperty("activity").GetString()));
@@ -104,7 +113,7 @@ public sealed class PayrollCampaignApiTests(AzuriteFixture fixture)
         var stopped = await (await host.Client.SendAsync(Request(HttpMethod.Get, url, auditorToken))).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("Stopped", stopped.GetProperty("status").GetString());
 
-        var audit = await services.GetRequiredService<IOperatorAudit>().ListAsync(_tenant.Name, DateOnly.FromDateTime(DateTime.UtcNow), CancellationToken.None).ToListAsync();
+        var audit = await services.GetRequiredService<IOperatorAudit>().ListAsync(_tenant.Name, DateOnly.FromDateTime(_clock.GetUtcNow().UtcDateTime), CancellationToken.None).ToListAsync();
         Assert.Contains(audit, a => a.Action == "payroll.start" && a.Outcome == "201");
         Assert.Contains(audit, a => a.Action == "payroll.start" && a.Outcome == "403");
         Assert.Contains(audit, a => a.Action == "payroll.stop" && a.Outcome == "202");
