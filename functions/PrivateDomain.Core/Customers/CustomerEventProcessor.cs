@@ -163,7 +163,8 @@ public sealed class CustomerEventProcessor(
         string tenant, string eventKey, string userId, string externalUserId, string? state, string? welcomeCode, DateTimeOffset at, CancellationToken ct)
     {
         var customerId = await pool.EnsureForExternalUserAsync(tenant, externalUserId, at, ct).ConfigureAwait(false);
-        await eventRefs.AddAsync(tenant, customerId, new CustomerEventRef(eventKey, at, null), ct).ConfigureAwait(false);
+        // The welcome code too: the welcome ledger's row, keyed by it, names the contact.
+        await eventRefs.AddAsync(tenant, customerId, new CustomerEventRef(eventKey, at, null, welcomeCode), ct).ConfigureAwait(false);
         var code = state is null ? null : await channelCodes.FindAsync(tenant, state, ct).ConfigureAwait(false);
         var added = new Relationship(tenant, userId, externalUserId, customerId, at, state, code?.Channel, code?.Partner,
             RelationshipStatus.Active, at, null);

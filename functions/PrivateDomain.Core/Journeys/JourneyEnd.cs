@@ -1,6 +1,6 @@
 namespace PrivateDomain.Journeys;
 
-/// <summary>Why a journey completed. Every reason but <see cref="Finished"/> and <see cref="Cancelled"/> is an exit triggered by a customer signal.</summary>
+/// <summary>Why a journey completed. Every reason but <see cref="Finished"/>, <see cref="Cancelled"/> and <see cref="Erased"/> is an exit triggered by a customer signal.</summary>
 public enum JourneyEnd
 {
     /// <summary>All rounds ran to the end.</summary>
@@ -17,4 +17,7 @@ public enum JourneyEnd
 
     /// <summary>An operator cancelled it (recorded in the operator audit).</summary>
     Cancelled,
+
+    /// <summary>The customer was erased (PIPL); the row is removed right after, this only stops a step in flight.</summary>
+    Erased,
 }

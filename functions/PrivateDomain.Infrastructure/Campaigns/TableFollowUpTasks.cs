@@ -52,5 +52,5 @@ public sealed class TableFollowUpTasks(StorageClients clients) : IFollowUpTasks
         return [.. list.OrderByDescending(t => t.CampaignId, StringComparer.Ordinal).ThenByDescending(t => t.At).Take(max)];
     }
 
-    private static string Partition(string tenant, string managerId) => $"{tenant}|{TableKeys.Escape(managerId)}";
+    internal static string Partition(string tenant, string managerId) => $"{tenant}|{TableKeys.Escape(managerId)}";
 }

@@ -189,9 +189,9 @@ public sealed class TablePayrollCounts(StorageClients clients) : IPayrollCounts
     }
 
     // A customer's (or a dispatch's) shard: its bucket, mod 64.
-    private static int Shard(string key) =>
+    internal static int Shard(string key) =>
         int.Parse(CustomerIds.Bucket(key).AsSpan(0, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture) % Shards;
 
-    private static string Partition(string tenant, string campaignId, int shard) =>
+    internal static string Partition(string tenant, string campaignId, int shard) =>
         string.Create(CultureInfo.InvariantCulture, $"{tenant}|{TableKeys.Escape(campaignId)}|{shard:x2}");
 }

@@ -1,16 +1,25 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using PrivateDomain.Campaigns;
+using PrivateDomain.Delivery.Storage;
+using PrivateDomain.Journeys;
+using PrivateDomain.Journeys.Storage;
 using PrivateDomain.Storage;
 using PrivateDomain.WeCom;
+using PrivateDomain.Welcome;
 
 namespace PrivateDomain.Customers;
 
 /// <summary>
 /// Event refs (table <c>CustomerEventRefs</c>: PK <c>{tenant}|{customerId}</c>, RK event key) and the deletes an
-/// erasure needs across the pool's tables; erasure records go to <c>Erasures</c> (PK tenant, RK
-/// <c>{customerId}|{ticks}</c>), which hold no personal data.
+/// erasure needs across the tenant's tables, each found through a per-customer partition or reference (docs/STORAGE.md,
+/// "Erasure"); erasure records go to <c>Erasures</c> (PK tenant, RK <c>{customerId}|{ticks}</c>), which hold no
+/// personal data.
 /// </summary>
 public sealed class TableCustomerErasureStore(StorageClients clients) : ICustomerEventRefs, ICustomerErasureStore, IErasureTombstones
 {
@@ -20,14 +29,15 @@ public sealed class TableCustomerErasureStore(StorageClients clients) : ICustome
     /// <summary>Erasure records.</summary>
     public const string ErasuresTable = "Erasures";
 
-    /// <summary>Tombstones of erased contacts: PK <c>{tenant}|{bucket}</c>, RK the external_userid (escaped).</summary>
+    /// <summary>Tombstones of erased contacts: PK <c>{tenant}|{bucket of the key}</c>, RK the key: SHA-256 of tenant and
+    /// external_userid, so the tombstone does not keep the identifier it exists to forget (a lookup hashes the same way).</summary>
     public const string TombstonesTable = "ErasureTombstones";
 
     /// <inheritdoc />
     public async Task AddAsync(string tenant, string externalUserId, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var table = await clients.TableAsync(TombstonesTable, cancellationToken).ConfigureAwait(false);
-        await table.UpsertEntityAsync(new TableEntity(TombstonePartition(tenant, externalUserId), TableKeys.Escape(externalUserId)) { ["ErasedAt"] = at },
+        await table.UpsertEntityAsync(new TableEntity(TombstonePartition(tenant, externalUserId), TombstoneKey(tenant, externalUserId)) { ["ErasedAt"] = at },
             TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
 
@@ -35,12 +45,15 @@ public sealed class TableCustomerErasureStore(StorageClients clients) : ICustome
     public async Task<DateTimeOffset?> ErasedAtAsync(string tenant, string externalUserId, CancellationToken cancellationToken)
     {
         var table = await clients.TableAsync(TombstonesTable, cancellationToken).ConfigureAwait(false);
-        var row = await table.GetEntityIfExistsAsync<TableEntity>(TombstonePartition(tenant, externalUserId), TableKeys.Escape(externalUserId),
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(TombstonePartition(tenant, externalUserId), TombstoneKey(tenant, externalUserId),
             ["ErasedAt"], cancellationToken).ConfigureAwait(false);
         return row.HasValue ? row.Value?.GetDateTimeOffset("ErasedAt") : null;
     }
 
-    private static string TombstonePartition(string tenant, string externalUserId) => $"{tenant}|{CustomerIds.Bucket(externalUserId)}";
+    private static string TombstonePartition(string tenant, string externalUserId) => $"{tenant}|{TombstoneKey(tenant, externalUserId)[..3]}";
+
+    private static string TombstoneKey(string tenant, string externalUserId) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{tenant}\n{externalUserId}")));
 
     /// <inheritdoc />
     public async Task AddAsync(string tenant, string customerId, CustomerEventRef eventRef, CancellationToken cancellationToken)
@@ -51,6 +64,7 @@ public sealed class TableCustomerErasureStore(StorageClients clients) : ICustome
         {
             ["CreatedAt"] = eventRef.CreatedAt,
             ["ChatId"] = eventRef.ChatId,
+            ["WelcomeCode"] = eventRef.WelcomeCode,
         }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
 
@@ -61,7 +75,7 @@ public sealed class TableCustomerErasureStore(StorageClients clients) : ICustome
         var pk = RefsPartition(tenant, customerId);
         await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == pk, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            yield return new CustomerEventRef(e.RowKey, e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.UnixEpoch, e.GetString("ChatId"));
+            yield return new CustomerEventRef(e.RowKey, e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.UnixEpoch, e.GetString("ChatId"), e.GetString("WelcomeCode"));
         }
     }
 
@@ -130,6 +144,191 @@ public sealed class TableCustomerErasureStore(StorageClients clients) : ICustome
     }
 
     /// <inheritdoc />
+    public async Task<JourneyErasure> DeleteJourneyAsync(string tenant, string instanceId, string? name, CancellationToken cancellationToken)
+    {
+        var ledger = await clients.TableAsync(TableTouchLedger.TableName, cancellationToken).ConfigureAwait(false);
+        var outbox = await clients.TableAsync(TableDeliveryQueue.TableName, cancellationToken).ConfigureAwait(false);
+        var members = await clients.TableAsync(TableDispatchStore.MembersTable, cancellationToken).ConfigureAwait(false);
+        var ledgerPk = TableTouchLedger.Partition(tenant, instanceId);
+        var touches = await ledger.QueryAsync<TableEntity>(x => x.PartitionKey == ledgerPk, select: ["RowKey", "TouchId", "SenderId", "DispatchId"],
+            cancellationToken: cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
+
+        // The outbox first (nothing more is sent), then the customer's place in the tasks that carried the touches.
+        var outboxRows = 0;
+        var memberRows = 0;
+        var dispatches = new HashSet<(string Sender, string DispatchId)>();
+        foreach (var t in touches)
+        {
+            if (t.GetString("TouchId") is not { } touchId || t.GetString("SenderId") is not { } sender)
+            {
+                continue;
+            }
+
+            outboxRows += await TableWrites.DeleteIfExistsAsync(outbox, TableDeliveryQueue.Partition(tenant, sender), TableKeys.Escape(touchId), cancellationToken)
+                .ConfigureAwait(false) ? 1 : 0;
+            if (t.GetString("DispatchId") is { } dispatchId)
+            {
+                memberRows += await TableWrites.DeleteIfExistsAsync(members, $"{tenant}|{dispatchId}", TableKeys.Escape(touchId), cancellationToken)
+                    .ConfigureAwait(false) ? 1 : 0;
+                dispatches.Add((sender, dispatchId));
+            }
+        }
+
+        var texts = 0;
+        foreach (var (sender, dispatchId) in dispatches)
+        {
+            texts += await PseudonymiseDispatchAsync(tenant, sender, dispatchId, name, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+        }
+
+        await DeletePartitionAsync(ledger, ledgerPk, cancellationToken).ConfigureAwait(false);
+        var instances = await clients.TableAsync(TableJourneyStore.TableName, cancellationToken).ConfigureAwait(false);
+        var removed = await TableWrites.DeleteIfExistsAsync(instances, TableJourneyStore.Partition(tenant, instanceId), TableKeys.Escape(instanceId), cancellationToken)
+            .ConfigureAwait(false);
+        return new JourneyErasure(removed, touches.Count, outboxRows, memberRows, texts);
+    }
+
+    /// <inheritdoc />
+    public async Task<int> DeleteJourneyStartsAsync(string tenant, string customerId, CancellationToken cancellationToken)
+    {
+        var table = await clients.TableAsync(TableJourneyStarts.TableName, cancellationToken).ConfigureAwait(false);
+        return await DeletePartitionAsync(table, TableJourneyStarts.Partition(tenant, customerId), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<(int Members, JourneyErasure Journeys)> DeleteCohortMembershipsAsync(string tenant, string customerId, string? name, CancellationToken cancellationToken)
+    {
+        var table = await clients.TableAsync(TableCohortStates.TableName, cancellationToken).ConfigureAwait(false);
+        var members = 0;
+        var parts = new JourneyErasure(false, 0, 0, 0, 0);
+        await foreach (var (pk, rk, refRow) in CustomerRefs.ListAsync(clients, tenant, customerId, CustomerRefs.Cohort, cancellationToken).ConfigureAwait(false))
+        {
+            var row = await table.GetEntityIfExistsAsync<TableEntity>(pk, rk, ["State"], cancellationToken).ConfigureAwait(false);
+            if (row.HasValue && row.Value?.GetString("State") is { } json
+                && JsonSerializer.Deserialize<JourneyState>(json, TableJourneyStore.Json) is { } state && state.CustomerId == customerId)
+            {
+                // A member's touches have the same instance id (and ledger rows) as a per-customer journey's.
+                var erased = await DeleteJourneyAsync(tenant, state.InstanceId, name, cancellationToken).ConfigureAwait(false);
+                parts = new JourneyErasure(parts.InstanceRemoved || erased.InstanceRemoved, parts.Touches + erased.Touches, parts.OutboxTouches + erased.OutboxTouches,
+                    parts.DispatchMembers + erased.DispatchMembers, parts.DispatchTexts + erased.DispatchTexts);
+                members += await TableWrites.DeleteIfExistsAsync(table, pk, rk, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+            }
+
+            await CustomerRefs.DeleteAsync(clients, tenant, customerId, refRow, cancellationToken).ConfigureAwait(false);
+        }
+
+        return (members, parts);
+    }
+
+    /// <inheritdoc />
+    public async Task<int> DeleteDeliveryHistoryAsync(string tenant, string customerId, CancellationToken cancellationToken)
+    {
+        var table = await clients.TableAsync(TableDeliveryHistory.TableName, cancellationToken).ConfigureAwait(false);
+        return await DeletePartitionAsync(table, TableDeliveryHistory.CustomerPartition(tenant, customerId), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<string> ListCampaignIdsAsync(string tenant, string employerId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var table = await clients.TableAsync(TablePayrollStore.CampaignsTable, cancellationToken).ConfigureAwait(false);
+        var pk = TableKeys.Escape(tenant);
+        // Campaign ids are payroll:{employer}:{yyyy-MM}: one key range per employer. (An employer id too long or odd for
+        // a Durable id gets a hashed id per month, outside this range; its customers' campaigns come from their journeys.)
+        var from = TableKeys.Escape($"payroll:{employerId}:");
+        var to = from + "~";
+        await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == pk && x.RowKey.CompareTo(from) >= 0 && x.RowKey.CompareTo(to) < 0,
+                           select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            yield return TableKeys.Unescape(e.RowKey);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<int> DeletePayrollMarkersAsync(string tenant, string customerId, IReadOnlyCollection<string> campaignIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(campaignIds);
+        var table = await clients.TableAsync(TablePayrollCounts.TableName, cancellationToken).ConfigureAwait(false);
+        // Point deletes of every per-customer metric (the markers sit in the customer's shard); the counters stay.
+        string[] metrics =
+        [
+            PayrollMetrics.Enrolled, PayrollMetrics.NoManager, PayrollMetrics.Reached, PayrollMetrics.Engaged, PayrollMetrics.Converted, PayrollMetrics.Refused,
+            .. PayrollCampaignJourney.Steps.Select(PayrollMetrics.RefusedStep),
+        ];
+        var deleted = 0;
+        foreach (var campaignId in campaignIds)
+        {
+            var pk = TablePayrollCounts.Partition(tenant, campaignId, TablePayrollCounts.Shard(customerId));
+            foreach (var metric in metrics)
+            {
+                deleted += await TableWrites.DeleteIfExistsAsync(table, pk, $"m|{metric}|{TableKeys.Escape(customerId)}", cancellationToken).ConfigureAwait(false) ? 1 : 0;
+            }
+        }
+
+        return deleted;
+    }
+
+    /// <inheritdoc />
+    public async Task<int> DeleteFollowUpTasksAsync(
+        string tenant, string customerId, IReadOnlyCollection<string> campaignIds, IReadOnlyCollection<string> managerIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(campaignIds);
+        ArgumentNullException.ThrowIfNull(managerIds);
+        var table = await clients.TableAsync(TableFollowUpTasks.TableName, cancellationToken).ConfigureAwait(false);
+        var deleted = 0;
+        foreach (var manager in managerIds)
+        {
+            foreach (var campaignId in campaignIds)
+            {
+                deleted += await TableWrites.DeleteIfExistsAsync(table, TableFollowUpTasks.Partition(tenant, manager),
+                    $"{TableKeys.Escape(campaignId)}|{TableKeys.Escape(customerId)}", cancellationToken).ConfigureAwait(false) ? 1 : 0;
+            }
+        }
+
+        return deleted;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> PseudonymiseWelcomeAsync(string tenant, string welcomeCode, CancellationToken cancellationToken)
+    {
+        var table = await clients.TableAsync(TableWelcomeLedger.TableName, cancellationToken).ConfigureAwait(false);
+        var (pk, rk) = TableWelcomeLedger.Key(tenant, welcomeCode);
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            var row = await table.GetEntityIfExistsAsync<TableEntity>(pk, rk, ["ExternalUserId"], cancellationToken).ConfigureAwait(false);
+            if (!row.HasValue || row.Value is not { } e || string.IsNullOrEmpty(e.GetString("ExternalUserId")))
+            {
+                return false;
+            }
+
+            try
+            {
+                // Under the row's ETag: a send in flight replaces the row and would bring the contact back.
+                await table.UpdateEntityAsync(new TableEntity(pk, rk) { ["ExternalUserId"] = "" }, e.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+            {
+                // Changed under us; read it again.
+            }
+        }
+
+        throw new InvalidOperationException($"The welcome row of a code of {tenant} kept changing; run the erasure again.");
+    }
+
+    /// <inheritdoc />
+    public async Task<int> DeleteOpportunitiesAsync(string tenant, string customerId, CancellationToken cancellationToken)
+    {
+        var table = await clients.TableAsync(TableOpportunityListStore.TableName, cancellationToken).ConfigureAwait(false);
+        var deleted = 0;
+        await foreach (var (pk, rk, refRow) in CustomerRefs.ListAsync(clients, tenant, customerId, CustomerRefs.Opportunity, cancellationToken).ConfigureAwait(false))
+        {
+            deleted += await TableWrites.DeleteIfExistsAsync(table, pk, rk, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+            await CustomerRefs.DeleteAsync(clients, tenant, customerId, refRow, cancellationToken).ConfigureAwait(false);
+        }
+
+        return deleted;
+    }
+
+    /// <inheritdoc />
     public async Task RecordAsync(ErasureRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
@@ -145,8 +344,55 @@ public sealed class TableCustomerErasureStore(StorageClients clients) : ICustome
             ["RawEvents"] = record.RawEvents,
             ["Signals"] = record.Signals,
             ["ChatMemberships"] = record.ChatMemberships,
+            ["Journeys"] = record.Journeys,
+            ["Touches"] = record.Touches,
+            ["OutboxTouches"] = record.OutboxTouches,
+            ["DispatchMembers"] = record.DispatchMembers,
+            ["DispatchTexts"] = record.DispatchTexts,
+            ["DeliveryHistory"] = record.DeliveryHistory,
+            ["PayrollMarkers"] = record.PayrollMarkers,
+            ["FollowUpTasks"] = record.FollowUpTasks,
+            ["Welcomes"] = record.Welcomes,
+            ["Opportunities"] = record.Opportunities,
         }, cancellationToken).ConfigureAwait(false);
     }
+
+    // A WeCom task whose text names the customer (a template with {customer.name} is one task per customer) keeps its
+    // row, which delivery follow-ups need, with the name replaced; the other recipients are not touched.
+    private async Task<bool> PseudonymiseDispatchAsync(string tenant, string sender, string dispatchId, string? name, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return false;
+        }
+
+        var table = await clients.TableAsync(TableDispatchStore.TableName, ct).ConfigureAwait(false);
+        var pk = TableDispatchStore.Partition(tenant, sender);
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            var row = await table.GetEntityIfExistsAsync<TableEntity>(pk, dispatchId, ["Text"], ct).ConfigureAwait(false);
+            if (!row.HasValue || row.Value is not { } e || e.GetString("Text") is not { } text || !text.Contains(name, StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            try
+            {
+                await table.UpdateEntityAsync(new TableEntity(pk, dispatchId) { ["Text"] = text.Replace(name, ErasedName, StringComparison.Ordinal) }, e.ETag,
+                    TableUpdateMode.Merge, ct).ConfigureAwait(false);
+                return true;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+            {
+                // A follow-up updated the dispatch meanwhile; read it again.
+            }
+        }
+
+        throw new InvalidOperationException($"Dispatch {dispatchId} kept changing; run the erasure again.");
+    }
+
+    /// <summary>What an erased customer's name becomes in the texts of WeCom tasks that were sent to them.</summary>
+    public const string ErasedName = "（已删除）";
 
     private static string RefsPartition(string tenant, string customerId) => $"{tenant}|{TableKeys.Escape(customerId)}";
 

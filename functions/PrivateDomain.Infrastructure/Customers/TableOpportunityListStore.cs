@@ -5,7 +5,8 @@ using PrivateDomain.Storage;
 
 namespace PrivateDomain.Customers;
 
-/// <summary>Opportunity lists in table <c>OpportunityLists</c>: PK <c>{tenant}|{list}|{userid}</c>, RK customer id.</summary>
+/// <summary>Opportunity lists in table <c>OpportunityLists</c>: PK <c>{tenant}|{list}|{userid}</c>, RK customer id; each
+/// entry also gets a reference in <c>CustomerRefs</c> for erasure.</summary>
 public sealed class TableOpportunityListStore(StorageClients clients) : IOpportunityListStore
 {
     /// <summary>The table name.</summary>
@@ -17,6 +18,9 @@ public sealed class TableOpportunityListStore(StorageClients clients) : IOpportu
         ArgumentNullException.ThrowIfNull(entries);
         var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
         var pk = Partition(tenant, list, userId);
+        // References first, so erasure finds the entries (keyed by list and manager) from the customer.
+        await CustomerRefs.AddAsync(clients, tenant, entries.Select(e => (e.CustomerId, CustomerRefs.Opportunity, pk, e.CustomerId)), cancellationToken)
+            .ConfigureAwait(false);
         foreach (var chunk in entries.DistinctBy(e => e.CustomerId).Chunk(100))
         {
             await table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace,

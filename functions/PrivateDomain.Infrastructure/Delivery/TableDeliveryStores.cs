@@ -88,7 +88,7 @@ public sealed class TableDeliveryQueue(StorageClients clients) : IDeliveryQueue
         }
     }
 
-    private static string Partition(string tenant, string senderId) => $"{tenant}|{TableKeys.Escape(senderId)}";
+    internal static string Partition(string tenant, string senderId) => $"{tenant}|{TableKeys.Escape(senderId)}";
 
     private static TableEntity Entity(string tenant, Touch touch, DateTimeOffset notBefore) =>
         new(Partition(tenant, touch.SenderId), TableKeys.Escape(touch.Id.ToString()))
@@ -177,7 +177,7 @@ public sealed class TableDispatchStore(StorageClients clients) : IDispatchStore
         }
     }
 
-    private static string Partition(string tenant, string senderId) => $"{tenant}|{TableKeys.Escape(senderId)}";
+    internal static string Partition(string tenant, string senderId) => $"{tenant}|{TableKeys.Escape(senderId)}";
 
     private static TableEntity ToEntity(Dispatch d) => new(Partition(d.Tenant, d.SenderId), d.Id)
     {
@@ -232,7 +232,7 @@ public sealed class TableDeliveryHistory(StorageClients clients) : IDeliveryHist
 
     /// <inheritdoc />
     public Task<ImmutableArray<PastSend>> CustomerSendsAsync(string tenant, string customerId, DateTimeOffset since, CancellationToken cancellationToken) =>
-        SendsAsync($"{tenant}|c|{TableKeys.Escape(customerId)}", since, cancellationToken);
+        SendsAsync(CustomerPartition(tenant, customerId), since, cancellationToken);
 
     /// <inheritdoc />
     public Task<ImmutableArray<PastSend>> SenderPostsAsync(string tenant, string senderId, DateTimeOffset since, CancellationToken cancellationToken) =>
@@ -265,7 +265,7 @@ public sealed class TableDeliveryHistory(StorageClients clients) : IDeliveryHist
         var rk = at.UtcTicks.ToString("D19", CultureInfo.InvariantCulture);
         // Customers' rows serve their 1:1 caps and deletion attribution; a post is not a message to one customer.
         await Parallel.ForEachAsync(dispatch.Channel == Channel.OneToOne ? touches : [], new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (t, ct) =>
-            await table.UpsertEntityAsync(new TableEntity($"{tenant}|c|{TableKeys.Escape(t.CustomerId)}", $"{rk}|{TableKeys.Escape(t.Id.ToString())}")
+            await table.UpsertEntityAsync(new TableEntity(CustomerPartition(tenant, t.CustomerId), $"{rk}|{TableKeys.Escape(t.Id.ToString())}")
             {
                 ["Channel"] = t.Channel.ToString(),
                 ["TemplateId"] = t.Content,
@@ -294,7 +294,7 @@ public sealed class TableDeliveryHistory(StorageClients clients) : IDeliveryHist
     public async Task<string?> RecordDeletionAsync(string tenant, string customerId, string senderId, DateTimeOffset at, TimeSpan attribution, CancellationToken cancellationToken)
     {
         var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
-        var pk = $"{tenant}|c|{TableKeys.Escape(customerId)}";
+        var pk = CustomerPartition(tenant, customerId);
         var from = (at - attribution).UtcTicks.ToString("D19", CultureInfo.InvariantCulture);
         var to = at.UtcTicks.ToString("D19", CultureInfo.InvariantCulture) + "~";
         TableEntity? last = null;
@@ -373,6 +373,9 @@ public sealed class TableDeliveryHistory(StorageClients clients) : IDeliveryHist
 
         throw new InvalidOperationException($"The tally {pk}/{rk} kept changing under us.");
     }
+
+    /// <summary>The partition of a customer's sends and deletion markers.</summary>
+    internal static string CustomerPartition(string tenant, string customerId) => $"{tenant}|c|{TableKeys.Escape(customerId)}";
 
     private static string TallyPartition(string tenant, TallySubject subject, string id) =>
         $"{tenant}|{(subject == TallySubject.Template ? "t" : "s")}|{TableKeys.Escape(id)}";

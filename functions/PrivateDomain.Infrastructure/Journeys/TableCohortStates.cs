@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using PrivateDomain.Customers;
 using PrivateDomain.Journeys.Cohorts;
 using PrivateDomain.Journeys.Running;
 using PrivateDomain.Storage;
@@ -13,7 +14,8 @@ namespace PrivateDomain.Journeys.Storage;
 /// Cohort member states in table <c>CohortStates</c>: PK <c>{tenant}|{journey}|{yyyyMMdd}|{sender}</c> (one partition
 /// per cohort, escaped), RK the member index as seven digits, so a batch is one range query and saves in one transaction
 /// (at most 100 rows, all in one partition). Columns: the engine state as JSON (as in <c>JourneyInstances</c>), status,
-/// end reason, next wake-up and the applied inbox signal ids.
+/// end reason, next wake-up and the applied inbox signal ids. Enrolment also writes a reference per member in
+/// <c>CustomerRefs</c>, so erasure finds a customer's memberships.
 /// </summary>
 public sealed class TableCohortStates(StorageClients clients) : ICohortStates
 {
@@ -26,6 +28,9 @@ public sealed class TableCohortStates(StorageClients clients) : ICohortStates
         ArgumentNullException.ThrowIfNull(cohort);
         ArgumentNullException.ThrowIfNull(members);
         var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+        // Each member's reference first, so erasure can find the member row (keyed by cohort and index) from the customer.
+        await CustomerRefs.AddAsync(clients, cohort.Tenant,
+            members.Select(m => (m.State.CustomerId, CustomerRefs.Cohort, Partition(cohort), Row(m.Index))), cancellationToken).ConfigureAwait(false);
         var added = 0;
         foreach (var chunk in members.Chunk(CohortRunner.MaxBatchSize))
         {

@@ -122,7 +122,7 @@ public sealed class TableJourneyStarts(StorageClients clients) : IJourneyStarts
         return row.HasValue && row.Value is { } e ? (FromEntity(tenant, customerId, e), e.ETag.ToString()) : null;
     }
 
-    private static string Partition(string tenant, string customerId) => $"{tenant}|{TableKeys.Escape(customerId)}";
+    internal static string Partition(string tenant, string customerId) => $"{tenant}|{TableKeys.Escape(customerId)}";
 
     private static TableEntity ToEntity(JourneyStartRow r) => new(Partition(r.Tenant, r.CustomerId), TableKeys.Escape(r.InstanceId))
     {

@@ -78,7 +78,7 @@ public sealed class TableJourneyStore(StorageClients clients) : IJourneyStore
         }
     }
 
-    private static string Partition(string tenant, string instanceId) => $"{tenant}|{CustomerIds.Bucket(instanceId)}";
+    internal static string Partition(string tenant, string instanceId) => $"{tenant}|{CustomerIds.Bucket(instanceId)}";
 
     private static JourneyRecord FromEntity(string tenant, TableEntity e) => new(
         tenant,
@@ -257,7 +257,7 @@ public sealed class TableTouchLedger(StorageClients clients, IDeliveryQueue queu
         }, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
     }
 
-    private static string Partition(string tenant, string instanceId) => $"{tenant}|{TableKeys.Escape(instanceId)}";
+    internal static string Partition(string tenant, string instanceId) => $"{tenant}|{TableKeys.Escape(instanceId)}";
 
     private static string Row(TouchId id) => $"r{id.Round:D2}|{TableKeys.Escape(id.StepId)}";
 }

@@ -1,0 +1,59 @@
+using System.Runtime.CompilerServices;
+using Azure.Data.Tables;
+using PrivateDomain.Storage;
+
+namespace PrivateDomain.Customers;
+
+/// <summary>
+/// Per-customer references (table <c>CustomerRefs</c>: PK <c>{tenant}|{escaped customer id}</c>, RK
+/// <c>{kind}|{key}</c>) to rows keyed by something else — a cohort member, an opportunity-list entry — so erasure finds
+/// them with one partition query instead of a table scan. Written before the row they point to, so a crash in between
+/// leaves a reference to nothing (harmless), never a row nobody can find.
+/// </summary>
+internal static class CustomerRefs
+{
+    /// <summary>The table name.</summary>
+    public const string TableName = "CustomerRefs";
+
+    /// <summary>Cohort memberships: RK <c>cohort|{cohort partition}|{member row}</c>.</summary>
+    public const string Cohort = "cohort";
+
+    /// <summary>Opportunity-list entries: RK <c>opp|{list partition}</c>.</summary>
+    public const string Opportunity = "opp";
+
+    /// <summary>Records references (upserts: writing one again is harmless), a few at a time.</summary>
+    public static async Task AddAsync(StorageClients clients, string tenant, IEnumerable<(string CustomerId, string Kind, string PartitionKey, string RowKey)> refs,
+        CancellationToken cancellationToken)
+    {
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+        await Parallel.ForEachAsync(refs, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (r, ct) =>
+            await table.UpsertEntityAsync(new TableEntity(Partition(tenant, r.CustomerId), $"{r.Kind}|{TableKeys.Escape(r.PartitionKey)}|{TableKeys.Escape(r.RowKey)}")
+            {
+                ["TargetPartition"] = r.PartitionKey,
+                ["TargetRow"] = r.RowKey,
+            }, TableUpdateMode.Replace, ct).ConfigureAwait(false)).ConfigureAwait(false);
+    }
+
+    /// <summary>The customer's references of one kind: the target row's keys, and the reference's own row key.</summary>
+    public static async IAsyncEnumerable<(string PartitionKey, string RowKey, string RefRowKey)> ListAsync(
+        StorageClients clients, string tenant, string customerId, string kind, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+        var pk = Partition(tenant, customerId);
+        var (from, to) = (kind + "|", kind + "}");
+        await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == pk && x.RowKey.CompareTo(from) >= 0 && x.RowKey.CompareTo(to) < 0,
+                           cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            yield return (e.GetString("TargetPartition"), e.GetString("TargetRow"), e.RowKey);
+        }
+    }
+
+    /// <summary>Deletes one reference.</summary>
+    public static async Task DeleteAsync(StorageClients clients, string tenant, string customerId, string refRowKey, CancellationToken cancellationToken)
+    {
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+        await TableWrites.DeleteIfExistsAsync(table, Partition(tenant, customerId), refRowKey, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string Partition(string tenant, string customerId) => $"{tenant}|{TableKeys.Escape(customerId)}";
+}
