@@ -1,32 +1,15 @@
-using System.Globalization;
 using PrivateDomain.Campaigns;
 using PrivateDomain.Operators;
 
 namespace PrivateDomain.Local.Campaigns;
 
 /// <summary>
-/// Operator API for the working-day calendar, <c>/api/tenants/{tenant}/payroll/calendars</c>: the years in force (a
-/// repository file or a publication), and publishing a year's State Council notice without a deploy —
-/// <c>PUT …/calendars/{year}</c>, Admin only, the same JSON as <c>content-templates/calendars/cn-{year}.json</c> and the
-/// same validation. The daily run and the windows API see it at once. Every call is audited.
+/// Operator API for the working-day calendar on the local host, <c>/api/tenants/{tenant}/payroll/calendars</c>: the
+/// years in force and <c>PUT …/{year}</c> to publish a year's notice without a deploy (<see cref="PayrollCalendarHttp"/>,
+/// shared with the Functions app).
 /// </summary>
 public static class PayrollCalendarApi
 {
-    private static readonly string[] Publishers = [OperatorRoles.Admin];
-    private static readonly string[] Readers = [OperatorRoles.Operator, OperatorRoles.Admin, OperatorRoles.Auditor];
-
-    /// <summary>A year in force.</summary>
-    /// <param name="Year">The year.</param>
-    /// <param name="Source"><c>repository</c> (a file shipped with the app) or <c>published</c>.</param>
-    /// <param name="Title">The notice's title.</param>
-    /// <param name="DocumentNumber">Its document number (发文字号).</param>
-    /// <param name="IssuedOn">When it was issued.</param>
-    /// <param name="Url">Where the government publishes it.</param>
-    /// <param name="PublishedAt">When it was published here (publications only).</param>
-    /// <param name="PublishedBy">By whom (publications only).</param>
-    public sealed record CalendarYearView(
-        int Year, string Source, string Title, string DocumentNumber, DateOnly IssuedOn, Uri Url, DateTimeOffset? PublishedAt, string? PublishedBy);
-
     /// <summary>Maps the routes (they require an authenticated caller; roles and tenant are checked per call).</summary>
     public static IEndpointRouteBuilder MapPayrollCalendarApi(this IEndpointRouteBuilder app)
     {
@@ -36,91 +19,9 @@ public static class PayrollCalendarApi
         return app;
     }
 
-    private static async Task<IResult> ListAsync(string tenant, HttpContext http, OperatorAccess access, PayrollCalendars calendars, CancellationToken ct)
-    {
-        if (await access.AuthorizeAsync(http, tenant, "payroll.calendars", "*", Readers).ConfigureAwait(false) is { } refused)
-        {
-            return refused;
-        }
+    private static Task<IResult> ListAsync(string tenant, HttpContext http, OperatorAccess access, PayrollCalendars calendars, CancellationToken ct) =>
+        PayrollCalendarHttp.ListAsync(tenant, http, access, calendars, ct);
 
-        var years = await calendars.YearsAsync(tenant, ct).ConfigureAwait(false);
-        await access.RecordAsync(http, tenant, "payroll.calendars", "*", "200").ConfigureAwait(false);
-        return Results.Ok(years.Select(View));
-    }
-
-    private static async Task<IResult> PublishAsync(int year, string tenant, HttpContext http, OperatorAccess access, PayrollCalendars calendars, CancellationToken ct)
-    {
-        var target = year.ToString(CultureInfo.InvariantCulture);
-        if (await access.AuthorizeAsync(http, tenant, "payroll.calendar.publish", target, Publishers).ConfigureAwait(false) is { } refused)
-        {
-            return refused;
-        }
-
-        var body = await ReadBodyAsync(http.Request, ct).ConfigureAwait(false);
-        if (body is null)
-        {
-            await access.RecordAsync(http, tenant, "payroll.calendar.publish", target, "413").ConfigureAwait(false);
-            return Results.Problem(detail: $"A notice is at most {PayrollCalendars.MaxNoticeBytes} bytes of JSON.",
-                statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large");
-        }
-
-        var by = Actor(http);
-        var publication = await calendars.PublishAsync(tenant, year, body, by, ct).ConfigureAwait(false);
-        if (publication.Outcome == CalendarPublicationOutcome.Invalid)
-        {
-            await access.RecordAsync(http, tenant, "payroll.calendar.publish", target, "400").ConfigureAwait(false);
-            return Results.ValidationProblem(ByField(publication.Errors),
-                detail: $"The {target} notice was not published: {publication.Errors[0]}" + (publication.Errors.Count > 1 ? $" (and {publication.Errors.Count - 1} more)" : ""),
-                title: "Invalid calendar notice");
-        }
-
-        var created = publication.Outcome == CalendarPublicationOutcome.Created;
-        await access.RecordAsync(http, tenant, "payroll.calendar.publish", target, created ? "201" : "200").ConfigureAwait(false);
-        var inForce = (await calendars.YearsAsync(tenant, ct).ConfigureAwait(false)).First(y => y.Year == year);
-        return created
-            ? Results.Created($"/api/tenants/{tenant}/payroll/calendars/{target}", View(inForce))
-            : Results.Ok(View(inForce));
-    }
-
-    /// <summary>The body, or null if it is longer than a notice can be.</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
-    {
-        if (request.ContentLength > PayrollCalendars.MaxNoticeBytes)
-        {
-            return null;
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > PayrollCalendars.MaxNoticeBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
-
-    /// <summary>The reader's errors keyed by the field each names (<c>makeUpWorkingDays[0].date: …</c>), or <c>body</c>.</summary>
-    private static Dictionary<string, string[]> ByField(IReadOnlyList<string> errors) =>
-        errors.GroupBy(e => e.IndexOf(": ", StringComparison.Ordinal) is var i and > 0 && !e.StartsWith("not valid JSON", StringComparison.Ordinal) ? e[..i] : "body",
-                StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
-
-    /// <summary>The operator as the audit names them: object id and username.</summary>
-    private static string Actor(HttpContext http)
-    {
-        string? Claim(params string[] types) => types.Select(t => http.User.FindFirst(t)?.Value).FirstOrDefault(v => !string.IsNullOrEmpty(v));
-        return $"{Claim("oid", "http://schemas.microsoft.com/identity/claims/objectidentifier") ?? "?"} "
-            + $"({Claim("preferred_username", "name", System.Security.Claims.ClaimTypes.Name) ?? "unknown"})";
-    }
-
-    private static CalendarYearView View(CalendarYearInForce y) => new(
-        y.Year, y.Source == CalendarSource.Published ? "published" : "repository", y.Notice.Title, y.Notice.DocumentNumber, y.Notice.IssuedOn,
-        y.Notice.Url, y.PublishedAt, y.PublishedBy);
+    private static Task<IResult> PublishAsync(int year, string tenant, HttpContext http, OperatorAccess access, PayrollCalendars calendars, CancellationToken ct) =>
+        PayrollCalendarHttp.PublishAsync(year, tenant, http, access, calendars, ct);
 }
