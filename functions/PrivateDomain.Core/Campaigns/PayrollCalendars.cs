@@ -89,6 +89,8 @@ public sealed class PayrollCalendars
                 $"year: the notice is for {notice.Year} but is published as {year}; PUT it to …/payroll/calendars/{notice.Year}")]);
         }
 
+        // Checked against what is in storage now, not a copy up to CalendarRefresh old (another instance may have published).
+        _cache.TryRemove(tenant, out _);
         var current = await LoadAsync(tenant, cancellationToken).ConfigureAwait(false);
         try
         {

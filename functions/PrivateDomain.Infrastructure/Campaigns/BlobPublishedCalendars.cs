@@ -33,7 +33,7 @@ public sealed class BlobPublishedCalendars(StorageClients clients, string contai
         var blobs = await clients.ContainerAsync(container, cancellationToken).ConfigureAwait(false);
         var prefix = tenant + "/cn-";
         var files = new List<PublishedCalendarFile>();
-        await foreach (var item in blobs.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, prefix, cancellationToken).ConfigureAwait(false))
+        await foreach (var item in blobs.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken).ConfigureAwait(false))
         {
             var rest = item.Name[prefix.Length..];
             if (!rest.EndsWith(".json", StringComparison.Ordinal)

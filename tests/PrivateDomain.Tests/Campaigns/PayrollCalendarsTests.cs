@@ -128,3 +128,51 @@ public sealed class PayrollCalendarsTests
         public void Advance(TimeSpan by) => _ticks += by.Ticks;
     }
 }
+
+/// <summary>The daily warning is what the Application Insights alert counts (infra-bicep/modules/alerts.bicep).</summary>
+public sealed class PayrollCalendarWatchTests
+{
+    [Fact]
+    public async Task The_daily_warning_starts_with_the_text_the_alert_looks_for_and_carries_the_healthz_message()
+    {
+        var log = new CapturingLogger();
+        var clock = new StoppedClock(DateTimeOffset.Parse("2026-12-20T02:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var calendars = new PayrollCalendars(Official, new NothingPublished(), Options.Create(new PayrollOptions()), clock, NullLogger<PayrollCalendars>.Instance);
+        var watch = new PayrollCalendarWatch(new Employers([new PayrollEmployer("E-1", PaydayRule.Parse("day:10"))]), calendars, clock, log);
+
+        var missing = Assert.Single(await watch.ReportAsync("bank", CancellationToken.None));
+
+        var (level, message) = Assert.Single(log.Entries);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, level);
+        Assert.StartsWith("Payroll calendar missing for bank: calendar for 2027 missing; pay months 2027-01, 2027-02 undecided.", message, StringComparison.Ordinal);
+        Assert.Equal("calendar for 2027 missing; pay months 2027-01, 2027-02 undecided", missing.Message);
+    }
+
+    private sealed class NothingPublished : IPublishedCalendars
+    {
+        public Task<IReadOnlyList<PublishedCalendarFile>> ListAsync(string tenant, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<PublishedCalendarFile>>([]);
+
+        public Task<bool> SaveAsync(string tenant, PublishedCalendarFile file, CancellationToken cancellationToken) => throw new NotSupportedException();
+    }
+
+    private sealed class Employers(IReadOnlyList<PayrollEmployer> all) : IPayrollEmployers
+    {
+        public Task SaveAsync(string tenant, PayrollEmployer employer, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public IAsyncEnumerable<PayrollEmployer> ListAsync(string tenant, CancellationToken cancellationToken) => all.ToAsyncEnumerable();
+    }
+
+    private sealed class CapturingLogger : Microsoft.Extensions.Logging.ILogger<PayrollCalendarWatch>
+    {
+        public List<(Microsoft.Extensions.Logging.LogLevel Level, string Message)> Entries { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception,
+            Func<TState, Exception?, string> formatter) => Entries.Add((logLevel, formatter(state, exception)));
+    }
+}
