@@ -80,14 +80,17 @@ public static class PrivateDomainServices
         return services;
     }
 
-    /// <summary>Payroll campaigns: the working-day calendar (content-templates/calendars next to the app), employers and the daily run.</summary>
+    /// <summary>Payroll campaigns: the working-day calendar (content-templates/calendars next to the app, plus the notices
+    /// each tenant published into Blob Storage), employers and the daily run.</summary>
     private static void AddPayroll(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<PayrollOptions>().Bind(configuration.GetSection(PayrollOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PayrollOptions>, PayrollOptionsValidator>();
-        services.AddSingleton(sp => PayrollSchedule.Create(
-            WorkingDayCalendar.Load(configuration["Payroll:CalendarsPath"] is { Length: > 0 } path ? path : Path.Combine(AppContext.BaseDirectory, "content-templates", "calendars")),
-            sp.GetRequiredService<IOptions<PayrollOptions>>().Value));
+        services.AddSingleton<IPublishedCalendars>(sp => new BlobPublishedCalendars(sp.GetRequiredService<StorageClients>(),
+            configuration["Payroll:CalendarsContainer"] is { Length: > 0 } container ? container : BlobPublishedCalendars.DefaultContainer));
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PayrollCalendars>(sp,
+            WorkingDayCalendar.Load(configuration["Payroll:CalendarsPath"] is { Length: > 0 } path ? path : Path.Combine(AppContext.BaseDirectory, "content-templates", "calendars"))));
+        services.AddSingleton<PayrollCalendarWatch>();
         services.AddSingleton<TablePayrollStore>();
         services.AddSingleton<IPayrollEmployers>(sp => sp.GetRequiredService<TablePayrollStore>());
         services.AddSingleton<IPayrollCampaigns>(sp => sp.GetRequiredService<TablePayrollStore>());

@@ -157,6 +157,7 @@ public static class LocalHost
             app.MapJourneyApi();
             app.MapCrmImportApi();
             app.MapPayrollCampaignApi();
+            app.MapPayrollCalendarApi();
         }
 
         if (sandbox)

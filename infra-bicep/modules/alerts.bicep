@@ -5,6 +5,10 @@
 //     host's "moving message to queue 'wecom-events-poison'" log lines, i.e. arrivals in the poison queue.
 //   - callback 5xx rate: the share of /api/wecom/{tenant}/callback requests answered with 5xx. WeCom retries failed
 //     deliveries only a few times, so a sustained rate means lost events.
+//   - payroll calendar missing: the daily payroll run (PayrollDailyRun, 09:00 Shanghai) logs "Payroll calendar missing
+//     for {tenant}: calendar for YEAR missing; pay months … undecided" from 45 days before the first payroll window
+//     that year's State Council notice would decide. It fires once a day until the notice is published
+//     (PUT /api/tenants/{tenant}/payroll/calendars/{year}, runbook in docs/DEPLOY.md).
 
 @description('Azure region (log alerts are regional resources).')
 param location string
@@ -151,6 +155,45 @@ resource callback5xxAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = 
           metricMeasureColumn: 'failedPercent'
           operator: 'GreaterThan'
           threshold: callback5xxPercentThreshold
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    actions: {
+      actionGroups: [
+        actionGroup.id
+      ]
+    }
+  }
+}
+
+resource payrollCalendarAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: 'alert-${baseName}-payroll-calendar-missing'
+  location: location
+  tags: tags
+  kind: 'LogAlert'
+  properties: {
+    displayName: 'Payroll calendar year missing'
+    description: 'A payroll window within 45 days needs a year of the China working-day calendar that is not published. Publish the State Council notice: PUT /api/tenants/{tenant}/payroll/calendars/{year} (docs/DEPLOY.md).'
+    severity: 2
+    enabled: true
+    scopes: [
+      appInsightsId
+    ]
+    // The daily run logs the warning once a day, so the query looks back a day; checked hourly.
+    evaluationFrequency: 'PT1H'
+    windowSize: 'P1D'
+    autoMitigate: true
+    criteria: {
+      allOf: [
+        {
+          query: 'traces | where severityLevel >= 2 and message startswith "Payroll calendar missing for "'
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: 0
           failingPeriods: {
             numberOfEvaluationPeriods: 1
             minFailingPeriodsToAlert: 1

@@ -103,6 +103,14 @@ resource account 'Microsoft.Storage/storageAccounts@2025-01-01' = {
         publicAccess: 'None'
       }
     }
+
+    // Holiday notices operators publish without a deploy (PUT …/payroll/calendars/{year}), {tenant}/cn-{year}.json.
+    resource calendarsContainer 'containers' = {
+      name: 'calendars'
+      properties: {
+        publicAccess: 'None'
+      }
+    }
   }
 
   resource queueService 'queueServices' = {

@@ -324,6 +324,21 @@ public sealed partial class ArmSecurityTests(InfraFixture infra)
         }
     }
 
+    [Fact]
+    public void An_alert_fires_when_a_payroll_calendar_year_is_missing()
+    {
+        // The query matches the warning PayrollCalendarWatch logs from the daily run (LogPrefix); keep them together.
+        const string LogPrefix = "Payroll calendar missing for ";
+        foreach (var (source, resources) in Sources())
+        {
+            var alert = Assert.Single(resources.OfType("Microsoft.Insights/scheduledQueryRules"),
+                r => (((JsonArray)r.At("properties.criteria.allOf")!).Single().Str("query") ?? "").Contains(LogPrefix, StringComparison.Ordinal));
+            Assert.True(alert.Bool("properties.enabled"), $"{source}: the calendar alert is enabled");
+            Assert.Equal("P1D", alert.Str("properties.windowSize"));
+            Assert.NotEmpty((JsonArray)alert.At("properties.actions.actionGroups")!);
+        }
+    }
+
     [GeneratedRegex("AccountKey=|SharedAccessKey=|SharedAccessSignature=|DefaultEndpointsProtocol=|listKeys\\(|listConnectionStrings|listAccountSas|listServiceSas|[?&]sig=", RegexOptions.IgnoreCase)]
     private static partial Regex ForbiddenSecretPattern();
 

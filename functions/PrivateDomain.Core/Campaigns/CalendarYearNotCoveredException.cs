@@ -11,8 +11,8 @@ public sealed class CalendarYearNotCoveredException : InvalidOperationException
     public CalendarYearNotCoveredException(DateOnly date, IReadOnlyCollection<int> covered)
         : base($"The working-day calendar does not cover {date.Year} (needed for {date:yyyy-MM-dd}); it covers "
             + (covered.Count == 0 ? "no year" : string.Join(", ", covered))
-            + $". Publish cn-{date.Year}.json from the State Council notice 国务院办公厅关于{date.Year}年部分节假日安排的通知 "
-            + "in the calendars folder; until then paydays and windows that need that year cannot be computed.")
+            + $". Publish the State Council notice 国务院办公厅关于{date.Year}年部分节假日安排的通知 (PUT …/payroll/calendars/{date.Year}, "
+            + $"or cn-{date.Year}.json in the calendars folder); until then paydays and windows that need that year cannot be computed.")
     {
         Year = date.Year;
         Date = date;

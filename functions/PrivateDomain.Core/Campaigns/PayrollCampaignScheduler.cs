@@ -57,7 +57,7 @@ public sealed class PayrollCampaignScheduler(
     IPayrollCampaigns campaigns,
     IPayrollCampaignRuns runs,
     IPayrollFanOutQueue fanOut,
-    PayrollSchedule schedule,
+    PayrollCalendars calendars,
     TimeProvider time,
     ILogger<PayrollCampaignScheduler> log)
 {
@@ -67,6 +67,7 @@ public sealed class PayrollCampaignScheduler(
     /// <summary>Runs the day's schedule for one tenant.</summary>
     public async Task<PayrollRunResult> RunAsync(string tenant, CancellationToken cancellationToken)
     {
+        var schedule = await calendars.ScheduleAsync(tenant, cancellationToken).ConfigureAwait(false);
         var today = schedule.Today(time);
         var last = await campaigns.LastRunAsync(tenant, cancellationToken).ConfigureAwait(false);
         var from = last is { } l && l < today ? l.AddDays(1) : today;
@@ -99,7 +100,8 @@ public sealed class PayrollCampaignScheduler(
 
         foreach (var year in opening.MissingYears)
         {
-            log.LogWarning("Payroll windows of {Tenant} need the {Year} working-day calendar: publish content-templates/calendars/cn-{Year}.json", tenant, year, year);
+            log.LogWarning("Payroll windows of {Tenant} need the {Year} working-day calendar: publish it (PUT /api/tenants/{Tenant}/payroll/calendars/{Year}, or cn-{Year}.json in content-templates/calendars)",
+                tenant, year, tenant, year, year);
         }
 
         await campaigns.SetLastRunAsync(tenant, today, cancellationToken).ConfigureAwait(false);

@@ -19,7 +19,7 @@ public sealed class PayrollEngagement(
     ICustomerStore customers,
     IPayrollCounts counts,
     IFollowUpTasks tasks,
-    PayrollSchedule schedule,
+    PayrollCalendars calendars,
     ILogger<PayrollEngagement> log)
 {
     /// <summary>A campaign touch was refused by the delivery policy or for its content: counts refused-by-policy (per
@@ -76,7 +76,7 @@ public sealed class PayrollEngagement(
             return 0;
         }
 
-        var month = PayMonth.Of(schedule.DateAt(at));
+        var month = PayMonth.Of(calendars.DateAt(at));
         var converted = 0;
         foreach (var m in new[] { month.AddMonths(-1), month, month.AddMonths(1) })
         {

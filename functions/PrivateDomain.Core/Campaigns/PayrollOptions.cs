@@ -14,6 +14,11 @@ public sealed class PayrollOptions
 
     /// <summary>Whether D-5…D-3 count working days (default) or calendar days.</summary>
     public PayrollDayCounting Counting { get; set; } = PayrollDayCounting.WorkingDays;
+
+    /// <summary>How long a tenant's calendar (repository files plus published notices) is reused before it is read
+    /// again (default one minute). A publication takes effect at once on the instance that took it; this bounds how
+    /// long the others keep the previous calendar.</summary>
+    public TimeSpan CalendarRefresh { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>Validates <see cref="PayrollOptions"/> at start-up, naming the configuration key that is wrong.</summary>
@@ -32,6 +37,11 @@ public sealed class PayrollOptionsValidator : IValidateOptions<PayrollOptions>
         if (!Enum.IsDefined(options.Counting))
         {
             errors.Add($"Payroll:Counting must be {PayrollDayCounting.WorkingDays} or {PayrollDayCounting.CalendarDays}.");
+        }
+
+        if (options.CalendarRefresh <= TimeSpan.Zero || options.CalendarRefresh > TimeSpan.FromDays(1))
+        {
+            errors.Add($"Payroll:CalendarRefresh {options.CalendarRefresh} must be positive and at most a day, e.g. 00:01:00.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

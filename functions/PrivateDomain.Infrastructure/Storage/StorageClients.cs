@@ -47,6 +47,28 @@ public sealed class StorageClients
     public BlobServiceClient Blobs { get; }
 
     private readonly ConcurrentDictionary<string, Lazy<Task<TableClient>>> _tables = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<BlobContainerClient>>> _containers = new(StringComparer.Ordinal);
+
+    /// <summary>A blob container client, creating the container on first use in this process (a failed creation is
+    /// retried next time).</summary>
+    public async Task<BlobContainerClient> ContainerAsync(string name, CancellationToken cancellationToken)
+    {
+        var lazy = _containers.GetOrAdd(name, n => new Lazy<Task<BlobContainerClient>>(async () =>
+        {
+            var container = Blobs.GetBlobContainerClient(n);
+            await container.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            return container;
+        }));
+        try
+        {
+            return await lazy.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (lazy.Value.IsFaulted)
+        {
+            _containers.TryRemove(new KeyValuePair<string, Lazy<Task<BlobContainerClient>>>(name, lazy));
+            throw;
+        }
+    }
 
     /// <summary>A table client, creating the table on first use in this process (a failed creation is retried next time).</summary>
     public async Task<TableClient> TableAsync(string name, CancellationToken cancellationToken)

@@ -5,7 +5,7 @@ namespace PrivateDomain.Local.Campaigns;
 
 /// <summary>
 /// Operator API for payroll campaigns, <c>/api/tenants/{tenant}/payroll</c>, Entra ID bearer tokens only: the windows
-/// opening in the next days, starting a campaign by hand (the deterministic id makes a second start return the first),
+/// opening in the next days (and the pay months a missing calendar year leaves undecided), starting a campaign by hand (the deterministic id makes a second start return the first),
 /// stopping one (its journeys end), its progress (counts), and an account manager's follow-up tasks. Every call is audited.
 /// </summary>
 public static class PayrollCampaignApi
@@ -19,8 +19,17 @@ public static class PayrollCampaignApi
     /// <summary>A window as the API shows it.</summary>
     public sealed record WindowView(string CampaignId, string EmployerId, string PayMonth, DateOnly Payday, IReadOnlyList<DateOnly> CampaignDays, bool Started);
 
-    /// <summary>The upcoming windows, and pay months the calendar cannot decide yet.</summary>
-    public sealed record UpcomingView(DateOnly From, DateOnly To, IReadOnlyList<WindowView> Windows, IReadOnlyList<string> Undecided);
+    /// <summary>An employer's pay month the calendar cannot decide yet, and why.</summary>
+    /// <param name="EmployerId">The employer.</param>
+    /// <param name="PayMonth">The pay month, <c>yyyy-MM</c>.</param>
+    /// <param name="MissingYear">The calendar year it needs.</param>
+    /// <param name="Reason">Why, and what to publish.</param>
+    public sealed record UndecidedView(string EmployerId, string PayMonth, int MissingYear, string Reason);
+
+    /// <summary>The upcoming windows, the pay months the calendar cannot decide yet, and the missing years to publish
+    /// (as /healthz reports them: from 45 days before the first window they leave undecided).</summary>
+    public sealed record UpcomingView(
+        DateOnly From, DateOnly To, IReadOnlyList<WindowView> Windows, IReadOnlyList<UndecidedView> Undecided, IReadOnlyList<string> CalendarWarnings);
 
     /// <summary>A campaign with its progress.</summary>
     public sealed record CampaignView(
@@ -46,7 +55,7 @@ public static class PayrollCampaignApi
     }
 
     private static async Task<IResult> UpcomingAsync(
-        string tenant, int? days, HttpContext http, OperatorAccess access, IPayrollEmployers employers, IPayrollCampaigns campaigns, PayrollSchedule schedule,
+        string tenant, int? days, HttpContext http, OperatorAccess access, IPayrollEmployers employers, IPayrollCampaigns campaigns, PayrollCalendars calendars,
         TimeProvider time, CancellationToken ct)
     {
         if (await access.AuthorizeAsync(http, tenant, "payroll.windows", $"days={days}", Readers).ConfigureAwait(false) is { } refused)
@@ -61,6 +70,7 @@ public static class PayrollCampaignApi
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["days"] = [$"Ask for 1–{PayrollSchedule.MaxRangeDays} days."] });
         }
 
+        var schedule = await calendars.ScheduleAsync(tenant, ct).ConfigureAwait(false);
         var today = schedule.Today(time);
         var all = await employers.ListAsync(tenant, ct).ToListAsync(ct).ConfigureAwait(false);
         var opening = schedule.WindowsOpening(all, today, today.AddDays(n - 1));
@@ -73,11 +83,13 @@ public static class PayrollCampaignApi
 
         await access.RecordAsync(http, tenant, "payroll.windows", $"days={n}", "200").ConfigureAwait(false);
         return Results.Ok(new UpcomingView(opening.From, opening.To, windows,
-            [.. opening.Undecided.Select(u => $"{u.EmployerId} {u.PayMonth}: {u.Reason.Message}")]));
+            [.. opening.Undecided.Select(u => new UndecidedView(u.EmployerId, u.PayMonth.ToString(), u.MissingYear,
+                FormattableString.Invariant($"calendar for {u.MissingYear} missing; publish the {u.MissingYear} notice: PUT /api/tenants/{tenant}/payroll/calendars/{u.MissingYear}")))],
+            [.. MissingCalendarYears.Find(schedule, all, today).Select(m => m.Message)]));
     }
 
     private static async Task<IResult> StartAsync(
-        string tenant, StartCampaign request, HttpContext http, OperatorAccess access, IPayrollEmployers employers, PayrollSchedule schedule,
+        string tenant, StartCampaign request, HttpContext http, OperatorAccess access, IPayrollEmployers employers, PayrollCalendars calendars,
         PayrollCampaignScheduler scheduler, CancellationToken ct)
     {
         var target = $"{request?.EmployerId}:{request?.PayMonth}";
@@ -104,7 +116,7 @@ public static class PayrollCampaignApi
         {
             try
             {
-                window = schedule.WindowFor(employer!, month);
+                window = (await calendars.ScheduleAsync(tenant, ct).ConfigureAwait(false)).WindowFor(employer!, month);
             }
             catch (CalendarYearNotCoveredException e)
             {

@@ -6,10 +6,11 @@ namespace PrivateDomain.Local.Campaigns;
 
 /// <summary>
 /// The local host's stand-in for the Functions timer: runs the payroll schedule for every tenant at start and then
-/// hourly. Each run is idempotent (a campaign starts once) and catches up days the host was down, so running it more
+/// hourly, and warns about a calendar year it will need within 45 days and does not have. Each run is idempotent (a campaign starts once) and catches up days the host was down, so running it more
 /// often than daily only makes a missed morning cheaper.
 /// </summary>
-public sealed class PayrollDailyRun(PayrollCampaignScheduler scheduler, IOptions<WeComOptions> tenants, TimeProvider time, ILogger<PayrollDailyRun> logger)
+public sealed class PayrollDailyRun(
+    PayrollCampaignScheduler scheduler, PayrollCalendarWatch calendars, IOptions<WeComOptions> tenants, TimeProvider time, ILogger<PayrollDailyRun> logger)
     : BackgroundService
 {
     /// <inheritdoc />
@@ -27,6 +28,9 @@ public sealed class PayrollDailyRun(PayrollCampaignScheduler scheduler, IOptions
                     {
                         logger.LogInformation("Payroll run for {Tenant} started {Count} campaigns", tenant, result.Started.Count);
                     }
+
+                    // A calendar year needed within 45 days and not published: warned about at every run until it is.
+                    await calendars.ReportAsync(tenant, stoppingToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

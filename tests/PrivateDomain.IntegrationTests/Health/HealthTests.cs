@@ -26,6 +26,59 @@ public sealed class HealthTests(AzuriteFixture fixture)
         Assert.False(storage.Single(s => s.GetProperty("service").GetString() == "tables").GetProperty("reachable").GetBoolean());
         Assert.True(storage.Single(s => s.GetProperty("service").GetString() == "queues").GetProperty("reachable").GetBoolean());
     }
+
+    [Fact]
+    public async Task Healthz_reports_a_missing_calendar_year_from_45_days_before_its_first_window_until_the_notice_is_published()
+    {
+        // Pinned clock. A day:10 employer's January 2027 window could open as early as 17 December 2026 (10 January less
+        // 24 days), so 2027 is reported from 2 November 2026; on 1 November it is not yet.
+        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 11, 1, 10, 0, 0, TimeSpan.FromHours(8)));
+        var tenant = TestTenant.Create("health" + System.Security.Cryptography.RandomNumberGenerator.GetHexString(6).ToLowerInvariant());
+        var bank = Guid.NewGuid();
+        var tokens = new Operators.OperatorTokens();
+        await using var host = await LocalHostInstance.StartAsync(fixture.Azurite.ConnectionString(), [tenant],
+            new Dictionary<string, string?>(Operators.OperatorTokens.Settings(tenant.Name, bank)) { ["Local:PayrollRun"] = "false" },
+            services =>
+            {
+                tokens.Trust(services);
+                services.AddSingleton<TimeProvider>(clock);
+            });
+        await host.Services.GetRequiredService<PrivateDomain.Campaigns.IPayrollEmployers>().SaveAsync(
+            tenant.Name, new PrivateDomain.Campaigns.PayrollEmployer("E-1", PrivateDomain.Campaigns.PaydayRule.Parse("day:10")), CancellationToken.None);
+
+        var early = await host.Client.GetAsync("/healthz");
+        Assert.Equal("Healthy", (await early.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+
+        clock.Now = new DateTimeOffset(2026, 11, 2, 10, 0, 0, TimeSpan.FromHours(8));
+        var due = await host.Client.GetAsync("/healthz");
+        Assert.Equal(HttpStatusCode.OK, due.StatusCode);
+        var report = await due.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Degraded", report.GetProperty("status").GetString());
+        Assert.Equal(["calendar for 2027 missing; pay months 2027-01 undecided"], report.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()));
+        // Anonymous: it says what is missing, not for whom.
+        var text = await due.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("E-1", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(tenant.Name, text, StringComparison.Ordinal);
+
+        var put = new HttpRequestMessage(HttpMethod.Put, $"/api/tenants/{tenant.Name}/payroll/calendars/2027")
+        {
+            Content = new StringContent("""
+                {
+                  "year": 2027,
+                  "source": { "title": "Synthetic test calendar for 2027 (not an official notice)", "documentNumber": "test-2027",
+                              "issuedOn": "2026-11-01", "url": "https://example.invalid/synthetic/2027" },
+                  "holidays": [ { "name": "元旦", "from": "2027-01-01", "to": "2027-01-03" } ],
+                  "makeUpWorkingDays": []
+                }
+                """, System.Text.Encoding.UTF8, "application/json"),
+        };
+        put.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", tokens.Mint(bank, [PrivateDomain.Operators.OperatorRoles.Admin]));
+        Assert.Equal(HttpStatusCode.Created, (await host.Client.SendAsync(put)).StatusCode);
+
+        var published = await (await host.Client.GetAsync("/healthz")).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Healthy", published.GetProperty("status").GetString());
+        Assert.Empty(published.GetProperty("warnings").EnumerateArray());
+    }
 }
 
 /// <summary>`./pd run` runs the host in Development, where ASP.NET Core validates every registration when the host is

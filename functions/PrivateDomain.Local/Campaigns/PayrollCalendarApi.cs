@@ -1,0 +1,27 @@
+using PrivateDomain.Campaigns;
+using PrivateDomain.Operators;
+
+namespace PrivateDomain.Local.Campaigns;
+
+/// <summary>
+/// Operator API for the working-day calendar on the local host, <c>/api/tenants/{tenant}/payroll/calendars</c>: the
+/// years in force and <c>PUT …/{year}</c> to publish a year's notice without a deploy (<see cref="PayrollCalendarHttp"/>,
+/// shared with the Functions app).
+/// </summary>
+public static class PayrollCalendarApi
+{
+    /// <summary>Maps the routes (they require an authenticated caller; roles and tenant are checked per call).</summary>
+    public static IEndpointRouteBuilder MapPayrollCalendarApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/tenants/{tenant}/payroll/calendars").RequireAuthorization();
+        group.MapGet("", ListAsync);
+        group.MapPut("/{year:int}", PublishAsync);
+        return app;
+    }
+
+    private static Task<IResult> ListAsync(string tenant, HttpContext http, OperatorAccess access, PayrollCalendars calendars, CancellationToken ct) =>
+        PayrollCalendarHttp.ListAsync(tenant, http, access, calendars, ct);
+
+    private static Task<IResult> PublishAsync(int year, string tenant, HttpContext http, OperatorAccess access, PayrollCalendars calendars, CancellationToken ct) =>
+        PayrollCalendarHttp.PublishAsync(year, tenant, http, access, calendars, ct);
+}
