@@ -7,7 +7,11 @@ namespace PrivateDomain.Content;
 /// (submit, approve, reject), and the question delivery asks before every send — which version of this id, if any, may
 /// go to a customer of this bank and branch (<see cref="GetSendableAsync"/>).
 /// </summary>
-public sealed class ContentLibrary(ITemplateStore templates, IContentApprovalLog approvals, ISensitiveWordStore words, TimeProvider time)
+/// <remarks>With the journeys' catalog it also holds content to <see cref="MassSendRule"/>: a version a mass-send step
+/// would send may not name the customer, and is refused at approval (or publication from the repository) with the
+/// placeholder and the step named.</remarks>
+public sealed class ContentLibrary(
+    ITemplateStore templates, IContentApprovalLog approvals, ISensitiveWordStore words, TimeProvider time, Journeys.JourneyCatalog? journeys = null)
 {
     private const int AppendAttempts = 5;
 
@@ -41,6 +45,11 @@ public sealed class ContentLibrary(ITemplateStore templates, IContentApprovalLog
         var errors = files.Where(f => f.Approval.Status == ApprovalStatus.Approved)
             .SelectMany(f => screen.Screen(f.Template).Select(h => $"{f.Path}: marked approved but fails the sensitive-word screen: {h}"))
             .ToList();
+        // The version a step would send is each scope's newest approved one; older approved versions are history.
+        errors.AddRange(files.Where(f => f.Approval.Status == ApprovalStatus.Approved)
+            .GroupBy(f => (f.Scope.Key, f.Template.Id))
+            .Select(g => g.MaxBy(f => f.Template.Version)!)
+            .SelectMany(f => MassSendProblems(f.Template).Select(p => $"{f.Path}: marked approved but {p}")));
         if (errors.Count > 0)
         {
             throw new MessageTemplateException(directory, errors);
@@ -83,6 +92,11 @@ public sealed class ContentLibrary(ITemplateStore templates, IContentApprovalLog
     public async Task<ApprovalRecord> ApproveAsync(TemplateRef template, ContentReviewer reviewer, CancellationToken cancellationToken)
     {
         var content = await RequireAsync(template, cancellationToken).ConfigureAwait(false);
+        if (MassSendProblems(content) is [var first, ..])
+        {
+            throw new ContentApprovalException(template, ApprovalRefusal.PersonalTextInMassSend, first);
+        }
+
         var screen = await words.GetAsync(cancellationToken).ConfigureAwait(false)
             ?? throw new ContentApprovalException(template, ApprovalRefusal.NoScreen, "no sensitive-word list is published, so nothing can be approved; publish content-templates/sensitive-words first");
         return await DecideAsync(template, state => MakerChecker.Approve(template, content, state, reviewer, screen, time.GetUtcNow()), cancellationToken)
@@ -200,6 +214,9 @@ public sealed class ContentLibrary(ITemplateStore templates, IContentApprovalLog
         yield return new ApprovalRecord(file.Ref, sequence, ApprovalAction.Approved, a.ApprovedBy!, a.ApprovedAt!.Value, hash, "repository-review",
             $"approved in the repository: {file.Path}");
     }
+
+    private IReadOnlyList<string> MassSendProblems(MessageTemplate template) =>
+        journeys is null ? [] : MassSendRule.Check(journeys.All, template);
 
     private async Task<PublishOutcome> StoreAsync(TemplateScope scope, MessageTemplate template, string source, CancellationToken cancellationToken)
     {

@@ -123,6 +123,9 @@ public enum ApprovalRefusal
 
     /// <summary>Someone else acted on the version at the same moment; read it again.</summary>
     Conflict,
+
+    /// <summary>A mass-send step would send the version, and it names the customer (<see cref="MassSendRule"/>).</summary>
+    PersonalTextInMassSend,
 }
 
 /// <summary>A maker-checker action was refused; nothing was recorded.</summary>

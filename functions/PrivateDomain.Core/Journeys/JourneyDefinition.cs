@@ -103,6 +103,9 @@ public sealed record JourneyStage(string Name, int FromDay, int ToDay);
 /// <param name="Content">The content template id.</param>
 /// <param name="IntentContent">The 3W script template that replaces <see cref="Content"/> for a customer who has
 /// shown intent (1:1 steps only); it replaces the touch's copy, it never adds a touch.</param>
+/// <param name="Personal">True if the step's text may differ per customer (<c>{customer.name}</c>), so each customer's
+/// touch is a WeCom task of its own; such steps are capped per account manager and day. False (the default) for a mass
+/// send: every recipient of a manager gets the same text, in one task (<see cref="Content.MassSendRule"/>).</param>
 public sealed record JourneyStep(
     string Id,
     string Stage,
@@ -112,7 +115,8 @@ public sealed record JourneyStep(
     double? AfterHours,
     string Kind,
     string Content,
-    string? IntentContent);
+    string? IntentContent,
+    bool Personal = false);
 
 /// <summary>A customer who reacts (reply, click, joined an activity) to a touch of <see cref="WhenReactedIn"/> skips
 /// the steps of <see cref="SkipStages"/> on <see cref="Channels"/> for the rest of that round. The remaining steps keep

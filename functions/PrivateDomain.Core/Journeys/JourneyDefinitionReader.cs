@@ -246,7 +246,7 @@ public static partial class JourneyDefinitionReader
 
             var id = String(s, "id", at + ".id", errors, IdPattern(), "lowercase letters, digits and '-', e.g. \"attention-welfare\"");
             at = id is null ? at : $"{at} \"{id}\"";
-            Known(s, at + ".", errors, "id", "stage", "channel", "day", "at", "afterHours", "kind", "content", "intentContent");
+            Known(s, at + ".", errors, "id", "stage", "channel", "day", "at", "afterHours", "kind", "content", "intentContent", "personal");
             if (id is not null && !ids.Add(id))
             {
                 errors.Add($"{at}.id: \"{id}\" is used by an earlier step; step ids must be unique (they are part of touch ids)");
@@ -324,9 +324,26 @@ public static partial class JourneyDefinitionReader
                 }
             }
 
+            var personal = false;
+            if (s.TryGetProperty("personal", out var p))
+            {
+                if (p.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                {
+                    errors.Add($"{at}.personal: must be true or false");
+                }
+                else
+                {
+                    personal = p.GetBoolean();
+                    if (personal && channel is not null and not Channel.OneToOne)
+                    {
+                        errors.Add($"{at}.personal: only a oneToOne step can be personal; a Moments or group post is one text seen by many");
+                    }
+                }
+            }
+
             if (id is not null && stage is not null && channel is not null && kind is not null && content is not null)
             {
-                steps.Add(new JourneyStep(id, stage.Name, channel.Value, day, time, afterHours, kind, content, intent));
+                steps.Add(new JourneyStep(id, stage.Name, channel.Value, day, time, afterHours, kind, content, intent, personal));
             }
         }
 

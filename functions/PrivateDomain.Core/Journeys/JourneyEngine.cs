@@ -161,6 +161,7 @@ public sealed class JourneyEngine
             {
                 Campaign = state.Campaign,
                 Payday = state.Payday,
+                Personal = step.Personal,
             });
         }
 

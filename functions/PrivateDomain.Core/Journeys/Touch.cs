@@ -36,6 +36,10 @@ public sealed record Touch(
     /// <summary>The payday the touch's copy names (<c>{payroll.payday}</c>), or null.</summary>
     public DateOnly? Payday { get; init; }
 
+    /// <summary>True if the touch's step is personal (<see cref="JourneyStep.Personal"/>): its text may name the customer,
+    /// so it may travel in a WeCom task of its own, within the account manager's daily allowance of such tasks.</summary>
+    public bool Personal { get; init; }
+
     /// <summary>The local date the touch counts against for caps and reports.</summary>
     public DateOnly LocalDate => DateOnly.FromDateTime(Slot);
 

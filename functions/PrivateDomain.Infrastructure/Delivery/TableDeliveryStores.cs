@@ -282,6 +282,7 @@ public sealed class TableDeliveryHistory(StorageClients clients) : IDeliveryHist
             ["Channel"] = dispatch.Channel.ToString(),
             ["TemplateId"] = dispatch.TemplateId,
             ["Recipients"] = touches.Count,
+            ["Personal"] = touches.Any(t => t.Personal),
             ["At"] = at,
         }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
@@ -336,7 +337,7 @@ public sealed class TableDeliveryHistory(StorageClients clients) : IDeliveryHist
         await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == pk && x.RowKey.CompareTo(from) >= 0 && x.RowKey.CompareTo(":") < 0,
                            cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            sends.Add(new PastSend(Enum.Parse<Channel>(e.GetString("Channel")), e.GetDateTimeOffset("At") ?? default));
+            sends.Add(new PastSend(Enum.Parse<Channel>(e.GetString("Channel")), e.GetDateTimeOffset("At") ?? default, e.GetBoolean("Personal") ?? false));
         }
 
         return sends.ToImmutable();

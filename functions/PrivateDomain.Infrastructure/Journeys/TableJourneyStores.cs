@@ -169,6 +169,7 @@ public sealed class TableTouchLedger(StorageClients clients, IDeliveryQueue queu
             {
                 Status = Enum.TryParse<TouchStatus>(e.GetString("Status"), out var status) ? status : TouchStatus.Due,
                 Reason = e.GetString("Reason"),
+                ReasonText = e.GetString("ReasonText"),
                 WeComId = e.GetString("WeComId"),
             };
         }

@@ -247,7 +247,8 @@ public sealed class TouchDispatchTests(AzuriteFixture fixture) : IAsyncLifetime
             """u8, "it.draft.v1.json", requireApproval: false).Template;
         await library.PublishAsync(TemplateScope.Default, draft, "zhang.min", CancellationToken.None);
 
-        // An approved template that greets the customer by name cannot be rendered for a customer whose name we do not know.
+        // An approved template that greets the customer by name (so only for a step marked personal) cannot be rendered
+        // for a customer whose name we do not know.
         var named = MessageTemplateReader.Read("""
             { "id": "it.named", "version": 1, "kind": "welfare", "stage": "attention", "channel": "oneToOne", "title": "称呼客户",
               "tags": [], "body": ["{customer.name}您好，我是{employee.name}。"] }
@@ -259,7 +260,7 @@ public sealed class TouchDispatchTests(AzuriteFixture fixture) : IAsyncLifetime
 
         var unknown = TouchFor("named", "sunqi", "no.such.template", Channel.OneToOne);
         var unapproved = TouchFor("named", "sunqi", "it.draft", Channel.OneToOne, step: "t2");
-        var broken = TouchFor("noname", "sunqi", "it.named", Channel.OneToOne);
+        var broken = TouchFor("noname", "sunqi", "it.named", Channel.OneToOne) with { Personal = true };
         foreach (var t in new[] { unknown, unapproved, broken })
         {
             await Ledger.RecordAsync(_tenant.Name, t, CancellationToken.None);
@@ -362,6 +363,64 @@ public sealed class TouchDispatchTests(AzuriteFixture fixture) : IAsyncLifetime
         {
             await AssertOutcomeAsync(t, TouchStatus.Confirmed, null);
         }
+    }
+
+    [Fact]
+    public async Task Personal_touches_past_the_managers_daily_allowance_wait_for_the_next_morning_with_the_reason_and_a_mass_send_step_never_names_the_customer()
+    {
+        // A template that greets each customer by name, approved through maker-checker: fine for a step marked personal.
+        var id = "it.personal-note-" + RandomNumberGenerator.GetHexString(6).ToLowerInvariant();
+        var library = _host.Services.GetRequiredService<ContentLibrary>();
+        var template = MessageTemplateReader.Read(System.Text.Encoding.UTF8.GetBytes($$"""
+            { "id": "{{id}}", "version": 1, "kind": "followUp", "stage": "action", "channel": "oneToOne", "title": "t",
+              "body": "{customer.name}您好，我是您的理财经理{employee.name}，有空聊聊您的工资理财安排吗？", "approval": { "status": "draft", "author": "zhang.min" } }
+            """), id).Template;
+        await library.PublishAsync(TemplateScope.Default, template, "zhang.min", CancellationToken.None);
+        var at = new TemplateRef(TemplateScope.Default, id, 1);
+        await library.SubmitAsync(at, "zhang.min", CancellationToken.None);
+        await library.ApproveAsync(at, new ContentReviewer("li.hua", [ContentRoles.Compliance]), CancellationToken.None);
+
+        // 23 customers with their own names, each with a personal touch: the allowance is 20 tasks a day.
+        var surnames = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜";
+        var touches = new List<Touch>();
+        for (var i = 0; i < 23; i++)
+        {
+            var c = $"p{i:D2}";
+            await AddCustomerAsync(c, "qianliu", name: surnames[i] + (i % 2 == 0 ? "先生" : "女士"));
+            touches.Add(TouchFor(c, "qianliu", id, Channel.OneToOne, step: "note") with { Personal = true });
+        }
+
+        foreach (var t in touches)
+        {
+            Assert.True(await Ledger.RecordAsync(_tenant.Name, t, CancellationToken.None));
+        }
+
+        // A step not marked personal with the same template would make a task per customer: refused, naming the placeholder.
+        await AddCustomerAsync("m01", "qianliu", name: "欧阳女士");
+        var mass = TouchFor("m01", "qianliu", id, Channel.OneToOne, step: "mass");
+        Assert.True(await Ledger.RecordAsync(_tenant.Name, mass, CancellationToken.None));
+
+        var report = await DispatchAsync("qianliu");
+
+        Assert.Equal(20, report.Tasks);
+        var sent = MassSends().Where(t => (string)t["sender"]! == "qianliu").ToList();
+        Assert.Equal(20, sent.Count);
+        Assert.All(sent, t => Assert.Single(t["external_userid"]!.AsArray()));
+        Assert.Equal(20, sent.Select(t => (string)t["text"]!["content"]!).Distinct().Count()); // each names its own customer
+        var entries = await Task.WhenAll(touches.Select(t => Ledger.ListAsync(_tenant.Name, t.Id.InstanceId, CancellationToken.None).SingleAsync().AsTask()));
+        Assert.Equal(20, entries.Count(e => e.Status == TouchStatus.Sent));
+        var waiting = entries.Where(e => e.Status == TouchStatus.Due).ToList();
+        Assert.Equal(3, waiting.Count);
+        Assert.All(waiting, e => Assert.Equal("PersonalTaskCap", e.Reason));
+        await AssertOutcomeAsync(mass, TouchStatus.Refused, "PersonalTextInMassSend");
+        var refusal = (await Ledger.ListAsync(_tenant.Name, mass.Id.InstanceId, CancellationToken.None).SingleAsync()).ReasonText!;
+        Assert.Contains("{customer.name}", refusal, StringComparison.Ordinal);
+
+        // The same day nothing more goes; the next morning the three do.
+        Assert.Equal(0, (await DispatchAsync("qianliu")).Tasks);
+        _clock.AdvanceTo(TuesdayMorning.AddDays(1));
+        Assert.Equal(3, (await DispatchAsync("qianliu")).Tasks);
+        Assert.Equal(23, MassSends().Count(t => (string)t["sender"]! == "qianliu"));
     }
 
     private ITouchLedger Ledger => _host.Services.GetRequiredService<ITouchLedger>();

@@ -53,4 +53,17 @@ public enum RefusalReason
 
     /// <summary>The account manager's deletion rate passed the limit.</summary>
     SenderThrottled = 9,
+
+    /// <summary>The account manager was given the day's allowance of personal tasks (one per customer); the touch waits for the next day.</summary>
+    PersonalTaskCap = 10,
+
+    /// <summary>A mass-send step's template names the customer (<see cref="Content.MassSendRule"/>): it would be one task per customer.</summary>
+    PersonalTextInMassSend = 11,
 }
+
+/// <summary>An account manager's personal tasks on a local day.</summary>
+/// <param name="Day">The local day.</param>
+/// <param name="Used">Personal tasks already created that day.</param>
+/// <param name="Remaining">How many more may be created that day.</param>
+/// <param name="NextDayOpens">When the next day's allowance can be used (the end of its quiet hours).</param>
+public readonly record struct PersonalTaskAllowance(DateOnly Day, int Used, int Remaining, DateTimeOffset NextDayOpens);

@@ -22,8 +22,9 @@ public sealed record DeliveryHistory(
     public static DeliveryHistory Empty { get; } = new([], [], DeletionTally.None, DeletionTally.None);
 }
 
-/// <summary>A send the ledger recorded: its channel and when the task or post was created.</summary>
-public readonly record struct PastSend(Channel Channel, DateTimeOffset At);
+/// <summary>A send the ledger recorded: its channel, when the task or post was created, and (for a sender's posts)
+/// whether it was a personal task (<see cref="DeliveryPolicyOptions.PersonalTasksPerManagerPerDay"/>).</summary>
+public readonly record struct PastSend(Channel Channel, DateTimeOffset At, bool Personal = false);
 
 /// <summary>Sends and the deletions (del_follow_user) attributed to them, over the deletion-rate window.</summary>
 public readonly record struct DeletionTally(int Sends, int Deletions)

@@ -160,6 +160,21 @@ public sealed class DeliveryPolicy
         return n;
     }
 
+    /// <summary>
+    /// How many more personal WeCom tasks (steps marked personal: one task per customer) the account manager may be
+    /// given on the local day of <paramref name="now"/>, given their posts (<paramref name="senderPosts"/>, at least
+    /// that day's), and when the next day's allowance opens (the end of the next quiet hours).
+    /// </summary>
+    public PersonalTaskAllowance PersonalTasks(IEnumerable<PastSend> senderPosts, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(senderPosts);
+        var local = Local(now);
+        var today = DateOnly.FromDateTime(local);
+        var used = senderPosts.Count(p => p.Personal && DateOnly.FromDateTime(Local(p.At)) == today);
+        var next = Instant(OutOfQuiet(today.AddDays(1).ToDateTime(TimeOnly.MinValue)));
+        return new PersonalTaskAllowance(today, used, Math.Max(0, Options.PersonalTasksPerManagerPerDay - used), next);
+    }
+
     /// <summary>True if <paramref name="at"/> falls in quiet hours in the tenant's time zone.</summary>
     public bool IsQuiet(DateTimeOffset at) => Quiet(TimeOnly.FromDateTime(Local(at)));
 

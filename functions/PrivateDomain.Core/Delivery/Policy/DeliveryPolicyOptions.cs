@@ -40,6 +40,11 @@ public sealed record DeliveryPolicyOptions
     /// the post, and a group, like a customer, may be limited by the admin to one mass message a day.</summary>
     public int GroupPerSenderPerDay { get; init; } = 1;
 
+    /// <summary>WeCom tasks one account manager may be given per local day by steps marked personal (whose text names the
+    /// customer, so each customer is a task of its own to confirm). Default 20; the excess waits for the next day, with
+    /// the reason on each touch. Mass-send steps are not counted: they make one task per manager and text.</summary>
+    public int PersonalTasksPerManagerPerDay { get; init; } = 20;
+
     /// <summary>How far back the caller counts sends and deletions for the throttle. Default 7 days.</summary>
     public TimeSpan DeletionRateWindow { get; init; } = TimeSpan.FromDays(7);
 
@@ -69,6 +74,9 @@ public sealed record DeliveryPolicyOptions
             $"{nameof(OneToOnePerWeek)} is {OneToOnePerWeek}; set it between {nameof(OneToOnePerDay)} ({OneToOnePerDay}) and 31 (WeCom's monthly ceiling).");
         Require(MomentsPerSenderPerDay >= 1, $"{nameof(MomentsPerSenderPerDay)} is {MomentsPerSenderPerDay}; set at least 1.");
         Require(GroupPerSenderPerDay >= 1, $"{nameof(GroupPerSenderPerDay)} is {GroupPerSenderPerDay}; set at least 1.");
+        Require(
+            PersonalTasksPerManagerPerDay is >= 1 and <= 500,
+            $"{nameof(PersonalTasksPerManagerPerDay)} is {PersonalTasksPerManagerPerDay}; set 1–500 (each is a task the account manager confirms by hand).");
         Require(DeletionRateWindow > TimeSpan.Zero, $"{nameof(DeletionRateWindow)} is {DeletionRateWindow}; set a positive duration (e.g. 7.00:00:00).");
         Require(
             TemplateDeletionRateLimit is > 0 and <= 1,

@@ -92,7 +92,9 @@ public sealed class TouchDispatcher(
 
         // Tasks are independent of each other: a few WeCom calls at a time (the client's rate limiter has the last word).
         var chunks = ready.GroupBy(r => (r.Touch.Channel, r.Message.TemplateId, r.Message.Version, r.Key))
-            .SelectMany(g => g.OrderBy(r => r.Touch.Id.ToString(), StringComparer.Ordinal).Chunk(options.MaxRecipientsPerTask));
+            .SelectMany(g => g.OrderBy(r => r.Touch.Id.ToString(), StringComparer.Ordinal).Chunk(options.MaxRecipientsPerTask))
+            .ToList();
+        chunks = await WithinPersonalAllowanceAsync(run, chunks, report, finished, cancellationToken).ConfigureAwait(false);
         await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = options.TasksInFlight, CancellationToken = cancellationToken },
             async (chunk, ct) => await SendAsync(run, chunk, report, finished, ct).ConfigureAwait(false)).ConfigureAwait(false);
         await run.FlushTalliesAsync(history, cancellationToken).ConfigureAwait(false);
@@ -178,6 +180,14 @@ public sealed class TouchDispatcher(
             return null;
         }
 
+        // A mass-send step must not name the customer: each customer would be a task of their own to confirm.
+        if (!touch.Personal && touch.Channel == Channel.OneToOne
+            && MassSendRule.RefusalFor(template.Template, $"step {touch.Id.StepId} of {touch.Id.InstanceId}") is { } personalText)
+        {
+            await RefuseAsync(run, touch, report, nameof(RefusalReason.PersonalTextInMassSend), personalText, ct).ConfigureAwait(false);
+            return null;
+        }
+
         RenderedMessage message;
         try
         {
@@ -191,6 +201,41 @@ public sealed class TouchDispatcher(
 
         var recipient = touch.Channel == Channel.OneToOne ? relationship.ExternalUserId : touch.CustomerId;
         return new Ready(row, touch, recipient, message, Key(message));
+    }
+
+    // Tasks of personal steps (each customer's own text, so each a task to confirm) beyond the account manager's daily
+    // allowance wait for the next day, oldest slots first; mass-send tasks are not limited here.
+    private async Task<List<Ready[]>> WithinPersonalAllowanceAsync(Run run, List<Ready[]> chunks, DispatchReport report, ConcurrentBag<TouchId> finished, CancellationToken ct)
+    {
+        var personal = chunks.Where(c => c[0].Touch is { Personal: true, Channel: Channel.OneToOne }).ToList();
+        if (personal.Count == 0)
+        {
+            return chunks;
+        }
+
+        var allowance = policy.PersonalTasks(await run.SenderPostsAsync(history, ct).ConfigureAwait(false), run.Now);
+        var deferred = personal.OrderBy(c => c.Min(r => r.Touch.SlotAt)).ThenBy(c => c[0].Touch.Id.ToString(), StringComparer.Ordinal)
+            .Skip(allowance.Remaining).ToList();
+        if (deferred.Count == 0)
+        {
+            return chunks;
+        }
+
+        var message = $"Account manager {run.SenderId} was given {allowance.Used + allowance.Remaining} personal task(s) on {allowance.Day:yyyy-MM-dd}, " +
+            $"the daily allowance (Delivery:Policy:PersonalTasksPerManagerPerDay = {policy.Options.PersonalTasksPerManagerPerDay}); " +
+            $"each names its customer, so each is a task to confirm by hand. Put off to {allowance.NextDayOpens:yyyy-MM-dd HH:mm zzz}.";
+        foreach (var r in deferred.SelectMany(c => c))
+        {
+            await ledger.NoteDeferralAsync(run.Tenant, r.Touch.Id, nameof(RefusalReason.PersonalTaskCap), message, allowance.NextDayOpens, ct).ConfigureAwait(false);
+            await queue.PostponeAsync(run.Tenant, r.Touch, allowance.NextDayOpens, ct).ConfigureAwait(false);
+            report.Count(r.Touch.Id, nameof(RefusalReason.PersonalTaskCap), final: false);
+        }
+
+        await nudges.NudgeAsync(run.Tenant, run.SenderId, allowance.NextDayOpens, ct).ConfigureAwait(false);
+        log.LogInformation("{Sender}: {Deferred} personal task(s) put off to {RetryAt} (daily allowance {Allowance} used)",
+            run.SenderId, deferred.Count, allowance.NextDayOpens, policy.Options.PersonalTasksPerManagerPerDay);
+        var held = deferred.ToHashSet();
+        return [.. chunks.Where(c => !held.Contains(c))];
     }
 
     private async Task SendAsync(Run run, Ready[] group, DispatchReport report, ConcurrentBag<TouchId> finished, CancellationToken ct)

@@ -29,6 +29,9 @@ public sealed record LedgerEntry(string TouchId, Channel Channel, string Content
     /// <summary>Why it was refused, failed or put off, if it was.</summary>
     public string? Reason { get; init; }
 
+    /// <summary>The reason in words, for operators (which rule, which limit, until when).</summary>
+    public string? ReasonText { get; init; }
+
     /// <summary>The WeCom msgid or jobid of the task that carries it.</summary>
     public string? WeComId { get; init; }
 }

@@ -234,4 +234,19 @@ public sealed class DeliveryPolicyTests
 
         Assert.Equal(Request(Channel.Moments), DeliveryRequest.For(touch, Request().CustomerTags));
     }
+
+    [Fact]
+    public void A_manager_s_personal_tasks_of_the_day_use_up_the_allowance_and_the_next_opens_after_the_night()
+    {
+        var posts = Enumerable.Range(0, 18).Select(i => new PastSend(Channel.OneToOne, Shanghai(9, i), Personal: true))
+            .Append(new PastSend(Channel.OneToOne, Shanghai(9, 30))) // a mass-send task does not count
+            .Append(new PastSend(Channel.OneToOne, Shanghai(15, dayOffset: -1), Personal: true)) // nor does yesterday
+            .ToList();
+
+        var allowance = Policy.PersonalTasks(posts, Shanghai(16));
+
+        Assert.Equal((new DateOnly(2026, 5, 12), 18, 2), (allowance.Day, allowance.Used, allowance.Remaining));
+        Assert.Equal(Shanghai(9, dayOffset: 1), allowance.NextDayOpens);
+        Assert.Equal(0, Policy.PersonalTasks([.. posts, .. posts], Shanghai(16)).Remaining);
+    }
 }
