@@ -67,7 +67,7 @@ public static class DispatchRun
             var at = TuesdayMorning.AddDays(-30);
             await customers.TryInsertAsync(Customer.New(tenant.Name, p.Customer, at) with
             {
-                Name = sameNames ? "王先生" : "客户" + p.Index.ToString(CultureInfo.InvariantCulture),
+                Name = sameNames ? "王先生" : CustomerNames.Of(p.Index),
                 ExternalUserIds = ["wmBench" + p.Customer],
             }, ct);
             await relationships.TryWriteAsync(new Relationship(tenant.Name, p.Sender, "wmBench" + p.Customer, p.Customer, at, null, null, null,

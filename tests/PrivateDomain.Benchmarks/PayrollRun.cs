@@ -70,9 +70,9 @@ public static class PayrollRun
         var seeding = Stopwatch.StartNew();
         var at = clock.GetUtcNow().AddDays(-60);
         var ids = Enumerable.Range(0, customers).Select(i => $"c{i:D7}").ToList();
-        await Get<CustomerBulkImport>().ImportAsync(ids.Select(id => Customer.New(tenant.Name, id, at) with
+        await Get<CustomerBulkImport>().ImportAsync(ids.Select((id, i) => Customer.New(tenant.Name, id, at) with
         {
-            Name = "王先生",
+            Name = CustomerNames.Of(i), // every customer their own name: one task per manager and step must be earned, not assumed
             ExternalUserIds = ["wm" + id],
             Payroll = new PayrollEnrolment(Employer, "day:19"),
         }).ToAsyncEnumerable(), null, CancellationToken.None);
@@ -97,6 +97,7 @@ public static class PayrollRun
         var runner = Get<JourneyRunner>();
         var dispatcher = Get<TouchDispatcher>();
         var sentBefore = 0;
+        var tasksByStep = new List<int>();
         for (var s = 0; s < 3; s++)
         {
             clock.AdvanceTo(stepTimes[s]);
@@ -113,11 +114,14 @@ public static class PayrollRun
             var counts = await Get<IPayrollCounts>().ReadAsync(tenant.Name, campaign.CampaignId, CancellationToken.None);
             var sent = (int)counts.GetValueOrDefault(PayrollMetrics.Sent(PayrollCampaignJourney.Steps[s]));
             phases.Add(new Phase(PayrollCampaignJourney.Steps[s], sent, clockWatch.Elapsed, recorded));
+            var tasksSoFar = sandbox.Sandbox.Requests.Count(r => r.Api == "externalcontact/add_msg_template" && r.CorpId == tenant.CorpId && r.Errcode == 0);
+            tasksByStep.Add(tasksSoFar - tasksByStep.Sum());
             sentBefore += sent;
             Console.Error.WriteLine(phases[^1]);
         }
 
         var tasks = sandbox.Sandbox.Requests.Count(r => r.Api == "externalcontact/add_msg_template" && r.CorpId == tenant.CorpId && r.Errcode == 0);
+        var tasksPerStep = tasksByStep.Select(n => Math.Round((double)n / managers, 2)).ToList();
         var stepsTime = TimeSpan.FromTicks(phases.Skip(1).Sum(p => p.Elapsed.Ticks));
         var report = new
         {
@@ -129,6 +133,7 @@ public static class PayrollRun
             phases = phases.Select(p => new { p.Name, items = p.Items, seconds = Math.Round(p.Elapsed.TotalSeconds, 1), perSecond = Math.Round(p.PerSecond, 1), recordedSeconds = p.Recorded is { } r ? Math.Round(r.TotalSeconds, 1) : (double?)null }),
             touchesSent = sentBefore,
             weComTasks = tasks,
+            weComTasksPerManagerPerStep = tasksPerStep,
             touchesPerSecond = Math.Round(sentBefore / stepsTime.TotalSeconds, 1),
             totalSeconds = Math.Round(total.Elapsed.TotalSeconds, 1),
         };
@@ -137,6 +142,7 @@ public static class PayrollRun
                 == Payroll campaign: {customers:N0} customers, {managers:N0} account managers, parallelism {parallelism} ==
                 {string.Join(Environment.NewLine, phases)}
                 touches sent   {sentBefore:N0} in {tasks:N0} WeCom tasks; {report.touchesPerSecond:N1} touches/s over the three steps (journey step + dispatch)
+                WeCom tasks per account manager per step: {string.Join(" / ", tasksPerStep.Select(t => t.ToString("0.##", CultureInfo.InvariantCulture)))} (welfare / quiz / sales; each customer has their own name)
                 seeding        {seeding.Elapsed.TotalSeconds:F0} s (not counted); total {total.Elapsed.TotalSeconds:F0} s; {report.machine}
                 """));
         return sentBefore == 3 * customers ? 0 : 1;

@@ -212,7 +212,7 @@ public sealed class PayrollCampaignTests : IAsyncLifetime
             var id = $"{prefix}{i:D4}";
             var customer = Customer.New(_tenant.Name, id, at) with
             {
-                Name = "王先生",
+                Name = CustomerNames.Of(prefix == "c" ? i : 10_000 + i), // distinct names: one task per manager must be earned
                 CrmId = "crm-" + id,
                 ExternalUserIds = ["wm" + id],
                 Payroll = new PayrollEnrolment(employer, "day:19"),
