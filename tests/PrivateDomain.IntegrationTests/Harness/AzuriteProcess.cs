@@ -99,7 +99,7 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         try
         {
-            await ready.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(60));
+            await ready.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(120)); // a busy 2-core machine can take a while to start node
         }
         catch
         {
