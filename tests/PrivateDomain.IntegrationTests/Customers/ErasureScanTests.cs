@@ -62,7 +62,7 @@ public sealed class ErasureScanTests(AzuriteFixture fixture)
         }
 
         await services.GetRequiredService<IPayrollEmployers>().SaveAsync(tenant, new PayrollEmployer(Employer, PaydayRule.Parse("day:19")), CancellationToken.None);
-        var window = services.GetRequiredService<PayrollSchedule>().WindowFor(new PayrollEmployer(Employer, PaydayRule.Parse("day:19")), new PayMonth(2026, 11));
+        var window = (await services.GetRequiredService<PayrollCalendars>().ScheduleAsync(tenant, CancellationToken.None)).WindowFor(new PayrollEmployer(Employer, PaydayRule.Parse("day:19")), new PayMonth(2026, 11));
         var (campaign, _) = await services.GetRequiredService<PayrollCampaignScheduler>().StartAsync(tenant, window, CancellationToken.None);
         var fanOut = services.GetRequiredService<PayrollFanOut>();
         await Eventually.TrueAsync(async () => (await fanOut.RunBatchAsync(tenant, campaign.CampaignId, CancellationToken.None)).Done, "the fan-out done");
