@@ -98,6 +98,11 @@ internal static class AppFunctions
                 : p.ParameterType == typeof(FunctionContext) ? functionContext
                 : p.ParameterType == typeof(CancellationToken) ? (object)CancellationToken.None
                 : scope.ServiceProvider.GetRequiredService(p.ParameterType)).ToArray();
+            if (faults.BeforeRun is { } before)
+            {
+                await before(name, input);
+            }
+
             object? result;
             try
             {
@@ -115,11 +120,14 @@ internal static class AppFunctions
     }
 }
 
-/// <summary>Transient failures injected into activities: when on, the first run of each activity call (by name and input)
+/// <summary>Hooks into the app's activities, and transient failures injected into them: when on, the first run of each activity call (by name and input)
 /// does its work and then fails with a storage 503, as if the answer was lost — the worst moment for a retry.</summary>
 public sealed class ActivityFaults
 {
     private readonly ConcurrentDictionary<string, int> _runs = new(StringComparer.Ordinal);
+
+    /// <summary>Runs before each activity (name, input): lets a test change the world at an exact point of an orchestration.</summary>
+    public Func<string, object?, Task>? BeforeRun { get; set; }
 
     /// <summary>Whether the first run of every activity call fails.</summary>
     public bool FailFirstRun { get; set; }

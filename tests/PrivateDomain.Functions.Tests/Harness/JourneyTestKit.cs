@@ -76,10 +76,20 @@ public static class JourneyTestKit
             .Select(d => string.Create(CultureInfo.InvariantCulture, $"{d.Day}:{d.OneToOne}/{d.Moments}/{d.Group}"))];
     }
 
-    /// <summary>Polls the instance until <paramref name="condition"/> holds for its metadata.</summary>
+    /// <summary>Polls the instance until <paramref name="condition"/> holds for its metadata; fails at once if the
+    /// instance ends first.</summary>
     public static Task WaitForStatusAsync(this FunctionsHost host, string instanceId, Func<Microsoft.DurableTask.Client.OrchestrationMetadata, bool> condition, string what) =>
         PrivateDomain.IntegrationTests.Harness.Eventually.TrueAsync(async () =>
-            await host.Client.GetInstanceAsync(instanceId, getInputsAndOutputs: true) is { } m && condition(m), what, TimeSpan.FromSeconds(60));
+        {
+            if (await host.Client.GetInstanceAsync(instanceId, getInputsAndOutputs: true) is not { } m)
+            {
+                return false;
+            }
+
+            return condition(m) || (m.IsCompleted
+                ? throw new InvalidOperationException($"{instanceId} ended ({m.RuntimeStatus}: {m.FailureDetails}) before {what}.")
+                : false);
+        }, what, TimeSpan.FromSeconds(60));
 
     /// <summary>True once the journey waits on a held timer (its custom status names a wake-up after the hold).</summary>
     public static bool WaitsHeld(this FunctionsHost host, Microsoft.DurableTask.Client.OrchestrationMetadata metadata) =>
