@@ -29,16 +29,23 @@ public sealed class JourneySignalFunctions(
         var signal = QueuedSignalInbox.Deserialize(message);
         foreach (var instanceId in await JourneySignalRouting.InstancesToWakeAsync(starts, signal, cancellationToken).ConfigureAwait(false))
         {
-            // A missing or completed instance is not nudged (Durable would drop or refuse the event); one that starts
-            // later reads the inbox when it opens its round. An ended one's start row is corrected on the way, so the
-            // customer's later signals skip it.
-            switch (await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false))
+            // A missing or ended instance is not nudged (Durable would drop or refuse the event); one that starts later
+            // reads the inbox when it opens its round. A completed or cancelled one's start row is corrected on the way, so
+            // the customer's later signals skip it. A failed one (its output is an error text, not JSON) is left as it
+            // is for an operator to see, and must not keep the signal from the customer's other journeys.
+            var metadata = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
+            switch (metadata?.RuntimeStatus)
             {
-                case { IsCompleted: false }:
+                case OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended:
                     await client.RaiseEventAsync(instanceId, JourneyOrchestration.SignalEvent, new SignalNudge(signal.Id), cancellationToken).ConfigureAwait(false);
                     break;
-                case { IsCompleted: true } done when Enum.TryParse<JourneyEnd>(done.ReadOutputAs<string>(), out var reason):
+                case OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Terminated
+                    when Enum.TryParse<JourneyEnd>(metadata.ReadOutputAs<string>(), out var reason):
                     await starts.EndAsync(signal.Tenant, signal.CustomerId, instanceId, reason, cancellationToken).ConfigureAwait(false);
+                    break;
+                case OrchestrationRuntimeStatus.Failed:
+                    log.LogWarning("Journey {InstanceId} of customer {CustomerId} failed ({Error}); signal {SignalId} not routed to it",
+                        instanceId, signal.CustomerId, metadata.FailureDetails?.ErrorType, signal.Id);
                     break;
             }
         }

@@ -128,4 +128,31 @@ public sealed class JourneySignalTests(AzuriteFixture azurite)
             [nameof(JourneyOrchestration.OpenJourneyRound), nameof(JourneyOrchestration.ReadJourneySignals), nameof(JourneyOrchestration.RecordTouch)],
             host.Faults.Failed.Keys.Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public async Task A_signal_for_a_customer_with_a_failed_journey_still_reaches_their_other_journeys()
+    {
+        await using var host = await FunctionsHost.StartAsync(azurite.Azurite, JourneyTestKit.SimulatorStart);
+        const string customer = "c-two-journeys";
+        // A journey whose orchestration failed for good (its pinned definition version does not exist), with its start row.
+        var starts = host.Get<IJourneyStarts>();
+        var failedId = JourneyInstanceId.For(host.Tenant, Aida, customer);
+        var now = host.Clock.TimeProvider.GetUtcNow();
+        Assert.True((await starts.ClaimAsync(host.Tenant, customer, failedId, Aida, now, CancellationToken.None)).Won);
+        var broken = host.Get<JourneyEngine>().Start(host.Get<JourneyCatalog>().Get(Aida), failedId, customer, "zhangsan", now) with { Version = 999 };
+        await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(JourneyOrchestration.JourneyOrchestrator), new JourneyInput(host.Tenant, broken),
+            new Microsoft.DurableTask.StartOrchestrationOptions(failedId));
+        await starts.ConfirmAsync(host.Tenant, customer, failedId, CancellationToken.None);
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, (await host.WaitForEndAsync(failedId)).RuntimeStatus);
+        // And a running one.
+        host.Clock.HoldAfter = JourneyTestKit.SimulatorStart.AddDays(1);
+        var runningId = await host.StartJourneyAsync(JourneySignalRouting.LoanJourney, customer, occurrence: "app-1");
+        await host.WaitForStatusAsync(runningId, host.WaitsHeld, "the check-in journey waiting");
+        host.Clock.HoldAfter = null;
+
+        await host.RaiseAndRouteAsync(customer, SignalKinds.DeletedUs, host.Clock.TimeProvider.GetUtcNow());
+
+        Assert.Equal(nameof(JourneyEnd.ManagerDeleted), (await host.WaitForEndAsync(runningId)).ReadOutputAs<string>());
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, (await host.Client.GetInstanceAsync(failedId))!.RuntimeStatus);
+    }
 }
