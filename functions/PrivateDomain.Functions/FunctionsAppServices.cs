@@ -40,4 +40,36 @@ public static class FunctionsAppServices
 
         return services;
     }
+
+    /// <summary>
+    /// Settings that are optional at start-up but without which a feature is off — the operator API, tracked links and
+    /// unsubscribe, outbound WeCom calls, the welcome message — for each configured tenant, each with what it turns off.
+    /// Program.cs logs them at start; the deployment tests require the Bicep to set them all.
+    /// </summary>
+    public static IReadOnlyList<string> MissingFeatureSettings(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var missing = new List<string>();
+        void Need(string key, string feature)
+        {
+            if (string.IsNullOrWhiteSpace(configuration[key]))
+            {
+                missing.Add($"{key} ({feature})");
+            }
+        }
+
+        Need("AzureAd:ClientId", "without it the operator API is off");
+        Need("Links:SigningKey", "without it tracked links and the unsubscribe page answer 404");
+        foreach (var tenant in configuration.GetSection("WeCom:Tenants").GetChildren().Select(t => t.Key))
+        {
+            Need($"Operators:Tenants:{tenant}:EntraTenantId", "without it every operator call for the tenant is refused");
+            Need($"WeCom:Tenants:{tenant}:AppSecret", "without it no WeCom API call can be made");
+            foreach (var bank in new[] { "BankName", "BankHotline", "BankSite" })
+            {
+                Need($"WeCom:Tenants:{tenant}:{bank}", "without it every welcome message is skipped");
+            }
+        }
+
+        return missing;
+    }
 }

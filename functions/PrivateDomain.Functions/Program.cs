@@ -2,6 +2,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using PrivateDomain.Functions;
 
 // Isolated worker with ASP.NET Core integration: HTTP functions take HttpRequest and return IResult, like the local host.
@@ -12,4 +13,11 @@ builder.Services
     .ConfigureFunctionsApplicationInsights();
 builder.Services.AddFunctionsApp(builder.Configuration);
 
-await builder.Build().RunAsync();
+var app = builder.Build();
+var startup = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("PrivateDomain.Startup");
+foreach (var missing in FunctionsAppServices.MissingFeatureSettings(builder.Configuration))
+{
+    startup.LogWarning("Setting {Setting} is not configured", missing);
+}
+
+await app.RunAsync();
