@@ -32,6 +32,18 @@ param entraClientId string
 @description('Audience the operator API accepts in tokens.')
 param entraAudience string = 'api://${entraClientId}'
 
+@description('The bank\'s Entra tenant whose operators may operate this PrivateDomain tenant (their tokens\' tid). Default: the tenant of the deployment.')
+param operatorsEntraTenantId string = tenant().tenantId
+
+@description('The bank\'s name as customers see it ({bank.name} in welcome messages and campaign copy).')
+param bankName string
+
+@description('The bank\'s customer-service hotline ({bank.hotline}).')
+param bankHotline string
+
+@description('The bank\'s public site, an absolute https URL ({bank.site}).')
+param bankSite string
+
 @description('Address space of the tenant\'s VNet, a /22 or larger; must not overlap networks it will be peered with.')
 param vnetAddressPrefix string
 
@@ -197,6 +209,13 @@ var appSettings = {
   '${tenantPrefix}AppSecret': kvRef(keyVault.outputs.uri, secretNames.weComAppSecret)
   WeCom__MaxClockSkew: weComMaxClockSkew
   Customers__PhoneHashKey: kvRef(keyVault.outputs.uri, secretNames.phoneHashKey)
+  // The bank as customers see it: without these the welcome message is skipped.
+  '${tenantPrefix}BankName': bankName
+  '${tenantPrefix}BankHotline': bankHotline
+  '${tenantPrefix}BankSite': bankSite
+
+  // Tracked links and the unsubscribe page sign their tokens with this key; without it they answer 404.
+  Links__SigningKey: kvRef(keyVault.outputs.uri, secretNames.linksSigningKey)
 
   // The app's own storage clients (DefaultAzureCredential: the managed identity).
   Storage__TableServiceUri: storage.outputs.tableEndpoint
@@ -211,6 +230,8 @@ var appSettings = {
   AzureAd__TenantId: entraTenantId
   AzureAd__ClientId: entraClientId
   AzureAd__Audience: entraAudience
+  // Whose operators may operate this tenant: without it every operator call is refused (403).
+  'Operators__Tenants__${tenantKey}__EntraTenantId': operatorsEntraTenantId
 }
 
 module functionApp 'modules/functionapp.bicep' = {

@@ -28,6 +28,10 @@ param weComAppSecret string = ''
 @description('Key that hashes customers\' phone numbers (at least 32 random bytes, base64). Empty: leave as it is. Rotating it changes every phone hash: see docs/DEPLOY.md.')
 param phoneHashKey string = ''
 
+@secure()
+@description('Key that signs tracked links and unsubscribe links (at least 32 random bytes, base64). Empty: leave as it is. Rotating it invalidates links already sent.')
+param linksSigningKey string = ''
+
 var values = [
   {
     name: secretNames.weComToken
@@ -48,6 +52,11 @@ var values = [
     name: secretNames.phoneHashKey
     value: phoneHashKey
     contentType: 'HMAC key for customer phone hashes'
+  }
+  {
+    name: secretNames.linksSigningKey
+    value: linksSigningKey
+    contentType: 'HMAC key for tracked and unsubscribe links'
   }
 ]
 

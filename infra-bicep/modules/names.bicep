@@ -7,4 +7,5 @@ var secretNames = {
   weComEncodingAesKey: 'wecom-encoding-aes-key'
   weComAppSecret: 'wecom-app-secret'
   phoneHashKey: 'customers-phone-hash-key'
+  linksSigningKey: 'links-signing-key'
 }

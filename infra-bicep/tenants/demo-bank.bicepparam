@@ -9,6 +9,10 @@ param location = 'eastasia'
 param weComCorpId = 'ww0000000000demo01'
 param weComMaxClockSkew = '00:05:00'
 
+param bankName = '示范城市商业银行'
+param bankHotline = '95500'
+param bankSite = 'https://www.demo-bank.example'
+
 param entraClientId = '00000000-0000-0000-0000-00000000d001'
 
 param vnetAddressPrefix = '10.60.0.0/22'

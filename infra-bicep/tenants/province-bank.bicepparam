@@ -9,6 +9,10 @@ param location = 'southeastasia'
 
 param weComCorpId = 'ww0000000000prov01'
 
+param bankName = '示范省农村信用社'
+param bankHotline = '96500'
+param bankSite = 'https://www.province-bank.example'
+
 param entraClientId = '00000000-0000-0000-0000-00000000e002'
 
 param vnetAddressPrefix = '10.61.0.0/22'

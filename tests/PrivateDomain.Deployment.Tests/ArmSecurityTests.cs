@@ -185,7 +185,7 @@ public sealed partial class ArmSecurityTests(InfraFixture infra)
             .Select(kv => kv.Value?.GetValue<string>())
             .Order(StringComparer.Ordinal)
             .ToList();
-        Assert.Equal(4, written.Count);
+        Assert.Equal(5, written.Count);
         foreach (var (tenant, snapshot) in infra.Snapshots)
         {
             var settings = Arm.SnapshotResources(snapshot).OfType("Microsoft.Web/sites/config").Single()["properties"]!.AsObject();

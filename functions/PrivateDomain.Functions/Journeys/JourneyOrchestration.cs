@@ -54,7 +54,10 @@ public static class JourneyOrchestration
     /// <summary>The external event name for customer signals.</summary>
     public const string SignalEvent = "signal";
 
-    private static readonly TaskOptions SendRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(
+    /// <summary>Every activity call retries: one transient storage error must not fail the journey for good (a failed
+    /// instance leaves its start row Running, and the customer could never be started on the journey again). Each
+    /// activity is safe to repeat: reads, and the ledger's insert-if-absent.</summary>
+    private static readonly TaskOptions ActivityRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(
         maxNumberOfAttempts: 5, firstRetryInterval: TimeSpan.FromSeconds(5), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(5)));
 
     /// <summary>Runs one round of a customer's journey; returns the end reason, or "next-round" when it continues as new.</summary>
@@ -64,7 +67,7 @@ public static class JourneyOrchestration
         ArgumentNullException.ThrowIfNull(context);
         var input = context.GetInput<JourneyInput>() ?? throw new InvalidOperationException("The journey input is missing.");
         var opening = await context.CallActivityAsync<JourneyRoundOpening>(nameof(OpenJourneyRound),
-            new JourneyInboxRequest(input.Tenant, input.State, input.AppliedSignals ?? []));
+            new JourneyInboxRequest(input.Tenant, input.State, input.AppliedSignals ?? []), ActivityRetry);
         var definition = JourneyDefinitionReader.Read(Encoding.UTF8.GetBytes(opening.DefinitionJson), $"{input.State.JourneyId}.v{input.State.Version}.json");
         var engine = new JourneyEngine(TouchPolicy.Default);
         var (state, applied) = JourneyInbox.Apply(input.State, [.. input.AppliedSignals ?? []], opening.Signals);
@@ -77,7 +80,7 @@ public static class JourneyOrchestration
                 case SendTouches send:
                     foreach (var touch in send.Touches)
                     {
-                        await context.CallActivityAsync<bool>(nameof(RecordTouch), new TouchToRecord(input.Tenant, touch), SendRetry);
+                        await context.CallActivityAsync<bool>(nameof(RecordTouch), new TouchToRecord(input.Tenant, touch), ActivityRetry);
                         state = JourneyEngine.Apply(state, new TouchSent(touch, now));
                     }
 
@@ -105,7 +108,7 @@ public static class JourneyOrchestration
                     if (nudged)
                     {
                         var signals = await context.CallActivityAsync<IReadOnlyList<InboxSignal>>(nameof(ReadJourneySignals),
-                            new JourneyInboxRequest(input.Tenant, state, applied));
+                            new JourneyInboxRequest(input.Tenant, state, applied), ActivityRetry);
                         (state, applied) = JourneyInbox.Apply(state, applied, signals);
                     }
 

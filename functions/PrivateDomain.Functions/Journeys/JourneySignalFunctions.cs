@@ -1,6 +1,7 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
+using PrivateDomain.Campaigns;
 using PrivateDomain.Customers;
 using PrivateDomain.Journeys;
 using PrivateDomain.Journeys.Running;
@@ -16,7 +17,8 @@ namespace PrivateDomain.Functions.Journeys;
 /// (<see cref="JourneySignalRouting"/>); the orchestrations read the signal itself from the inbox.
 /// </summary>
 public sealed class JourneySignalFunctions(
-    JourneyCatalog catalog, IJourneyStarts starts, JourneyEngine engine, IRelationshipStore relationships, TimeProvider time, ILogger<JourneySignalFunctions> log)
+    JourneyCatalog catalog, IJourneyStarts starts, JourneyEngine engine, IRelationshipStore relationships, TimeProvider time,
+    JourneyRunner runner, IJourneyStore tableJourneys, PayrollEngagement payroll, ILogger<JourneySignalFunctions> log)
 {
     /// <summary>One stored signal.</summary>
     [Function("JourneySignalRouter")]
@@ -29,18 +31,47 @@ public sealed class JourneySignalFunctions(
         var signal = QueuedSignalInbox.Deserialize(message);
         foreach (var instanceId in await JourneySignalRouting.InstancesToWakeAsync(starts, signal, cancellationToken).ConfigureAwait(false))
         {
-            // A missing or completed instance is not nudged (Durable would drop or refuse the event); one that starts
-            // later reads the inbox when it opens its round. An ended one's start row is corrected on the way, so the
-            // customer's later signals skip it.
-            switch (await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false))
+            // A missing or ended instance is not nudged (Durable would drop or refuse the event); one that starts later
+            // reads the inbox when it opens its round. A completed or cancelled one's start row is corrected on the way, so
+            // the customer's later signals skip it. A failed one (its output is an error text, not JSON) is left as it
+            // is for an operator to see, and must not keep the signal from the customer's other journeys.
+            var metadata = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
+            if (metadata is null
+                && await tableJourneys.GetAsync(signal.Tenant, instanceId, cancellationToken).ConfigureAwait(false) is ({ Status: JourneyStatus.Running }, _)
+                && JourneyInbox.ToEvent(signal.Kind, signal.At, signal.Data.GetValueOrDefault(JourneyInbox.TouchIdKey)) is { } journeyEvent)
             {
-                case { IsCompleted: false }:
+                // A table-driven journey (a payroll campaign's, started by the fan-out): applied at once, as on the local host.
+                await runner.SignalAsync(signal.Tenant, instanceId, journeyEvent, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            switch (metadata?.RuntimeStatus)
+            {
+                case OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended:
                     await client.RaiseEventAsync(instanceId, JourneyOrchestration.SignalEvent, new SignalNudge(signal.Id), cancellationToken).ConfigureAwait(false);
                     break;
-                case { IsCompleted: true } done when Enum.TryParse<JourneyEnd>(done.ReadOutputAs<string>(), out var reason):
+                case OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Terminated
+                    when Enum.TryParse<JourneyEnd>(metadata.ReadOutputAs<string>(), out var reason):
                     await starts.EndAsync(signal.Tenant, signal.CustomerId, instanceId, reason, cancellationToken).ConfigureAwait(false);
                     break;
+                case OrchestrationRuntimeStatus.Failed:
+                    log.LogWarning("Journey {InstanceId} of customer {CustomerId} failed ({Error}); signal {SignalId} not routed to it",
+                        instanceId, signal.CustomerId, metadata.FailureDetails?.ErrorType, signal.Id);
+                    break;
             }
+        }
+
+        // Payroll campaigns, as the local host's PayrollSignals: a campaign link opened marks the customer engaged and gives
+        // their account manager a follow-up task; a purchase counts as a conversion for the campaigns they were in.
+        switch (signal.Kind)
+        {
+            case SignalKinds.Clicked when signal.Data.TryGetValue("campaign", out var campaign) && campaign.Length > 0:
+                await payroll.EngagedAsync(signal.Tenant, campaign, signal.CustomerId,
+                    PayrollCampaignJourney.StepOf(signal.Data.GetValueOrDefault(JourneyInbox.TouchIdKey)), signal.At, cancellationToken).ConfigureAwait(false);
+                break;
+            case SignalKinds.Converted:
+                await payroll.ConvertedAsync(signal.Tenant, signal.CustomerId, signal.At, cancellationToken).ConfigureAwait(false);
+                break;
         }
 
         if (JourneySignalRouting.LoanCheckInOccurrence(signal) is { } occurrence)
