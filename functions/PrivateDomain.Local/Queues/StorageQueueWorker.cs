@@ -196,8 +196,23 @@ public sealed class StorageQueueWorker(
         }
     }
 
-    /// <summary>True for failures retrying cannot fix: the message itself is malformed or invalid.</summary>
-    public static bool IsInvalidMessage(Exception e) => e is JsonException or FormatException or CallbackRejectedException;
+    /// <summary>True for failures retrying cannot fix: the message itself is malformed or invalid. Only what reading the
+    /// message throws counts (<see cref="Read{T}"/>); a JSON or format error further down (a WeCom response, say) is retried.</summary>
+    public static bool IsInvalidMessage(Exception e) => e is InvalidQueueMessageException or CallbackRejectedException;
+
+    /// <summary>Reads a message with <paramref name="parse"/>; a JSON or format error becomes an <see cref="InvalidQueueMessageException"/>.</summary>
+    public static T Read<T>(Func<T> parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        try
+        {
+            return parse();
+        }
+        catch (Exception e) when (e is JsonException or FormatException or NotSupportedException)
+        {
+            throw new InvalidQueueMessageException($"The message cannot be read: {InputRule.Truncate(e.Message, 500)}", e);
+        }
+    }
 
     private async Task HandleOneAsync(QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken ct)
     {
@@ -271,6 +286,9 @@ public sealed class StorageQueueWorker(
         }
     }
 }
+
+/// <summary>A queue message that cannot be read; it goes to the poison queue after one try.</summary>
+public sealed class InvalidQueueMessageException(string message, Exception inner) : Exception(message, inner);
 
 /// <summary>How a <see cref="StorageQueueWorker"/> polls: the longest wait between empty receives (it backs off up to
 /// this), how many messages it takes at once (at most 32), how many it handles in parallel, and whether it receives more
