@@ -70,18 +70,18 @@ public static class LocalHost
         if (builder.Configuration.GetValue("Local:QueueWorkers", true))
         {
             AddQueueWorker(builder.Services, StorageCallbackEventQueue.QueueName, TimeSpan.FromSeconds(30), Backoff, (services, body, ct) =>
-                services.GetRequiredService<CustomerEventProcessor>().ProcessAsync(StorageCallbackEventQueue.Deserialize(body), ct));
+                services.GetRequiredService<CustomerEventProcessor>().ProcessAsync(StorageQueueWorker.Read(() => StorageCallbackEventQueue.Deserialize(body)), ct));
             // On Azure CRM changes arrive on Service Bus; locally on a Storage queue with the same message bodies (plain JSON text).
             AddQueueWorker(builder.Services, CrmQueueName, TimeSpan.FromSeconds(30), Backoff, (services, body, ct) =>
                 services.GetRequiredService<CrmIntake>().HandleAsync(body, CrmQueueName, ct));
             // Wake-ups: messages held invisible longer than the handler may wait for a wake-up's last moments; a failed
             // step is retried at once (steps are idempotent, and a late wake-up can push a touch out of its stage).
             AddQueueWorker(builder.Services, StorageJourneyWakeups.QueueName, TimeSpan.FromSeconds(10), _ => TimeSpan.Zero, (services, body, ct) =>
-                services.GetRequiredService<StorageJourneyWakeups>().HandleAsync(body,
+                services.GetRequiredService<StorageJourneyWakeups>().HandleAsync(Validated(body, StorageJourneyWakeups.Parse),
                     (w, c) => services.GetRequiredService<JourneyRunner>().StepAsync(w.Tenant, w.InstanceId, c, w.WakeAt), ct));
             // Delivery: a nudge runs one account manager's outbox (policy → render → aggregate → WeCom task → ledger).
             AddQueueWorker(builder.Services, StorageDeliveryNudges.QueueName, TimeSpan.FromMinutes(2), Backoff, (services, body, ct) =>
-                services.GetRequiredService<StorageDeliveryNudges>().HandleAsync(body,
+                services.GetRequiredService<StorageDeliveryNudges>().HandleAsync(Validated(body, StorageDeliveryNudges.Parse),
                     (n, c) => n.DispatchId is { } dispatch
                         ? services.GetRequiredService<TouchDispatcher>().FollowUpAsync(n.Tenant, n.SenderId, dispatch, c)
                         : services.GetRequiredService<TouchDispatcher>().DispatchAsync(n.Tenant, n.SenderId, c), ct));
@@ -92,12 +92,12 @@ public static class LocalHost
             // is retried after 2, 4, 8, 16 s: the fifth attempt comes after Welcome:ClaimLease, so a duplicate waiting on
             // a claim whose holder died closes it rather than going to the poison queue.
             AddQueueWorker(builder.Services, StorageWelcomeQueue.QueueName, TimeSpan.FromSeconds(30), n => TimeSpan.FromSeconds(Math.Min(16, Math.Pow(2, n))), (services, body, ct) =>
-                services.GetRequiredService<WelcomeSender>().HandleAsync(StorageWelcomeQueue.Deserialize(body), ct),
+                services.GetRequiredService<WelcomeSender>().HandleAsync(StorageQueueWorker.Read(() => StorageWelcomeQueue.Deserialize(body)), ct),
                 new QueuePolling(TimeSpan.FromMilliseconds(50), 32, 128, Pipelined: true));
             // Payroll fan-out: one batch of a campaign's cohort per message; the cursor is on the campaign row.
             AddQueueWorker(builder.Services, StoragePayrollFanOutQueue.QueueName, TimeSpan.FromMinutes(5), Backoff, (services, body, ct) =>
             {
-                var m = StoragePayrollFanOutQueue.Parse(body);
+                var m = StorageQueueWorker.Read(() => StoragePayrollFanOutQueue.Parse(body));
                 return services.GetRequiredService<PayrollFanOut>().RunBatchAsync(m.Tenant, m.CampaignId, ct);
             });
         }
@@ -167,6 +167,14 @@ public static class LocalHost
 
         return app;
     }
+
+    /// <summary>The body once <paramref name="parse"/> reads it (the handler parses it again): a message that cannot be
+    /// read goes to poison after one try instead of five.</summary>
+    private static string Validated<T>(string body, Func<string, T> parse) => StorageQueueWorker.Read(() =>
+    {
+        _ = parse(body);
+        return body;
+    });
 
     private static TimeSpan Backoff(long attempt) => TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, attempt)));
 

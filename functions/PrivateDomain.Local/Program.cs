@@ -8,13 +8,16 @@ if (args.Length > 0 && args[0] == "simulate")
     return SimulateCommand.Run(args[1..], Console.Out, Console.Error);
 }
 
-// `import …` and `erase …` are operations commands against the configured storage (see README); they exit when done.
-if (args.Length > 0 && args[0] is "import" or "erase")
+// `import …`, `erase …` and `crm-enqueue …` are operations commands against the configured storage (see README); they exit when done.
+if (args.Length > 0 && args[0] is "import" or "erase" or "crm-enqueue")
 {
     await using var host = LocalHost.Build(["--Local:QueueWorkers=false"]);
-    return args[0] == "import"
-        ? await CustomerCommands.ImportAsync(host.Services, args[1..], Console.Out, Console.Error)
-        : await CustomerCommands.EraseAsync(host.Services, args[1..], Console.Out, Console.Error);
+    return args[0] switch
+    {
+        "import" => await CustomerCommands.ImportAsync(host.Services, args[1..], Console.Out, Console.Error),
+        "crm-enqueue" => await CustomerCommands.EnqueueCrmAsync(host.Services, args[1..], Console.Out, Console.Error),
+        _ => await CustomerCommands.EraseAsync(host.Services, args[1..], Console.Out, Console.Error),
+    };
 }
 
 await LocalHost.Build(args).RunAsync();

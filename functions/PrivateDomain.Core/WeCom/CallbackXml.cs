@@ -1,4 +1,5 @@
 using System.Globalization;
+using PrivateDomain.Input;
 using System.Xml;
 
 namespace PrivateDomain.WeCom;
@@ -69,7 +70,7 @@ public static class CallbackXml
             ("change_external_chat", "update") => new GroupChatUpdated(corpId, createdAt,
                 Required(f, "ChatId"), Required(f, "UpdateDetail"), OptionalInt(f, "JoinScene"),
                 OptionalInt(f, "QuitScene"), OptionalInt(f, "MemChangeCnt"),
-                f.TryGetValue("MemChangeList", out var list) ? list.Items : []),
+                f.TryGetValue("MemChangeList", out var list) ? CheckedMembers(list.Items) : []),
             ("change_external_tag", "create" or "update" or "delete" or "shuffle") => new CorpTagChanged(corpId,
                 createdAt, change, Optional(f, "Id"), Optional(f, "TagType"), Optional(f, "StrategyId")),
             _ => new UnrecognisedEvent(corpId, createdAt, msgType, evt, change),
@@ -153,13 +154,48 @@ public static class CallbackXml
         return text.ToString().Trim();
     }
 
+    /// <summary>The identifier fields of WeCom events and their rules: checked here, so an event that could not be
+    /// stored under its keys is refused at the callback (400) rather than failing later in the event processor.</summary>
+    private static readonly Dictionary<string, InputRule> Rules = new(StringComparer.Ordinal)
+    {
+        ["UserID"] = Identifiers.UserId,
+        ["ExternalUserID"] = Identifiers.ExternalUserId,
+        ["State"] = Identifiers.ChannelCode,
+        ["WelcomeCode"] = Identifiers.WelcomeCode,
+        ["ChatId"] = Identifiers.ChatId,
+        ["Id"] = Identifiers.CorpTagId,
+    };
+
     private static string Required(Dictionary<string, Field> f, string name) =>
         f.TryGetValue(name, out var v) && v.Text.Length > 0
-            ? v.Text
+            ? Checked(name, v.Text)
             : throw new CallbackRejectedException(CallbackRejection.Malformed, $"The event has no {name}.");
 
     private static string? Optional(Dictionary<string, Field> f, string name) =>
-        f.TryGetValue(name, out var v) && v.Text.Length > 0 ? v.Text : null;
+        f.TryGetValue(name, out var v) && v.Text.Length > 0 ? Checked(name, v.Text) : null;
+
+    private static string Checked(string name, string value) =>
+        Rules.TryGetValue(name, out var rule) && rule.Check(value, name) is { } problem
+            ? throw new CallbackRejectedException(CallbackRejection.Malformed, "The event's " + problem)
+            : value;
+
+    private static IReadOnlyList<string> CheckedMembers(IReadOnlyList<string> members)
+    {
+        if (members.Count > InputLimits.MaxChatMembers)
+        {
+            throw new CallbackRejectedException(CallbackRejection.Malformed, $"The event's MemChangeList has {members.Count} members; WeCom lists at most {InputLimits.MaxChatMembers}.");
+        }
+
+        foreach (var m in members)
+        {
+            if (!Identifiers.ExternalUserId.IsValid(m) && Identifiers.UserId.Check(m, "MemChangeList/Item") is { } problem)
+            {
+                throw new CallbackRejectedException(CallbackRejection.Malformed, "The event's " + problem);
+            }
+        }
+
+        return members;
+    }
 
     private static int? OptionalInt(Dictionary<string, Field> f, string name) =>
         Optional(f, name) is { } s

@@ -18,7 +18,7 @@ namespace PrivateDomain.Functions.Journeys;
 /// </summary>
 public sealed class JourneyOperatorFunctions(
     OperatorAccess access, JourneyCatalog catalog, JourneyEngine engine, IJourneyStarts starts, ITouchLedger ledger, ISignalInbox inbox, TimeProvider time,
-    SegmentEvaluator segments, IRelationshipStore relationships)
+    SegmentEvaluator segments, ICustomerStore customers, IRelationshipStore relationships)
 {
     private const string Route = "tenants/{tenant}/journeys";
 
@@ -34,8 +34,8 @@ public sealed class JourneyOperatorFunctions(
             return unauthenticated;
         }
 
-        var (body, problem) = await JourneyOperatorHttp.ReadBodyAsync<StartJourney>(request, cancellationToken).ConfigureAwait(false);
-        return problem ?? await JourneyOperatorHttp.StartAsync(request.HttpContext, tenant, body, access, catalog, Journeys(client), cancellationToken).ConfigureAwait(false);
+        return await JourneyOperatorHttp.StartAsync(request.HttpContext, tenant, access, catalog, customers, relationships, Journeys(client), cancellationToken)
+            .ConfigureAwait(false);
     }
 
     /// <summary>Start a journey for every customer of a segment (each with their account manager).</summary>
@@ -50,9 +50,8 @@ public sealed class JourneyOperatorFunctions(
             return unauthenticated;
         }
 
-        var (body, problem) = await JourneyOperatorHttp.ReadBodyAsync<StartJourneyForSegment>(request, cancellationToken).ConfigureAwait(false);
-        return problem ?? await JourneyOperatorHttp.StartSegmentAsync(request.HttpContext, tenant, body, access, catalog, segments, relationships, Journeys(client),
-            cancellationToken).ConfigureAwait(false);
+        return await JourneyOperatorHttp.StartSegmentAsync(request.HttpContext, tenant, access, catalog, segments, relationships, Journeys(client), cancellationToken)
+            .ConfigureAwait(false);
     }
 
     /// <summary>Read an instance: Durable's status and the touches in the ledger.</summary>
@@ -78,9 +77,7 @@ public sealed class JourneyOperatorFunctions(
             return unauthenticated;
         }
 
-        var (body, problem) = await JourneyOperatorHttp.ReadBodyAsync<SignalJourney>(request, cancellationToken).ConfigureAwait(false);
-        return problem
-               ?? await JourneyOperatorHttp.SignalAsync(request.HttpContext, tenant, instanceId, body, access, Journeys(client), cancellationToken).ConfigureAwait(false);
+        return await JourneyOperatorHttp.SignalAsync(request.HttpContext, tenant, instanceId, access, Journeys(client), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Cancel an instance: terminate it and end its start row.</summary>

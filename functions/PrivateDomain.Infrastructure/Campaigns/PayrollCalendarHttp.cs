@@ -29,58 +29,44 @@ public static class PayrollCalendarHttp
         int Year, string Source, string Title, string DocumentNumber, DateOnly IssuedOn, Uri Url, DateTimeOffset? PublishedAt, string? PublishedBy);
 
     /// <summary><c>GET …/payroll/calendars</c>: the years in force (Operator, Admin or Auditor).</summary>
-    public static async Task<IResult> ListAsync(string tenant, HttpContext http, OperatorAccess access, PayrollCalendars calendars, CancellationToken ct)
+    public static Task<IResult> ListAsync(string tenant, HttpContext http, OperatorAccess access, PayrollCalendars calendars, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(calendars);
-        if (await access.AuthorizeAsync(http, tenant, "payroll.calendars", "*", Readers).ConfigureAwait(false) is { } refused)
-        {
-            return refused;
-        }
-
-        var years = await calendars.YearsAsync(tenant, ct).ConfigureAwait(false);
-        await access.RecordAsync(http, tenant, "payroll.calendars", "*", "200").ConfigureAwait(false);
-        return Results.Ok(years.Select(View));
+        return access.RunAsync(http, tenant, "payroll.calendars", "*", Readers, async _ =>
+            Results.Ok((await calendars.YearsAsync(tenant, ct).ConfigureAwait(false)).Select(View)));
     }
 
     /// <summary><c>PUT …/payroll/calendars/{year}</c>: publishes the notice in the body (Admin): 201 created, 200
     /// replaced, 400 problem+json naming each wrong field, 413 for a body larger than a notice; audited.</summary>
-    public static async Task<IResult> PublishAsync(int year, string tenant, HttpContext http, OperatorAccess access, PayrollCalendars calendars, CancellationToken ct)
+    public static Task<IResult> PublishAsync(int year, string tenant, HttpContext http, OperatorAccess access, PayrollCalendars calendars, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(calendars);
         var target = year.ToString(CultureInfo.InvariantCulture);
-        if (await access.AuthorizeAsync(http, tenant, "payroll.calendar.publish", target, Publishers).ConfigureAwait(false) is { } refused)
+        return access.RunAsync(http, tenant, "payroll.calendar.publish", target, Publishers, async _ =>
         {
-            return refused;
-        }
+            var body = await ReadBodyAsync(http.Request, ct).ConfigureAwait(false);
+            if (body is null)
+            {
+                return Results.Problem(detail: $"A notice is at most {PayrollCalendars.MaxNoticeBytes} bytes of JSON.",
+                    statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large");
+            }
 
-        var body = await ReadBodyAsync(http.Request, ct).ConfigureAwait(false);
-        if (body is null)
-        {
-            await access.RecordAsync(http, tenant, "payroll.calendar.publish", target, "413").ConfigureAwait(false);
-            return Results.Problem(detail: $"A notice is at most {PayrollCalendars.MaxNoticeBytes} bytes of JSON.",
-                statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large");
-        }
+            var publication = await calendars.PublishAsync(tenant, year, body, Actor(http), ct).ConfigureAwait(false);
+            if (publication.Outcome == CalendarPublicationOutcome.Invalid)
+            {
+                return Results.ValidationProblem(ByField(publication.Errors),
+                    detail: $"The {target} notice was not published: {publication.Errors[0]}" + (publication.Errors.Count > 1 ? $" (and {publication.Errors.Count - 1} more)" : ""),
+                    title: "Invalid calendar notice");
+            }
 
-        var by = Actor(http);
-        var publication = await calendars.PublishAsync(tenant, year, body, by, ct).ConfigureAwait(false);
-        if (publication.Outcome == CalendarPublicationOutcome.Invalid)
-        {
-            await access.RecordAsync(http, tenant, "payroll.calendar.publish", target, "400").ConfigureAwait(false);
-            return Results.ValidationProblem(ByField(publication.Errors),
-                detail: $"The {target} notice was not published: {publication.Errors[0]}" + (publication.Errors.Count > 1 ? $" (and {publication.Errors.Count - 1} more)" : ""),
-                title: "Invalid calendar notice");
-        }
-
-        var created = publication.Outcome == CalendarPublicationOutcome.Created;
-        await access.RecordAsync(http, tenant, "payroll.calendar.publish", target, created ? "201" : "200").ConfigureAwait(false);
-        var inForce = (await calendars.YearsAsync(tenant, ct).ConfigureAwait(false)).First(y => y.Year == year);
-        return created
-            ? Results.Created($"/api/tenants/{tenant}/payroll/calendars/{target}", View(inForce))
-            : Results.Ok(View(inForce));
+            var inForce = (await calendars.YearsAsync(tenant, ct).ConfigureAwait(false)).First(y => y.Year == year);
+            return publication.Outcome == CalendarPublicationOutcome.Created
+                ? Results.Created($"/api/tenants/{tenant}/payroll/calendars/{target}", View(inForce))
+                : Results.Ok(View(inForce));
+        });
     }
 
     /// <summary>The body, or null if it is longer than a notice can be.</summary>

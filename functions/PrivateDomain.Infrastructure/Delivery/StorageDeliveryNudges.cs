@@ -61,13 +61,17 @@ public sealed class StorageDeliveryNudges(StorageClients clients, JourneyClock c
     public Task FollowUpAsync(string tenant, string senderId, string dispatchId, DateTimeOffset at, CancellationToken cancellationToken) =>
         SendAsync(new DeliveryNudge(tenant, senderId, at, dispatchId), cancellationToken);
 
+    /// <summary>Reads a nudge message.</summary>
+    public static DeliveryNudge Parse(string body) =>
+        JsonSerializer.Deserialize<DeliveryNudge>(body, Json) ?? throw new FormatException("Empty delivery nudge.");
+
     /// <summary>
     /// Handles a nudge: sends it on again if its time is still far off, else runs <paramref name="dispatch"/> for the sender.
     /// </summary>
     public async Task HandleAsync(string body, Func<DeliveryNudge, CancellationToken, Task> dispatch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(dispatch);
-        var nudge = JsonSerializer.Deserialize<DeliveryNudge>(body, Json) ?? throw new FormatException("Empty delivery nudge.");
+        var nudge = Parse(body);
         var remaining = clock.RealDelay(nudge.At);
         if (remaining > TimeSpan.FromSeconds(2))
         {

@@ -1,7 +1,7 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using PrivateDomain.Customers;
 using PrivateDomain.Customers.Segments;
+using PrivateDomain.Input;
 using PrivateDomain.Journeys.Running;
 using PrivateDomain.Operators;
 
@@ -65,57 +65,71 @@ public interface IJourneyOperations
 
 /// <summary>
 /// The operator journey API's HTTP edge, <c>/api/tenants/{tenant}/journeys</c>, shared by the local host and the
-/// Functions app so both answer identically: the tenant and role check, request validation, problem+json errors and an
-/// audit row for every call past authentication. Authentication happens before (middleware locally,
+/// Functions app so both answer identically: the tenant and role check and the audit row around the work
+/// (<see cref="OperatorAccess.RunAsync"/>), strict request reading (<see cref="OperatorRequests"/>), identifier rules
+/// (<see cref="Identifiers"/>) and problem+json errors. Authentication happens before (middleware locally,
 /// <see cref="OperatorAccess.AuthenticateAsync"/> on Functions); the driver behind <see cref="IJourneyOperations"/> differs.
 /// </summary>
 public static class JourneyOperatorHttp
 {
     private static readonly string[] Writers = [OperatorRoles.Operator, OperatorRoles.Admin];
     private static readonly string[] Readers = [OperatorRoles.Operator, OperatorRoles.Admin, OperatorRoles.Auditor];
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>The largest request body read (bytes); requests are a few short fields.</summary>
-    public const long MaxBodyBytes = 16 * 1024;
-
-    /// <summary>POST: start, or the running one (201 with the new instance, 200 with the existing one).</summary>
-    public static async Task<IResult> StartAsync(
-        HttpContext http, string tenant, StartJourney? request, OperatorAccess access, JourneyCatalog catalog, IJourneyOperations journeys, CancellationToken ct)
+    /// <summary>POST: start, or the running one (201 with the new instance, 200 with the existing one). The customer must
+    /// be in the pool and the sender one of their active account managers (422 naming the field otherwise).</summary>
+    public static Task<IResult> StartAsync(
+        HttpContext http, string tenant, OperatorAccess access, JourneyCatalog catalog, ICustomerStore customers, IRelationshipStore relationships,
+        IJourneyOperations journeys, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(customers);
+        ArgumentNullException.ThrowIfNull(relationships);
         ArgumentNullException.ThrowIfNull(journeys);
-        if (await access.AuthorizeAsync(http, tenant, "journey.start", request?.CustomerId ?? "?", Writers).ConfigureAwait(false) is { } refused)
+        return access.RunAsync(http, tenant, "journey.start", "body", Writers, async call =>
         {
-            return refused;
-        }
+            var (request, problem) = await OperatorRequests.ReadJsonAsync<StartJourney>(http.Request, ct).ConfigureAwait(false);
+            if (problem is not null)
+            {
+                return problem;
+            }
 
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (string.IsNullOrWhiteSpace(request?.JourneyId) || !catalog.All.Any(d => d.Id == request.JourneyId))
-        {
-            errors["journeyId"] = [$"Name a published journey: {string.Join(", ", catalog.All.Select(d => d.Id).Distinct())}."];
-        }
+            call.Target = request!.CustomerId ?? "?";
+            var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+            CheckJourney(errors, catalog, request.JourneyId);
+            OperatorRequests.Check(errors, Identifiers.CustomerId, request.CustomerId, "customerId");
+            OperatorRequests.Check(errors, Identifiers.UserId, request.SenderId, "senderId");
+            if (request.Occurrence is not null)
+            {
+                OperatorRequests.Check(errors, Identifiers.Occurrence, request.Occurrence, "occurrence");
+            }
 
-        if (string.IsNullOrWhiteSpace(request?.CustomerId))
-        {
-            errors["customerId"] = ["The customer id is required."];
-        }
+            if (errors.Count > 0)
+            {
+                return Results.ValidationProblem(errors);
+            }
 
-        if (string.IsNullOrWhiteSpace(request?.SenderId))
-        {
-            errors["senderId"] = ["The account manager's WeCom userid is required."];
-        }
+            if (await customers.GetAsync(tenant, request.CustomerId!, ct).ConfigureAwait(false) is null)
+            {
+                errors["customerId"] = [$"No customer '{request.CustomerId}' in this tenant's pool; start journeys for customers the pool holds (from WeCom or CRM)."];
+            }
+            else if (!await relationships.ListByCustomerAsync(tenant, request.CustomerId!, ct)
+                         .AnyAsync(r => r.Status == RelationshipStatus.Active && r.UserId == request.SenderId, ct).ConfigureAwait(false))
+            {
+                errors["senderId"] = [$"'{request.SenderId}' is not an active account manager of customer '{request.CustomerId}' on WeCom; name one of the customer's account managers."];
+            }
 
-        if (errors.Count > 0)
-        {
-            await access.RecordAsync(http, tenant, "journey.start", request?.CustomerId ?? "?", "400").ConfigureAwait(false);
-            return Results.ValidationProblem(errors);
-        }
+            if (errors.Count > 0)
+            {
+                return Results.ValidationProblem(errors, statusCode: StatusCodes.Status422UnprocessableEntity, title: "The journey cannot start");
+            }
 
-        var (instanceId, started) = await journeys.StartAsync(tenant, request!, ct).ConfigureAwait(false);
-        await access.RecordAsync(http, tenant, "journey.start", instanceId, started ? "201" : "200").ConfigureAwait(false);
-        var view = await journeys.GetAsync(tenant, instanceId, ct).ConfigureAwait(false);
-        return started ? Results.Created($"/api/tenants/{tenant}/journeys/{Uri.EscapeDataString(instanceId)}", view) : Results.Ok(view);
+            var (instanceId, started) = await journeys.StartAsync(tenant, request, ct).ConfigureAwait(false);
+            call.Target = instanceId;
+            var view = await journeys.GetAsync(tenant, instanceId, ct).ConfigureAwait(false);
+            return started ? Results.Created($"/api/tenants/{tenant}/journeys/{Uri.EscapeDataString(instanceId)}", view) : Results.Ok(view);
+        });
     }
 
     /// <summary>The most customers a segment start takes unless the request says fewer.</summary>
@@ -129,179 +143,167 @@ public static class JourneyOperatorHttp
     /// (the most recently added one if several), or finds the running one. The segment is evaluated first and nothing
     /// starts if it holds more than the limit (422): a bank-wide audience belongs to cohort mode, not to one request.
     /// </summary>
-    public static async Task<IResult> StartSegmentAsync(
-        HttpContext http, string tenant, StartJourneyForSegment? request, OperatorAccess access, JourneyCatalog catalog, SegmentEvaluator segments,
+    public static Task<IResult> StartSegmentAsync(
+        HttpContext http, string tenant, OperatorAccess access, JourneyCatalog catalog, SegmentEvaluator segments,
         IRelationshipStore relationships, IJourneyOperations journeys, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(segments);
         ArgumentNullException.ThrowIfNull(relationships);
         ArgumentNullException.ThrowIfNull(journeys);
-        const string Action = "journey.start-segment";
-        if (await access.AuthorizeAsync(http, tenant, Action, request?.Segment ?? "?", Writers).ConfigureAwait(false) is { } refused)
+        return access.RunAsync(http, tenant, "journey.start-segment", "body", Writers, async call =>
         {
-            return refused;
-        }
-
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (string.IsNullOrWhiteSpace(request?.JourneyId) || !catalog.All.Any(d => d.Id == request.JourneyId))
-        {
-            errors["journeyId"] = [$"Name a published journey: {string.Join(", ", catalog.All.Select(d => d.Id).Distinct())}."];
-        }
-
-        SegmentPlan? plan = null;
-        try
-        {
-            plan = SegmentPlan.For(SegmentQuery.Parse(request?.Segment ?? ""),
-                new SegmentPlanOptions { ProductsIndexedAsTags = true, TiersIndexedAsTags = true });
-        }
-        catch (SegmentQueryException e)
-        {
-            errors["segment"] = [e.Message];
-        }
-
-        var limit = request?.Limit ?? DefaultSegmentLimit;
-        if (limit is < 1 or > MaxSegmentLimit)
-        {
-            errors["limit"] = [$"The limit is 1–{MaxSegmentLimit:N0}; larger audiences run in cohort mode."];
-        }
-
-        if (errors.Count > 0)
-        {
-            await access.RecordAsync(http, tenant, Action, request?.Segment ?? "?", "400").ConfigureAwait(false);
-            return Results.ValidationProblem(errors);
-        }
-
-        var customers = new List<string>();
-        await foreach (var id in segments.MatchAsync(tenant, plan!, ct).ConfigureAwait(false))
-        {
-            customers.Add(id);
-            if (customers.Count > limit)
+            var (request, problem) = await OperatorRequests.ReadJsonAsync<StartJourneyForSegment>(http.Request, ct).ConfigureAwait(false);
+            if (problem is not null)
             {
-                await access.RecordAsync(http, tenant, Action, request!.Segment, "422").ConfigureAwait(false);
-                return Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Segment too large",
-                    detail: $"The segment holds more than {limit:N0} customers; nothing was started. Narrow it, raise the limit (at most {MaxSegmentLimit:N0}) or run it in cohort mode.");
+                return problem;
             }
-        }
 
-        int started = 0, already = 0, unassigned = 0;
-        await Parallel.ForEachAsync(customers, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (customerId, c) =>
-        {
-            Relationship? manager = null;
-            await foreach (var r in relationships.ListByCustomerAsync(tenant, customerId, c).ConfigureAwait(false))
+            call.Target = request!.Segment ?? "?";
+            var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+            CheckJourney(errors, catalog, request.JourneyId);
+            SegmentPlan? plan = null;
+            if (InputLimits.Segment.Check(request.Segment, "segment") is { } tooLong)
             {
-                if (r.Status == RelationshipStatus.Active && (manager is null || r.AddedAt > manager.AddedAt))
+                errors["segment"] = [tooLong];
+            }
+            else
+            {
+                try
                 {
-                    manager = r;
+                    plan = SegmentPlan.For(SegmentQuery.Parse(request.Segment!),
+                        new SegmentPlanOptions { ProductsIndexedAsTags = true, TiersIndexedAsTags = true });
+                }
+                catch (SegmentQueryException e)
+                {
+                    errors["segment"] = [e.Message];
                 }
             }
 
-            if (manager is null)
+            var limit = request.Limit ?? DefaultSegmentLimit;
+            if (limit is < 1 or > MaxSegmentLimit)
             {
-                Interlocked.Increment(ref unassigned);
-                return;
+                errors["limit"] = [$"The limit is 1–{MaxSegmentLimit:N0}; larger audiences run in cohort mode."];
             }
 
-            var (_, isNew) = await journeys.StartAsync(tenant, new StartJourney(request!.JourneyId, customerId, manager.UserId, null), c).ConfigureAwait(false);
-            Interlocked.Increment(ref isNew ? ref started : ref already);
-        }).ConfigureAwait(false);
+            if (errors.Count > 0)
+            {
+                return Results.ValidationProblem(errors);
+            }
 
-        var result = new SegmentStartResult(plan!.ToString(), customers.Count, started, already, unassigned);
-        await access.RecordAsync(http, tenant, Action, request!.Segment, $"200 started={started} already={already} unassigned={unassigned}").ConfigureAwait(false);
-        return Results.Ok(result);
+            var customers = new List<string>();
+            await foreach (var id in segments.MatchAsync(tenant, plan!, ct).ConfigureAwait(false))
+            {
+                customers.Add(id);
+                if (customers.Count > limit)
+                {
+                    return Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Segment too large",
+                        detail: $"The segment holds more than {limit:N0} customers; nothing was started. Narrow it, raise the limit (at most {MaxSegmentLimit:N0}) or run it in cohort mode.");
+                }
+            }
+
+            int started = 0, already = 0, unassigned = 0;
+            await Parallel.ForEachAsync(customers, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (customerId, c) =>
+            {
+                Relationship? manager = null;
+                await foreach (var r in relationships.ListByCustomerAsync(tenant, customerId, c).ConfigureAwait(false))
+                {
+                    if (r.Status == RelationshipStatus.Active && (manager is null || r.AddedAt > manager.AddedAt))
+                    {
+                        manager = r;
+                    }
+                }
+
+                if (manager is null)
+                {
+                    Interlocked.Increment(ref unassigned);
+                    return;
+                }
+
+                var (_, isNew) = await journeys.StartAsync(tenant, new StartJourney(request.JourneyId, customerId, manager.UserId, null), c).ConfigureAwait(false);
+                Interlocked.Increment(ref isNew ? ref started : ref already);
+            }).ConfigureAwait(false);
+
+            call.Note = $"started={started} already={already} unassigned={unassigned}";
+            return Results.Ok(new SegmentStartResult(plan!.ToString(), customers.Count, started, already, unassigned));
+        });
     }
 
     /// <summary>GET one instance (any operator role, Auditor included).</summary>
-    public static async Task<IResult> GetAsync(HttpContext http, string tenant, string instanceId, OperatorAccess access, IJourneyOperations journeys, CancellationToken ct)
+    public static Task<IResult> GetAsync(HttpContext http, string tenant, string instanceId, OperatorAccess access, IJourneyOperations journeys, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(journeys);
-        if (await access.AuthorizeAsync(http, tenant, "journey.get", instanceId, Readers).ConfigureAwait(false) is { } refused)
+        return access.RunAsync(http, tenant, "journey.get", instanceId, Readers, async _ =>
         {
-            return refused;
-        }
+            if (InstanceProblem(instanceId) is { } invalid)
+            {
+                return invalid;
+            }
 
-        var view = await journeys.GetAsync(tenant, instanceId, ct).ConfigureAwait(false);
-        await access.RecordAsync(http, tenant, "journey.get", instanceId, view is null ? "404" : "200").ConfigureAwait(false);
-        return view is null ? NotFound(instanceId) : Results.Ok(view);
+            var view = await journeys.GetAsync(tenant, instanceId, ct).ConfigureAwait(false);
+            return view is null ? NotFound(instanceId) : Results.Ok(view);
+        });
     }
 
     /// <summary>POST a signal (202 once it is stored and the instance is woken).</summary>
-    public static async Task<IResult> SignalAsync(
-        HttpContext http, string tenant, string instanceId, SignalJourney? request, OperatorAccess access, IJourneyOperations journeys, CancellationToken ct)
+    public static Task<IResult> SignalAsync(HttpContext http, string tenant, string instanceId, OperatorAccess access, IJourneyOperations journeys, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(journeys);
-        if (await access.AuthorizeAsync(http, tenant, "journey.signal", instanceId, Writers).ConfigureAwait(false) is { } refused)
+        return access.RunAsync(http, tenant, "journey.signal", instanceId, Writers, async call =>
         {
-            return refused;
-        }
+            if (InstanceProblem(instanceId) is { } invalid)
+            {
+                return invalid;
+            }
 
-        if (request?.Kind is not { } kind || !JourneySignals.Kinds.Contains(kind))
-        {
-            await access.RecordAsync(http, tenant, "journey.signal", instanceId, "400").ConfigureAwait(false);
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["kind"] = [$"Use one of {string.Join(", ", JourneySignals.Kinds)}."] });
-        }
+            var (request, problem) = await OperatorRequests.ReadJsonAsync<SignalJourney>(http.Request, ct).ConfigureAwait(false);
+            if (problem is not null)
+            {
+                return problem;
+            }
 
-        var applied = await journeys.SignalAsync(tenant, instanceId, kind, ct).ConfigureAwait(false);
-        await access.RecordAsync(http, tenant, $"journey.signal:{kind}", instanceId, applied ? "202" : "404").ConfigureAwait(false);
-        return applied ? Results.Accepted() : NotFound(instanceId);
+            if (request!.Kind is not { } kind || !JourneySignals.Kinds.Contains(kind))
+            {
+                return OperatorRequests.Invalid("kind", $"Use one of {string.Join(", ", JourneySignals.Kinds)}.");
+            }
+
+            call.Action = $"journey.signal:{kind}";
+            var applied = await journeys.SignalAsync(tenant, instanceId, kind, ct).ConfigureAwait(false);
+            return applied ? Results.Accepted() : NotFound(instanceId);
+        });
     }
 
     /// <summary>DELETE: cancel (204).</summary>
-    public static async Task<IResult> CancelAsync(HttpContext http, string tenant, string instanceId, OperatorAccess access, IJourneyOperations journeys, CancellationToken ct)
+    public static Task<IResult> CancelAsync(HttpContext http, string tenant, string instanceId, OperatorAccess access, IJourneyOperations journeys, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(journeys);
-        if (await access.AuthorizeAsync(http, tenant, "journey.cancel", instanceId, Writers).ConfigureAwait(false) is { } refused)
+        return access.RunAsync(http, tenant, "journey.cancel", instanceId, Writers, async _ =>
         {
-            return refused;
-        }
-
-        var cancelled = await journeys.CancelAsync(tenant, instanceId, ct).ConfigureAwait(false);
-        await access.RecordAsync(http, tenant, "journey.cancel", instanceId, cancelled ? "204" : "404").ConfigureAwait(false);
-        return cancelled ? Results.NoContent() : NotFound(instanceId);
-    }
-
-    /// <summary>
-    /// Reads a JSON request body for hosts without minimal-API binding (Functions): null with a 400 problem when it is
-    /// missing, too large or not JSON of that shape. Reading happens after authentication, so strangers cannot make us parse.
-    /// </summary>
-    public static async Task<(T? Body, IResult? Problem)> ReadBodyAsync<T>(HttpRequest request, CancellationToken ct)
-        where T : class
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        if (request.ContentLength > MaxBodyBytes)
-        {
-            return (null, Results.Problem(detail: $"Send at most {MaxBodyBytes} bytes of JSON.", statusCode: StatusCodes.Status413PayloadTooLarge));
-        }
-
-        try
-        {
-            using var limited = new MemoryStream();
-            var buffer = new byte[4096];
-            int read;
-            while ((read = await request.Body.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+            if (InstanceProblem(instanceId) is { } invalid)
             {
-                if (limited.Length + read > MaxBodyBytes)
-                {
-                    return (null, Results.Problem(detail: $"Send at most {MaxBodyBytes} bytes of JSON.", statusCode: StatusCodes.Status413PayloadTooLarge));
-                }
-
-                limited.Write(buffer, 0, read);
+                return invalid;
             }
 
-            return limited.Length == 0
-                ? (null, Results.Problem(detail: "Send the request as a JSON body.", statusCode: StatusCodes.Status400BadRequest, title: "Bad request"))
-                : (JsonSerializer.Deserialize<T>(limited.ToArray(), Json), null);
-        }
-        catch (JsonException e)
+            return await journeys.CancelAsync(tenant, instanceId, ct).ConfigureAwait(false) ? Results.NoContent() : NotFound(instanceId);
+        });
+    }
+
+    private static void CheckJourney(Dictionary<string, string[]> errors, JourneyCatalog catalog, string? journeyId)
+    {
+        if (string.IsNullOrWhiteSpace(journeyId) || !Identifiers.JourneyId.IsValid(journeyId) || !catalog.All.Any(d => d.Id == journeyId))
         {
-            return (null, Results.Problem(detail: $"The body is not valid JSON for this request: {e.Message}", statusCode: StatusCodes.Status400BadRequest,
-                title: "Bad request"));
+            errors["journeyId"] = [$"Name a published journey: {string.Join(", ", catalog.All.Select(d => d.Id).Distinct())}."];
         }
     }
+
+    private static IResult? InstanceProblem(string instanceId) =>
+        Identifiers.JourneyInstanceId.Check(instanceId, "instanceId") is { } problem ? OperatorRequests.Invalid("instanceId", problem) : null;
 
     private static IResult NotFound(string instanceId) =>
         Results.Problem(detail: $"No journey instance '{instanceId}' in this tenant.", statusCode: StatusCodes.Status404NotFound, title: "Not found");

@@ -2,7 +2,9 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PrivateDomain.Input;
 
 namespace PrivateDomain.Operators;
 
@@ -30,7 +32,7 @@ public sealed class OperatorTenantOptions
 /// <see cref="AuthenticateAsync"/> in each Functions app function. Every decision past authentication is audited.
 /// Shared by both hosts so they answer identically.
 /// </summary>
-public sealed class OperatorAccess(IOptions<OperatorAccessOptions> options, IOperatorAudit audit, TimeProvider time)
+public sealed class OperatorAccess(IOptions<OperatorAccessOptions> options, IOperatorAudit audit, TimeProvider time, ILogger<OperatorAccess> log)
 {
     /// <summary>The bearer scheme <c>AddMicrosoftIdentityWebApi</c> registers (<c>JwtBearerDefaults.AuthenticationScheme</c>).</summary>
     public const string BearerScheme = "Bearer";
@@ -64,46 +66,92 @@ public sealed class OperatorAccess(IOptions<OperatorAccessOptions> options, IOpe
             statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
     }
 
-    /// <summary>Null if allowed, else the 403 problem to answer (the refusal is audited).</summary>
-    public async Task<IResult?> AuthorizeAsync(HttpContext http, string tenant, string action, string target, IReadOnlyCollection<string> roles)
+    /// <summary>True if <paramref name="tenant"/> is a well-formed tenant name with operator access configured here.</summary>
+    public bool IsKnownTenant(string tenant) => Identifiers.Tenant.IsValid(tenant) && options.Value.Tenants.ContainsKey(tenant);
+
+    /// <summary>
+    /// Runs one operator call: the tenant must exist (else 404, and nothing is written — a made-up name never gets an
+    /// audit partition), the token must be from the tenant's Entra tenant with one of <paramref name="roles"/> (else
+    /// 403, audited). Then the audit row is written (outcome <see cref="OperatorAudit.Started"/>), <paramref name="work"/>
+    /// runs, and the row is completed with the status, the <see cref="OperatorCall.Note"/> (counts) and the action and
+    /// target as the work refined them — or with "500 failed" when the work throws, which is then rethrown.
+    /// </summary>
+    public async Task<IResult> RunAsync(
+        HttpContext http, string tenant, string action, string target, IReadOnlyCollection<string> roles, Func<OperatorCall, Task<IResult>> work)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(roles);
-        var user = http.User;
-        string? refusal = null;
-        if (!options.Value.Tenants.TryGetValue(tenant, out var access))
+        ArgumentNullException.ThrowIfNull(work);
+        if (!IsKnownTenant(tenant))
         {
-            refusal = $"Tenant '{tenant}' has no operator access configured (Operators:Tenants:{tenant}:EntraTenantId).";
-        }
-        else if (!Guid.TryParse(Claim(user, "tid", "http://schemas.microsoft.com/identity/claims/tenantid"), out var tid) || tid != access.EntraTenantId)
-        {
-            refusal = $"The token is not from the Entra tenant that operates '{tenant}'.";
-        }
-        else if (!roles.Any(r => user.IsInRole(r) || user.HasClaim("roles", r)))
-        {
-            refusal = $"This needs one of the roles {string.Join(", ", roles)}.";
+            log.LogWarning("Operator call {Action} for unknown tenant {Tenant} refused", action, InputRule.Truncate(tenant, 40));
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found",
+                detail: $"There is no tenant '{InputRule.Truncate(tenant, 40)}' here; check the {{tenant}} segment of the URL ({Identifiers.Tenant.Describe()}).");
         }
 
-        if (refusal is null)
+        if (Refusal(http.User, tenant, roles) is { } refusal)
         {
-            return null;
+            await audit.RecordAsync(Describe(http, tenant, action, target, "403"), CancellationToken.None).ConfigureAwait(false);
+            return Results.Problem(detail: refusal, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
         }
 
-        await RecordAsync(http, tenant, action, target, "403").ConfigureAwait(false);
-        return Results.Problem(detail: refusal, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
+        var call = new OperatorCall(tenant, action, target);
+        var entry = await audit.BeginAsync(Describe(http, tenant, action, target, OperatorAudit.Started), CancellationToken.None).ConfigureAwait(false);
+        IResult result;
+        try
+        {
+            result = await work(call).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            var outcome = e is OperationCanceledException && http.RequestAborted.IsCancellationRequested ? "499 aborted" : $"500 failed: {e.GetType().Name}";
+            await audit.CompleteAsync(entry with { Action = entry.Action with { Action = call.Action, Target = call.Target } }, outcome, CancellationToken.None)
+                .ConfigureAwait(false);
+            throw;
+        }
+
+        var status = (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
+        var completed = call.Note is null ? status.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"{status} {call.Note}";
+        await audit.CompleteAsync(entry with { Action = entry.Action with { Action = call.Action, Target = call.Target } }, completed, CancellationToken.None)
+            .ConfigureAwait(false);
+        return result;
     }
 
-    /// <summary>Appends the action to the audit log.</summary>
-    public Task RecordAsync(HttpContext http, string tenant, string action, string target, string outcome)
+    private string? Refusal(ClaimsPrincipal user, string tenant, IReadOnlyCollection<string> roles)
     {
-        ArgumentNullException.ThrowIfNull(http);
+        var access = options.Value.Tenants[tenant];
+        if (!Guid.TryParse(Claim(user, "tid", "http://schemas.microsoft.com/identity/claims/tenantid"), out var tid) || tid != access.EntraTenantId)
+        {
+            return $"The token is not from the Entra tenant that operates '{tenant}'.";
+        }
+
+        return roles.Any(r => user.IsInRole(r) || user.HasClaim("roles", r)) ? null : $"This needs one of the roles {string.Join(", ", roles)}.";
+    }
+
+    private OperatorAction Describe(HttpContext http, string tenant, string action, string target, string outcome)
+    {
         var user = http.User;
         var actor = $"{Claim(user, "oid", "http://schemas.microsoft.com/identity/claims/objectidentifier") ?? "?"} "
                     + $"({Claim(user, "preferred_username", "name", ClaimTypes.Name) ?? "unknown"})";
-        return audit.RecordAsync(new OperatorAction(tenant, actor, action, target, http.Connection.RemoteIpAddress?.ToString() ?? "?",
-            time.GetUtcNow(), outcome), http.RequestAborted);
+        return new OperatorAction(tenant, actor, action, target, http.Connection.RemoteIpAddress?.ToString() ?? "?", time.GetUtcNow(), outcome);
     }
 
     private static string? Claim(ClaimsPrincipal user, params string[] types) =>
         types.Select(t => user.FindFirst(t)?.Value).FirstOrDefault(v => !string.IsNullOrEmpty(v));
+}
+
+/// <summary>An operator call at work: the handler may refine what its audit row says once it has read the request.</summary>
+public sealed class OperatorCall(string tenant, string action, string target)
+{
+    /// <summary>The tenant from the route (already checked to exist and to match the token).</summary>
+    public string Tenant { get; } = tenant;
+
+    /// <summary>The action, e.g. <c>journey.signal:intent</c> once the kind is known.</summary>
+    public string Action { get; set; } = action;
+
+    /// <summary>What it acted on, e.g. the instance id once started.</summary>
+    public string Target { get; set; } = target;
+
+    /// <summary>Counts or detail appended to the status in the audit row (<c>applied=3 poisoned=1</c>).</summary>
+    public string? Note { get; set; }
 }

@@ -26,6 +26,7 @@ public sealed class StorageClients
         {
             Tables = new TableServiceClient(o.ConnectionString, transport);
             Queues = new QueueServiceClient(o.ConnectionString, queueOptions);
+            RawQueues = new QueueServiceClient(o.ConnectionString, RawOptions(queueOptions));
             Blobs = new BlobServiceClient(o.ConnectionString);
         }
         else
@@ -33,6 +34,7 @@ public sealed class StorageClients
             var credential = new DefaultAzureCredential();
             Tables = new TableServiceClient(o.TableServiceUri!, credential, transport);
             Queues = new QueueServiceClient(o.QueueServiceUri!, credential, queueOptions);
+            RawQueues = new QueueServiceClient(o.QueueServiceUri!, credential, RawOptions(queueOptions));
             Blobs = new BlobServiceClient(o.BlobServiceUri!, credential);
         }
     }
@@ -43,8 +45,21 @@ public sealed class StorageClients
     /// <summary>Queue Storage (messages base64-encoded).</summary>
     public QueueServiceClient Queues { get; }
 
+    /// <summary>Queue Storage with messages as they are stored (no decoding): the local queue workers decode each message
+    /// themselves, so one a producer did not base64-encode goes to poison with its reason instead of failing the whole
+    /// receive (and every message received with it) in the SDK.</summary>
+    public QueueServiceClient RawQueues { get; }
+
     /// <summary>Blob Storage.</summary>
     public BlobServiceClient Blobs { get; }
+
+    private static QueueClientOptions RawOptions(QueueClientOptions encoded)
+    {
+        var raw = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None };
+        raw.Retry.MaxRetries = encoded.Retry.MaxRetries;
+        raw.Retry.NetworkTimeout = encoded.Retry.NetworkTimeout;
+        return raw;
+    }
 
     private readonly ConcurrentDictionary<string, Lazy<Task<TableClient>>> _tables = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<BlobContainerClient>>> _containers = new(StringComparer.Ordinal);

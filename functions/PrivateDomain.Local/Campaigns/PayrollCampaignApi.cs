@@ -1,4 +1,5 @@
 using PrivateDomain.Campaigns;
+using PrivateDomain.Input;
 using PrivateDomain.Operators;
 
 namespace PrivateDomain.Local.Campaigns;
@@ -54,126 +55,132 @@ public static class PayrollCampaignApi
         return app;
     }
 
-    private static async Task<IResult> UpcomingAsync(
-        string tenant, int? days, HttpContext http, OperatorAccess access, IPayrollEmployers employers, IPayrollCampaigns campaigns, PayrollCalendars calendars,
-        TimeProvider time, CancellationToken ct)
-    {
-        if (await access.AuthorizeAsync(http, tenant, "payroll.windows", $"days={days}", Readers).ConfigureAwait(false) is { } refused)
+    private static Task<IResult> UpcomingAsync(
+        string tenant, HttpContext http, OperatorAccess access, IPayrollEmployers employers, IPayrollCampaigns campaigns, PayrollCalendars calendars,
+        TimeProvider time, CancellationToken ct) =>
+        access.RunAsync(http, tenant, "payroll.windows", http.Request.QueryString.Value ?? "", Readers, async _ =>
         {
-            return refused;
-        }
-
-        var n = days ?? 14;
-        if (n is < 1 or > PayrollSchedule.MaxRangeDays)
-        {
-            await access.RecordAsync(http, tenant, "payroll.windows", $"days={n}", "400").ConfigureAwait(false);
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["days"] = [$"Ask for 1–{PayrollSchedule.MaxRangeDays} days."] });
-        }
-
-        var schedule = await calendars.ScheduleAsync(tenant, ct).ConfigureAwait(false);
-        var today = schedule.Today(time);
-        var all = await employers.ListAsync(tenant, ct).ToListAsync(ct).ConfigureAwait(false);
-        var opening = schedule.WindowsOpening(all, today, today.AddDays(n - 1));
-        var windows = new List<WindowView>(opening.Windows.Length);
-        foreach (var w in opening.Windows)
-        {
-            var started = await campaigns.GetAsync(tenant, w.CampaignId, ct).ConfigureAwait(false) is not null;
-            windows.Add(new WindowView(w.CampaignId, w.EmployerId, w.PayMonth.ToString(), w.Payday, w.CampaignDays, started));
-        }
-
-        await access.RecordAsync(http, tenant, "payroll.windows", $"days={n}", "200").ConfigureAwait(false);
-        return Results.Ok(new UpcomingView(opening.From, opening.To, windows,
-            [.. opening.Undecided.Select(u => new UndecidedView(u.EmployerId, u.PayMonth.ToString(), u.MissingYear,
-                FormattableString.Invariant($"calendar for {u.MissingYear} missing; publish the {u.MissingYear} notice: PUT /api/tenants/{tenant}/payroll/calendars/{u.MissingYear}")))],
-            [.. MissingCalendarYears.Find(schedule, all, today).Select(m => m.Message)]));
-    }
-
-    private static async Task<IResult> StartAsync(
-        string tenant, StartCampaign request, HttpContext http, OperatorAccess access, IPayrollEmployers employers, PayrollCalendars calendars,
-        PayrollCampaignScheduler scheduler, CancellationToken ct)
-    {
-        var target = $"{request?.EmployerId}:{request?.PayMonth}";
-        if (await access.AuthorizeAsync(http, tenant, "payroll.start", target, Writers).ConfigureAwait(false) is { } refused)
-        {
-            return refused;
-        }
-
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var employer = string.IsNullOrWhiteSpace(request?.EmployerId) ? null
-            : await employers.ListAsync(tenant, ct).FirstOrDefaultAsync(e => e.EmployerId == request.EmployerId, ct).ConfigureAwait(false);
-        if (employer is null)
-        {
-            errors["employerId"] = ["Name an employer enrolled for payroll (CRM PayrollEnrolled)."];
-        }
-
-        if (!PayMonth.TryParse(request?.PayMonth, out var month))
-        {
-            errors["payMonth"] = ["Write the pay month as yyyy-MM, e.g. 2026-11."];
-        }
-
-        PayrollWindow? window = null;
-        if (errors.Count == 0)
-        {
-            try
+            var (days, problem) = OperatorRequests.QueryInt(http.Request, "days", 1, PayrollSchedule.MaxRangeDays);
+            if (problem is not null)
             {
-                window = (await calendars.ScheduleAsync(tenant, ct).ConfigureAwait(false)).WindowFor(employer!, month);
+                return problem;
             }
-            catch (CalendarYearNotCoveredException e)
+
+            var n = days ?? 14;
+            var schedule = await calendars.ScheduleAsync(tenant, ct).ConfigureAwait(false);
+            var today = schedule.Today(time);
+            var all = await employers.ListAsync(tenant, ct).ToListAsync(ct).ConfigureAwait(false);
+            var opening = schedule.WindowsOpening(all, today, today.AddDays(n - 1));
+            var windows = new List<WindowView>(opening.Windows.Length);
+            foreach (var w in opening.Windows)
             {
-                errors["payMonth"] = [e.Message];
+                var started = await campaigns.GetAsync(tenant, w.CampaignId, ct).ConfigureAwait(false) is not null;
+                windows.Add(new WindowView(w.CampaignId, w.EmployerId, w.PayMonth.ToString(), w.Payday, w.CampaignDays, started));
             }
-        }
 
-        if (window is null)
+            return Results.Ok(new UpcomingView(opening.From, opening.To, windows,
+                [.. opening.Undecided.Select(u => new UndecidedView(u.EmployerId, u.PayMonth.ToString(), u.MissingYear,
+                    FormattableString.Invariant($"calendar for {u.MissingYear} missing; publish the {u.MissingYear} notice: PUT /api/tenants/{tenant}/payroll/calendars/{u.MissingYear}")))],
+                [.. MissingCalendarYears.Find(schedule, all, today).Select(m => m.Message)]));
+        });
+
+    private static Task<IResult> StartAsync(
+        string tenant, HttpContext http, OperatorAccess access, IPayrollEmployers employers, PayrollCalendars calendars,
+        PayrollCampaignScheduler scheduler, CancellationToken ct) =>
+        access.RunAsync(http, tenant, "payroll.start", "body", Writers, async call =>
         {
-            await access.RecordAsync(http, tenant, "payroll.start", target, "400").ConfigureAwait(false);
-            return Results.ValidationProblem(errors);
-        }
+            var (request, problem) = await OperatorRequests.ReadJsonAsync<StartCampaign>(http.Request, ct).ConfigureAwait(false);
+            if (problem is not null)
+            {
+                return problem;
+            }
 
-        var (campaign, started) = await scheduler.StartAsync(tenant, window, ct).ConfigureAwait(false);
-        await access.RecordAsync(http, tenant, "payroll.start", campaign.CampaignId, started ? "201" : "200").ConfigureAwait(false);
-        var view = await ViewAsync(http, tenant, campaign.CampaignId, ct).ConfigureAwait(false);
-        return started ? Results.Created($"/api/tenants/{tenant}/payroll/campaigns/{Uri.EscapeDataString(campaign.CampaignId)}", view) : Results.Ok(view);
-    }
+            call.Target = $"{request!.EmployerId}:{request.PayMonth}";
+            var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+            OperatorRequests.Check(errors, Identifiers.EmployerId, request.EmployerId, "employerId");
+            var employer = errors.Count > 0 ? null
+                : await employers.ListAsync(tenant, ct).FirstOrDefaultAsync(e => e.EmployerId == request.EmployerId, ct).ConfigureAwait(false);
+            if (employer is null && errors.Count == 0)
+            {
+                errors["employerId"] = ["Name an employer enrolled for payroll (CRM PayrollEnrolled)."];
+            }
 
-    private static async Task<IResult> GetAsync(string tenant, string campaignId, HttpContext http, OperatorAccess access, CancellationToken ct)
-    {
-        if (await access.AuthorizeAsync(http, tenant, "payroll.get", campaignId, Readers).ConfigureAwait(false) is { } refused)
+            if (!PayMonth.TryParse(request.PayMonth, out var month))
+            {
+                errors["payMonth"] = ["Write the pay month as yyyy-MM, e.g. 2026-11."];
+            }
+
+            PayrollWindow? window = null;
+            if (errors.Count == 0)
+            {
+                try
+                {
+                    window = (await calendars.ScheduleAsync(tenant, ct).ConfigureAwait(false)).WindowFor(employer!, month);
+                }
+                catch (CalendarYearNotCoveredException e)
+                {
+                    errors["payMonth"] = [e.Message];
+                }
+            }
+
+            if (window is null)
+            {
+                return Results.ValidationProblem(errors);
+            }
+
+            var (campaign, started) = await scheduler.StartAsync(tenant, window, ct).ConfigureAwait(false);
+            call.Target = campaign.CampaignId;
+            var view = await ViewAsync(http, tenant, campaign.CampaignId, ct).ConfigureAwait(false);
+            return started ? Results.Created($"/api/tenants/{tenant}/payroll/campaigns/{Uri.EscapeDataString(campaign.CampaignId)}", view) : Results.Ok(view);
+        });
+
+    private static Task<IResult> GetAsync(string tenant, string campaignId, HttpContext http, OperatorAccess access, CancellationToken ct) =>
+        access.RunAsync(http, tenant, "payroll.get", campaignId, Readers, async _ =>
         {
-            return refused;
-        }
+            if (CampaignProblem(campaignId) is { } invalid)
+            {
+                return invalid;
+            }
 
-        var view = await ViewAsync(http, tenant, campaignId, ct).ConfigureAwait(false);
-        await access.RecordAsync(http, tenant, "payroll.get", campaignId, view is null ? "404" : "200").ConfigureAwait(false);
-        return view is null ? NotFound(campaignId) : Results.Ok(view);
-    }
+            var view = await ViewAsync(http, tenant, campaignId, ct).ConfigureAwait(false);
+            return view is null ? NotFound(campaignId) : Results.Ok(view);
+        });
 
-    private static async Task<IResult> StopAsync(
-        string tenant, string campaignId, HttpContext http, OperatorAccess access, PayrollFanOut fanOut, TimeProvider time, CancellationToken ct)
-    {
-        if (await access.AuthorizeAsync(http, tenant, "payroll.stop", campaignId, Writers).ConfigureAwait(false) is { } refused)
+    private static Task<IResult> StopAsync(
+        string tenant, string campaignId, HttpContext http, OperatorAccess access, PayrollFanOut fanOut, TimeProvider time, CancellationToken ct) =>
+        access.RunAsync(http, tenant, "payroll.stop", campaignId, Writers, async _ =>
         {
-            return refused;
-        }
+            if (CampaignProblem(campaignId) is { } invalid)
+            {
+                return invalid;
+            }
 
-        var by = http.User.FindFirst("oid")?.Value ?? http.User.Identity?.Name ?? "operator";
-        var stopped = await fanOut.StopAsync(tenant, campaignId, by, time.GetUtcNow(), ct).ConfigureAwait(false);
-        await access.RecordAsync(http, tenant, "payroll.stop", campaignId, stopped ? "202" : "404").ConfigureAwait(false);
-        return stopped ? Results.Accepted($"/api/tenants/{tenant}/payroll/campaigns/{Uri.EscapeDataString(campaignId)}") : NotFound(campaignId);
-    }
+            var by = http.User.FindFirst("oid")?.Value ?? http.User.Identity?.Name ?? "operator";
+            var stopped = await fanOut.StopAsync(tenant, campaignId, by, time.GetUtcNow(), ct).ConfigureAwait(false);
+            return stopped ? Results.Accepted($"/api/tenants/{tenant}/payroll/campaigns/{Uri.EscapeDataString(campaignId)}") : NotFound(campaignId);
+        });
 
-    private static async Task<IResult> TasksAsync(
-        string tenant, string managerId, int? max, HttpContext http, OperatorAccess access, IFollowUpTasks tasks, CancellationToken ct)
-    {
-        if (await access.AuthorizeAsync(http, tenant, "payroll.tasks", managerId, Readers).ConfigureAwait(false) is { } refused)
+    private static Task<IResult> TasksAsync(string tenant, string managerId, HttpContext http, OperatorAccess access, IFollowUpTasks tasks, CancellationToken ct) =>
+        access.RunAsync(http, tenant, "payroll.tasks", managerId, Readers, async call =>
         {
-            return refused;
-        }
+            if (Identifiers.UserId.Check(managerId, "managerId") is { } invalid)
+            {
+                return OperatorRequests.Invalid("managerId", invalid);
+            }
 
-        var list = await tasks.ListAsync(tenant, managerId, Math.Clamp(max ?? 500, 1, 5_000), ct).ConfigureAwait(false);
-        await access.RecordAsync(http, tenant, "payroll.tasks", managerId, "200").ConfigureAwait(false);
-        return Results.Ok(list.Select(t => new { t.ManagerId, t.CustomerId, t.CampaignId, t.Activity, t.At }));
-    }
+            var (max, problem) = OperatorRequests.QueryInt(http.Request, "max", 1, 5_000);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            var list = await tasks.ListAsync(tenant, managerId, max ?? 500, ct).ConfigureAwait(false);
+            call.Note = $"tasks={list.Count}";
+            return Results.Ok(list.Select(t => new { t.ManagerId, t.CustomerId, t.CampaignId, t.Activity, t.At }));
+        });
+
+    private static IResult? CampaignProblem(string campaignId) =>
+        Identifiers.CampaignId.Check(campaignId, "campaignId") is { } problem ? OperatorRequests.Invalid("campaignId", problem) : null;
 
     private static async Task<CampaignView?> ViewAsync(HttpContext http, string tenant, string campaignId, CancellationToken ct)
     {

@@ -26,47 +26,46 @@ public static class CrmImportApi
         return app;
     }
 
-    private static async Task<IResult> ImportAsync(string tenant, HttpContext http, OperatorAccess access, CrmIntake intake, CancellationToken ct)
-    {
-        if (await access.AuthorizeAsync(http, tenant, "crm.import", "jsonl", Writers).ConfigureAwait(false) is { } refused)
+    private static Task<IResult> ImportAsync(string tenant, HttpContext http, OperatorAccess access, CrmIntake intake, CancellationToken ct) =>
+        access.RunAsync(http, tenant, "crm.import", "jsonl", Writers, async call =>
         {
-            return refused;
-        }
-
-        if (http.Request.ContentLength > MaxBytes)
-        {
-            await access.RecordAsync(http, tenant, "crm.import", "jsonl", "413").ConfigureAwait(false);
-            return Results.Problem(detail: $"Upload at most {MaxBytes / 1024 / 1024} MiB; split the file or use ./pd import.", statusCode: StatusCodes.Status413PayloadTooLarge);
-        }
-
-        var (lines, applied, stale, poisoned) = (0, 0, 0, 0);
-        var problems = new List<string>();
-        using var reader = new StreamReader(http.Request.Body, new UTF8Encoding(false, throwOnInvalidBytes: false));
-        while (await reader.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
-        {
-            lines++;
-            if (string.IsNullOrWhiteSpace(line))
+            if (http.Request.ContentLength > MaxBytes)
             {
-                continue;
+                return Results.Problem(detail: $"Upload at most {MaxBytes / 1024 / 1024} MiB; split the file or use ./pd import.",
+                    statusCode: StatusCodes.Status413PayloadTooLarge);
             }
 
-            var result = await intake.HandleAsync(line, $"operator-import:{tenant}:line-{lines}", ct).ConfigureAwait(false);
-            switch (result.Outcome)
+            var (lines, applied, stale, poisoned) = (0, 0, 0, 0);
+            var problems = new List<string>();
+            using var reader = new StreamReader(http.Request.Body, new UTF8Encoding(false, throwOnInvalidBytes: false));
+            while (await reader.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
             {
-                case CrmOutcome.Applied: applied++; break;
-                case CrmOutcome.Stale: stale++; break;
-                default:
-                    poisoned++;
-                    if (problems.Count < 20)
-                    {
-                        problems.Add($"line {lines}: {result.Reason}");
-                    }
+                lines++;
+                if (string.IsNullOrWhiteSpace(line))
+                {
+                    continue;
+                }
 
-                    break;
+                // The route's tenant is the only one an upload may write to: a line naming another is poisoned (under this tenant).
+                var result = await intake.HandleAsync(line, $"operator-import:{tenant}:line-{lines}", tenant, ct).ConfigureAwait(false);
+                switch (result.Outcome)
+                {
+                    case CrmOutcome.Applied: applied++; break;
+                    case CrmOutcome.Stale: stale++; break;
+                    default:
+                        poisoned++;
+                        if (problems.Count < 20)
+                        {
+                            problems.Add($"line {lines}: {result.Reason}");
+                        }
+
+                        break;
+                }
+
+                call.Note = $"lines={lines} applied={applied} stale={stale} poisoned={poisoned}";
             }
-        }
 
-        await access.RecordAsync(http, tenant, "crm.import", $"{lines} lines", $"200 applied={applied} stale={stale} poisoned={poisoned}").ConfigureAwait(false);
-        return Results.Ok(new ImportSummary(lines, applied, stale, poisoned, problems));
-    }
+            call.Target = $"{lines} lines";
+            return Results.Ok(new ImportSummary(lines, applied, stale, poisoned, problems));
+        });
 }

@@ -2,7 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using PrivateDomain.Customers;
+using Microsoft.Extensions.Options;
 using PrivateDomain.Customers.Crm;
+using PrivateDomain.Input;
+using PrivateDomain.WeCom;
 
 namespace PrivateDomain.Local.Customers;
 
@@ -28,6 +31,11 @@ public static class CustomerCommands
             return 2;
         }
 
+        if (await UnknownTenantAsync(services, tenant, error).ConfigureAwait(false))
+        {
+            return 2;
+        }
+
         var import = services.GetRequiredService<CustomerBulkImport>();
         var phones = services.GetRequiredService<PhoneProtector>();
         var poison = services.GetRequiredService<ICrmPoisonStore>();
@@ -41,6 +49,40 @@ public static class CustomerCommands
         return rejected == 0 ? 0 : 1;
     }
 
+    /// <summary>
+    /// <c>crm-enqueue FILE.jsonl</c>: puts each line (one CRM message) on the local Storage queue <c>crm-changes</c> as the
+    /// queue worker reads it — base64 of the UTF-8 JSON — exactly what <c>az storage message put --content "$(base64 -w0 m.json)"</c>
+    /// does. The worker validates; invalid messages end in the CRM poison table with their reason.
+    /// </summary>
+    public static async Task<int> EnqueueCrmAsync(IServiceProvider services, string[] args, TextWriter output, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        if (args.Length != 1 || !File.Exists(args[0]))
+        {
+            await error.WriteLineAsync("usage: crm-enqueue FILE.jsonl   (one CRM message per line; see docs/CRM-MESSAGES.md)").ConfigureAwait(false);
+            return 2;
+        }
+
+        // StorageClients.Queues base64-encodes, as the workers and the Functions host expect.
+        var queue = services.GetRequiredService<PrivateDomain.Storage.StorageClients>().Queues.GetQueueClient(LocalHost.CrmQueueName);
+        await queue.CreateIfNotExistsAsync().ConfigureAwait(false);
+        var sent = 0;
+        foreach (var line in await File.ReadAllLinesAsync(args[0]).ConfigureAwait(false))
+        {
+            if (!string.IsNullOrWhiteSpace(line))
+            {
+                await queue.SendMessageAsync(line).ConfigureAwait(false);
+                sent++;
+            }
+        }
+
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{{\"enqueued\":{sent},\"queue\":\"{LocalHost.CrmQueueName}\"}}")).ConfigureAwait(false);
+        return 0;
+    }
+
     /// <summary><c>erase --tenant T --customer ID --by WHO --reason WHY</c>: erases one customer and prints the erasure record.</summary>
     public static async Task<int> EraseAsync(IServiceProvider services, string[] args, TextWriter output, TextWriter error)
     {
@@ -52,6 +94,17 @@ public static class CustomerCommands
             || !options.TryGetValue("by", out var by) || !options.TryGetValue("reason", out var reason))
         {
             await error.WriteLineAsync("usage: erase --tenant TENANT --customer CUSTOMER_ID --by WHO --reason WHY").ConfigureAwait(false);
+            return 2;
+        }
+
+        if (await UnknownTenantAsync(services, tenant, error).ConfigureAwait(false))
+        {
+            return 2;
+        }
+
+        if (Identifiers.CustomerId.Check(customer, "--customer") is { } badCustomer)
+        {
+            await error.WriteLineAsync("erase: " + badCustomer).ConfigureAwait(false);
             return 2;
         }
 
@@ -104,6 +157,20 @@ public static class CustomerCommands
                 await poison.KeepAsync(tenant, line, problem!, $"import:{Path.GetFileName(path)}:{lineNumber}", time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>True (after saying why on <paramref name="error"/>) if <paramref name="tenant"/> is malformed or not configured.</summary>
+    private static async Task<bool> UnknownTenantAsync(IServiceProvider services, string tenant, TextWriter error)
+    {
+        var problem = Identifiers.Tenant.Check(tenant, "--tenant")
+                      ?? (services.GetRequiredService<IOptions<WeComOptions>>().Value.Tenants.ContainsKey(tenant) ? null
+                          : $"--tenant '{tenant}' is not configured here (WeCom:Tenants:{tenant}:…).");
+        if (problem is not null)
+        {
+            await error.WriteLineAsync(problem).ConfigureAwait(false);
+        }
+
+        return problem is not null;
     }
 
     private static (Dictionary<string, string> Options, List<string> Positional) Parse(string[] args)

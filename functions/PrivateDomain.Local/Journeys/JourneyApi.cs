@@ -24,21 +24,23 @@ public static class JourneyApi
         return app;
     }
 
+    // Handlers read the body themselves (OperatorRequests), as the Functions app must: strict JSON, 400s naming the field.
     private static Task<IResult> StartAsync(
-        string tenant, StartJourney request, HttpContext http, OperatorAccess access, JourneyCatalog catalog, RunnerJourneyOperations journeys, CancellationToken ct) =>
-        JourneyOperatorHttp.StartAsync(http, tenant, request, access, catalog, journeys, ct);
+        string tenant, HttpContext http, OperatorAccess access, JourneyCatalog catalog, ICustomerStore customers, IRelationshipStore relationships,
+        RunnerJourneyOperations journeys, CancellationToken ct) =>
+        JourneyOperatorHttp.StartAsync(http, tenant, access, catalog, customers, relationships, journeys, ct);
 
     private static Task<IResult> StartSegmentAsync(
-        string tenant, StartJourneyForSegment request, HttpContext http, OperatorAccess access, JourneyCatalog catalog, SegmentEvaluator segments,
+        string tenant, HttpContext http, OperatorAccess access, JourneyCatalog catalog, SegmentEvaluator segments,
         IRelationshipStore relationships, RunnerJourneyOperations journeys, CancellationToken ct) =>
-        JourneyOperatorHttp.StartSegmentAsync(http, tenant, request, access, catalog, segments, relationships, journeys, ct);
+        JourneyOperatorHttp.StartSegmentAsync(http, tenant, access, catalog, segments, relationships, journeys, ct);
 
     private static Task<IResult> GetAsync(string tenant, string instanceId, HttpContext http, OperatorAccess access, RunnerJourneyOperations journeys, CancellationToken ct) =>
         JourneyOperatorHttp.GetAsync(http, tenant, instanceId, access, journeys, ct);
 
     private static Task<IResult> SignalAsync(
-        string tenant, string instanceId, SignalJourney request, HttpContext http, OperatorAccess access, RunnerJourneyOperations journeys, CancellationToken ct) =>
-        JourneyOperatorHttp.SignalAsync(http, tenant, instanceId, request, access, journeys, ct);
+        string tenant, string instanceId, HttpContext http, OperatorAccess access, RunnerJourneyOperations journeys, CancellationToken ct) =>
+        JourneyOperatorHttp.SignalAsync(http, tenant, instanceId, access, journeys, ct);
 
     private static Task<IResult> CancelAsync(string tenant, string instanceId, HttpContext http, OperatorAccess access, RunnerJourneyOperations journeys, CancellationToken ct) =>
         JourneyOperatorHttp.CancelAsync(http, tenant, instanceId, access, journeys, ct);

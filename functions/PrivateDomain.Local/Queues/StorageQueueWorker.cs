@@ -1,6 +1,10 @@
+using System.Text;
+using System.Text.Json;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
+using PrivateDomain.Input;
 using PrivateDomain.Storage;
+using PrivateDomain.WeCom;
 
 namespace PrivateDomain.Local.Queues;
 
@@ -8,7 +12,10 @@ namespace PrivateDomain.Local.Queues;
 /// The local host's stand-in for a Functions queue trigger: polls one Storage queue, hands each message to a handler,
 /// deletes it on success, makes a failed one visible again after <c>retryDelay</c> (or, if the host died, after
 /// <c>visibility</c>), and after <see cref="MaxDequeueCount"/> failed attempts moves it to <c>{queue}-poison</c> —
-/// the same contract as the Functions host (host.json <c>maxDequeueCount</c>).
+/// the same contract as the Functions host (host.json <c>maxDequeueCount</c>). A message that cannot be decoded (not
+/// base64 of UTF-8 text) or that its handler finds invalid (<see cref="IsInvalidMessage"/>) goes to poison after one
+/// try: retrying cannot fix it, and it must not hold up the messages received with it. A poison entry is a JSON object
+/// with the reason: <c>{"queue","messageId","insertedOn","dequeueCount","reason","body"}</c>.
 /// </summary>
 public sealed class StorageQueueWorker(
     string queueName,
@@ -28,7 +35,8 @@ public sealed class StorageQueueWorker(
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var queue = clients.Queues.GetQueueClient(queueName);
+        // Received raw and decoded per message (see StorageClients.RawQueues); poison entries are written base64 like every message.
+        var queue = clients.RawQueues.GetQueueClient(queueName);
         var poison = clients.Queues.GetQueueClient(queueName + "-poison");
         var idle = TimeSpan.FromMilliseconds(50);
         var ready = false;
@@ -188,20 +196,50 @@ public sealed class StorageQueueWorker(
         }
     }
 
-    private async Task HandleOneAsync(QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken ct)
+    /// <summary>True for failures retrying cannot fix: the message itself is malformed or invalid. Only what reading the
+    /// message throws counts (<see cref="Read{T}"/>); a JSON or format error further down (a WeCom response, say) is retried.</summary>
+    public static bool IsInvalidMessage(Exception e) => e is InvalidQueueMessageException or CallbackRejectedException;
+
+    /// <summary>Reads a message with <paramref name="parse"/>; a JSON or format error becomes an <see cref="InvalidQueueMessageException"/>.</summary>
+    public static T Read<T>(Func<T> parse)
     {
+        ArgumentNullException.ThrowIfNull(parse);
         try
         {
-            await handle(services, message.Body.ToString(), ct).ConfigureAwait(false);
+            return parse();
+        }
+        catch (Exception e) when (e is JsonException or FormatException or NotSupportedException)
+        {
+            throw new InvalidQueueMessageException($"The message cannot be read: {InputRule.Truncate(e.Message, 500)}", e);
+        }
+    }
+
+    private async Task HandleOneAsync(QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken ct)
+    {
+        var raw = message.Body.ToString();
+        if (Decode(raw) is not { } body)
+        {
+            await PoisonAsync(queue, poison, message, raw, "The message is not base64 of UTF-8 text. Enqueue the UTF-8 JSON base64-encoded "
+                + "(az storage message put --content \"$(base64 -w0 message.json)\"; see docs/CRM-MESSAGES.md).", ct).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await handle(services, body, ct).ConfigureAwait(false);
             await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsInvalidMessage(e))
+        {
+            await PoisonAsync(queue, poison, message, body, InputRule.Truncate(e.Message, 1_000), ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             if (message.DequeueCount >= MaxDequeueCount)
             {
                 logger.LogError(e, "Message {MessageId} on {Queue} failed {Count} times; moving it to the poison queue", message.MessageId, queueName, message.DequeueCount);
-                await poison.SendMessageAsync(message.Body.ToString(), ct).ConfigureAwait(false);
-                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct).ConfigureAwait(false);
+                await PoisonAsync(queue, poison, message, body, $"Failed {message.DequeueCount} times; the last error: {InputRule.Truncate(e.Message, 1_000)}", ct)
+                    .ConfigureAwait(false);
             }
             else
             {
@@ -213,7 +251,44 @@ public sealed class StorageQueueWorker(
             }
         }
     }
+
+    private async Task PoisonAsync(QueueClient queue, QueueClient poison, QueueMessage message, string body, string reason, CancellationToken ct)
+    {
+        logger.LogWarning("Message {MessageId} on {Queue} moved to {Queue}-poison after {Count} attempt(s): {Reason}",
+            message.MessageId, queueName, queueName, message.DequeueCount, reason);
+        var entry = JsonSerializer.Serialize(new
+        {
+            queue = queueName, messageId = message.MessageId, insertedOn = message.InsertedOn, dequeueCount = message.DequeueCount, reason,
+            body = InputRule.Truncate(body, 12_000),
+        });
+        await poison.SendMessageAsync(entry, ct).ConfigureAwait(false);
+        await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct).ConfigureAwait(false);
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
+
+    /// <summary>The text of a base64 message body, or null if it is not base64 of UTF-8.</summary>
+    private static string? Decode(string raw)
+    {
+        var bytes = new byte[(raw.Length * 3 / 4) + 3];
+        if (!Convert.TryFromBase64String(raw, bytes, out var written))
+        {
+            return null;
+        }
+
+        try
+        {
+            return StrictUtf8.GetString(bytes, 0, written);
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+    }
 }
+
+/// <summary>A queue message that cannot be read; it goes to the poison queue after one try.</summary>
+public sealed class InvalidQueueMessageException(string message, Exception inner) : Exception(message, inner);
 
 /// <summary>How a <see cref="StorageQueueWorker"/> polls: the longest wait between empty receives (it backs off up to
 /// this), how many messages it takes at once (at most 32), how many it handles in parallel, and whether it receives more

@@ -69,6 +69,11 @@ public sealed class FunctionsEdgeTests(AzuriteFixture fixture)
 
         var otherBank = await PostAsync(host, _tokens.Mint(Guid.NewGuid(), [OperatorRoles.Operator]), Start("cOther"));
         var auditor = await PostAsync(host, _tokens.Mint(BankTenant, [OperatorRoles.Auditor]), Start("cAuditor"));
+        var at = DateTimeOffset.UtcNow.AddDays(-1);
+        Assert.True(await host.Services.GetRequiredService<PrivateDomain.Customers.ICustomerStore>().TryInsertAsync(
+            PrivateDomain.Customers.Customer.New(_tenant.Name, "cEdge", at) with { ExternalUserIds = ["wmEdge"] }, CancellationToken.None));
+        Assert.True(await host.Services.GetRequiredService<PrivateDomain.Customers.IRelationshipStore>().TryWriteAsync(new PrivateDomain.Customers.Relationship(
+            _tenant.Name, "zhangsan", "wmEdge", "cEdge", at, null, null, null, PrivateDomain.Customers.RelationshipStatus.Active, at, null), null, CancellationToken.None));
         var started = await PostAsync(host, _tokens.Mint(BankTenant, [OperatorRoles.Operator]), Start("cEdge"));
 
         Assert.Equal((HttpStatusCode.Forbidden, HttpStatusCode.Forbidden), (otherBank.StatusCode, auditor.StatusCode));
@@ -86,13 +91,10 @@ public sealed class FunctionsEdgeTests(AzuriteFixture fixture)
             {
                 var tenant = http.Request.Path.Value!.Trim('/');
                 var services = http.RequestServices;
-                var result = await OperatorAccess.AuthenticateAsync(http);
-                if (result is null)
-                {
-                    var (body, problem) = await JourneyOperatorHttp.ReadBodyAsync<StartJourney>(http.Request, http.RequestAborted);
-                    result = problem ?? await JourneyOperatorHttp.StartAsync(http, tenant, body, services.GetRequiredService<OperatorAccess>(),
-                        services.GetRequiredService<JourneyCatalog>(), services.GetRequiredService<RunnerJourneyOperations>(), http.RequestAborted);
-                }
+                var result = await OperatorAccess.AuthenticateAsync(http)
+                    ?? await JourneyOperatorHttp.StartAsync(http, tenant, services.GetRequiredService<OperatorAccess>(), services.GetRequiredService<JourneyCatalog>(),
+                        services.GetRequiredService<PrivateDomain.Customers.ICustomerStore>(), services.GetRequiredService<PrivateDomain.Customers.IRelationshipStore>(),
+                        services.GetRequiredService<RunnerJourneyOperations>(), http.RequestAborted);
 
                 await result.ExecuteAsync(http);
             }));

@@ -40,6 +40,16 @@ public sealed class JourneyApiTests(AzuriteFixture fixture)
 
     private static object Start(string customer) => new { journeyId = "aida-nurture", customerId = customer, senderId = "zhangsan" };
 
+    /// <summary>Puts a customer in the pool with zhangsan as their active account manager (a start needs both).</summary>
+    private async Task SeedAsync(LocalHostInstance host, string customer)
+    {
+        var at = DateTimeOffset.UtcNow.AddDays(-1);
+        Assert.True(await host.Services.GetRequiredService<PrivateDomain.Customers.ICustomerStore>().TryInsertAsync(
+            PrivateDomain.Customers.Customer.New(_tenant.Name, customer, at) with { ExternalUserIds = ["wm" + customer] }, CancellationToken.None));
+        Assert.True(await host.Services.GetRequiredService<PrivateDomain.Customers.IRelationshipStore>().TryWriteAsync(new PrivateDomain.Customers.Relationship(
+            _tenant.Name, "zhangsan", "wm" + customer, customer, at, null, null, null, PrivateDomain.Customers.RelationshipStatus.Active, at, null), null, CancellationToken.None));
+    }
+
     public static TheoryData<string> Unauthenticated() => ["no token", "expired", "wrong audience", "unknown signing key"];
 
     [Theory]
@@ -121,6 +131,7 @@ public sealed class JourneyApiTests(AzuriteFixture fixture)
     {
         await using var host = await StartAsync();
         var token = _tokens.Mint(BankTenant, [OperatorRoles.Operator], name: "li.ming@bank.example");
+        await SeedAsync(host, "cApi");
 
         var created = await host.Client.SendAsync(Request(HttpMethod.Post, Journeys, token, Start("cApi")));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
@@ -157,6 +168,7 @@ public sealed class JourneyApiTests(AzuriteFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, badJourney.StatusCode);
         Assert.True((await badJourney.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("journeyId", out _));
 
+        await SeedAsync(host, "cBad");
         var created = await (await host.Client.SendAsync(Request(HttpMethod.Post, Journeys, token, Start("cBad")))).Content.ReadFromJsonAsync<JsonElement>();
         var url = $"{Journeys}/{Uri.EscapeDataString(created.GetProperty("instanceId").GetString()!)}/signals";
         var badSignal = await host.Client.SendAsync(Request(HttpMethod.Post, url, token, new { kind = "waved" }));

@@ -49,13 +49,26 @@ public sealed class CrmIntake(
     public const string PayrollTag = "代发";
 
     /// <summary>Handles one message body from <paramref name="source"/> (a queue name, an import file line).</summary>
-    public async Task<CrmResult> HandleAsync(string body, string source, CancellationToken cancellationToken)
+    public Task<CrmResult> HandleAsync(string body, string source, CancellationToken cancellationToken) =>
+        HandleAsync(body, source, null, cancellationToken);
+
+    /// <summary>
+    /// Handles one message body from <paramref name="source"/>. With <paramref name="requiredTenant"/> (an operator's
+    /// upload, whose tenant comes from the route and the token) a message naming any other tenant is poisoned — kept
+    /// under the required tenant, so nothing of the named one changes.
+    /// </summary>
+    public async Task<CrmResult> HandleAsync(string body, string source, string? requiredTenant, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
         CrmMessage message;
         try
         {
             message = CrmMessage.Parse(body);
+            if (requiredTenant is not null && message.Tenant != requiredTenant)
+            {
+                throw new CrmMessageException($"tenant \"{message.Tenant}\" is not this upload's tenant \"{requiredTenant}\"; a message may only change the tenant it is sent to.");
+            }
+
             if (!tenants.Value.Tenants.ContainsKey(message.Tenant))
             {
                 throw new CrmMessageException($"tenant \"{message.Tenant}\" is not configured here.");
@@ -63,7 +76,7 @@ public sealed class CrmIntake(
         }
         catch (CrmMessageException e)
         {
-            await PoisonAsync(null, body, e.Message, source, cancellationToken).ConfigureAwait(false);
+            await PoisonAsync(requiredTenant, body, e.Message, source, cancellationToken).ConfigureAwait(false);
             return new CrmResult(CrmOutcome.Poisoned, e.Message);
         }
 

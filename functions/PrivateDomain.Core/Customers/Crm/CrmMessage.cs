@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using PrivateDomain.Campaigns;
+using PrivateDomain.Input;
 
 namespace PrivateDomain.Customers.Crm;
 
@@ -79,18 +80,20 @@ public sealed record CrmMessage(string Tenant, string MessageId, string Type, st
         var schema = String(root, "schema", required: true);
         if (schema != Schema)
         {
-            throw new CrmMessageException($"schema must be \"{Schema}\", not \"{schema}\".");
+            throw new CrmMessageException($"schema must be \"{Schema}\", not \"{InputRule.Truncate(schema, 40)}\".");
         }
 
         var type = String(root, "type", required: true)!;
         if (!CrmMessageTypes.All.Contains(type))
         {
-            throw new CrmMessageException($"type \"{type}\" is not one of {string.Join(", ", CrmMessageTypes.All)}.");
+            throw new CrmMessageException($"type \"{InputRule.Truncate(type, 40)}\" is not one of {string.Join(", ", CrmMessageTypes.All)}.");
         }
 
-        var tenant = String(root, "tenant", required: true)!;
-        var messageId = String(root, "messageId", required: true)!;
-        var crmId = String(root, "crmId", required: !CrmMessageTypes.IsAboutEmployee(type));
+        var tenant = Checked(Identifiers.Tenant, String(root, "tenant", required: true), "tenant")!;
+        var messageId = Checked(Identifiers.MessageId, String(root, "messageId", required: true), "messageId")!;
+        // The employee types ignore crmId (it never becomes a key), so only the customer types check it.
+        var crmId = CrmMessageTypes.IsAboutEmployee(type) ? String(root, "crmId", required: false)
+            : Checked(Identifiers.CrmId, String(root, "crmId", required: true), "crmId");
         if (!root.TryGetProperty("version", out var v) || v.ValueKind != JsonValueKind.Number || !v.TryGetInt64(out var version) || version <= 0)
         {
             throw new CrmMessageException("version is required: a positive integer, increasing with every change to the customer in CRM.");
@@ -99,7 +102,7 @@ public sealed record CrmMessage(string Tenant, string MessageId, string Type, st
         var occurredText = String(root, "occurredAt", required: true)!;
         if (!DateTimeOffset.TryParse(occurredText, CultureInfo.InvariantCulture, DateTimeStyles.None, out var occurredAt) || !occurredText.Contains('T', StringComparison.Ordinal))
         {
-            throw new CrmMessageException($"occurredAt \"{occurredText}\" is not an ISO 8601 date-time with offset.");
+            throw new CrmMessageException($"occurredAt \"{InputRule.Truncate(occurredText, 40)}\" is not an ISO 8601 date-time with offset.");
         }
 
         if (!root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
@@ -163,51 +166,86 @@ public sealed record CrmMessage(string Tenant, string MessageId, string Type, st
         switch (Type)
         {
             case CrmMessageTypes.CustomerUpserted:
-                DataString("name");
-                DataString("phone");
-                DataString("unionId");
-                DataStrings("externalUserIds");
-                DataStrings("products");
-                DataStrings("tags");
-                DataAttributes();
+                CheckedData(InputLimits.CustomerName, "name");
+                CheckedData(InputLimits.Phone, "phone");
+                CheckedData(Identifiers.UnionId, "unionId");
+                CheckedList(Identifiers.ExternalUserId, "externalUserIds", InputLimits.MaxExternalUserIds);
+                CheckedList(Identifiers.Product, "products", InputLimits.MaxProducts);
+                CheckedList(Identifiers.Tag, "tags", InputLimits.MaxTags);
+                var attributes = DataAttributes();
+                if (attributes.Count > InputLimits.MaxAttributes)
+                {
+                    throw new CrmMessageException($"data.attributes has {attributes.Count} entries; send at most {InputLimits.MaxAttributes}.");
+                }
+
+                foreach (var (name, value) in attributes)
+                {
+                    Checked(Identifiers.AttributeName, name, $"data.attributes name \"{InputRule.Truncate(name, 40)}\"");
+                    Checked(InputLimits.AttributeValue, value, $"data.attributes.{name}");
+                }
+
                 break;
             case CrmMessageTypes.TagsChanged:
-                if (DataStrings("add").Count + DataStrings("remove").Count == 0)
+                if (CheckedList(Identifiers.Tag, "add", InputLimits.MaxTags) + CheckedList(Identifiers.Tag, "remove", InputLimits.MaxTags) == 0)
                 {
                     throw new CrmMessageException("data.add or data.remove must name at least one tag.");
                 }
 
                 break;
             case CrmMessageTypes.ProductPurchased:
-                DataString("product", required: true);
+                CheckedData(Identifiers.Product, "product", required: true);
                 break;
             case CrmMessageTypes.PayrollEnrolled:
-                DataString("employerId", required: true);
-                if (!PaydayRule.TryParse(DataString("paydayRule", required: true)!, out _, out var ruleError))
+                CheckedData(Identifiers.EmployerId, "employerId", required: true);
+                if (!PaydayRule.TryParse(CheckedData(InputLimits.Text("a payday rule", 32), "paydayRule", required: true)!, out _, out var ruleError))
                 {
                     throw new CrmMessageException("data.paydayRule: " + ruleError);
                 }
 
                 break;
             case CrmMessageTypes.LoanApplicationAbandoned:
-                DataString("applicationId", required: true);
+                CheckedData(Identifiers.ApplicationId, "applicationId", required: true);
+                CheckedData(Identifiers.Product, "product");
                 break;
             case CrmMessageTypes.EmployeeLeft:
-                DataString("employeeUserId", required: true);
+                CheckedData(Identifiers.UserId, "employeeUserId", required: true);
                 break;
             case CrmMessageTypes.EmployeeUpserted:
-                DataString("employeeUserId", required: true);
-                DataString("name", required: true);
-                DataString("title");
-                DataString("branchName");
+                CheckedData(Identifiers.UserId, "employeeUserId", required: true);
+                CheckedData(InputLimits.EmployeeText, "name", required: true);
+                CheckedData(InputLimits.EmployeeText, "title");
+                CheckedData(InputLimits.EmployeeText, "branchName");
                 if (DataString("branchId") is { } branchId && !Employee.IsBranchId(branchId))
                 {
-                    throw new CrmMessageException($"data.branchId \"{branchId}\" must be lowercase letters, digits and '-' (at most 63): it names the branch's content folder.");
+                    throw new CrmMessageException($"data.branchId \"{InputRule.Truncate(branchId, 40)}\" must be lowercase letters, digits and '-' (at most 63): it names the branch's content folder.");
                 }
 
                 break;
         }
     }
+
+    private string? CheckedData(InputRule rule, string name, bool required = false) => Checked(rule, DataString(name, required), "data." + name);
+
+    /// <summary>Checks a string list of <see cref="Data"/> against its rule and count; returns the count.</summary>
+    private int CheckedList(InputRule rule, string name, int max)
+    {
+        var values = DataStrings(name);
+        if (values.Count > max)
+        {
+            throw new CrmMessageException($"data.{name} has {values.Count} entries; send at most {max}.");
+        }
+
+        for (var i = 0; i < values.Count; i++)
+        {
+            Checked(rule, values[i], $"data.{name}[{i}]");
+        }
+
+        return values.Count;
+    }
+
+    /// <summary>The value if it is absent or follows <paramref name="rule"/>; else the problem, naming the field.</summary>
+    private static string? Checked(InputRule rule, string? value, string field) =>
+        value is null || rule.Check(value, field) is not { } problem ? value : throw new CrmMessageException(problem);
 
     private static string? String(JsonElement obj, string name, bool required, string prefix = "")
     {
