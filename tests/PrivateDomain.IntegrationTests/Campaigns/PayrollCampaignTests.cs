@@ -19,7 +19,7 @@ using PrivateDomain.Local.Sandbox;
 namespace PrivateDomain.IntegrationTests.Campaigns;
 
 /// <summary>
-/// A payroll campaign end to end on the local host with a manual clock: a 2,000-customer employer cohort is enrolled by
+/// A payroll campaign end to end on the local host with a manual clock: a 1,000-customer employer cohort is enrolled by
 /// the fan-out (with a crash in the middle), runs welfare, quiz and sales on the window's working days into the WeCom
 /// sandbox, and engaged customers become follow-up tasks. Queue workers are off and their work is done by hand — a
 /// fan-out batch per message, a journey step per wake-up, a dispatch per account manager — so each phase is finished
@@ -30,7 +30,10 @@ public sealed class PayrollCampaignTests : IAsyncLifetime
 {
     private const string Employer = "E-ACME";
     private const int Managers = 20;
-    private const int Cohort = 2_000;
+    // 1,000, not 2,000: Azurite scans a whole table for every query, so the time grows with the square of the cohort,
+    // and 2,000 took 7 minutes alone on the 2-core machine (past the suite's 5-minute hang guard). Scale is measured by
+    // ./pd bench-payroll, not here.
+    private const int Cohort = 1_000;
     private static readonly TimeSpan Shanghai = TimeSpan.FromHours(8);
 
     // Payday Thursday 19 Nov 2026; D-5 Thu 12, D-4 Fri 13, D-3 Mon 16 Nov (working days).
@@ -47,7 +50,7 @@ public sealed class PayrollCampaignTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        // Its own Azurite: 2,000 customers' rows would slow every later test's queries on the shared emulator (Azurite
+        // Its own Azurite: 1,000 customers' rows would slow every later test's queries on the shared emulator (Azurite
         // scans its tables), and they are dropped with the process at the end. Still in the collection, so still alone.
         _azurite = await AzuriteProcess.StartAsync();
         _sandbox = await WeComSandboxHost.StartAsync(time: _clock);
@@ -62,7 +65,7 @@ public sealed class PayrollCampaignTests : IAsyncLifetime
             ["Delivery:AggregationDelay"] = "00:00:00",
             ["Links:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Payroll:FanOut:BatchSize"] = "300",
-            // 3 s suits the callback path; this test drives 2,000 customers through a 2-core machine's Azurite, where a
+            // 3 s suits the callback path; this test drives 1,000 customers through a 2-core machine's Azurite, where a
             // busy moment must not fail a correct run.
             ["Storage:NetworkTimeout"] = "00:00:30",
         }, services =>
@@ -100,9 +103,9 @@ public sealed class PayrollCampaignTests : IAsyncLifetime
     private static string Manager(int i) => $"am{i % Managers:D2}";
 
     [Fact]
-    public async Task A_2000_customer_cohort_runs_all_three_steps_once_each_and_engaged_customers_become_tasks()
+    public async Task A_1000_customer_cohort_runs_all_three_steps_once_each_and_engaged_customers_become_tasks()
     {
-        // The cohort: 2,000 customers of the employer, 5 of them without an account manager and 10 opted out; plus 50
+        // The cohort: 1,000 customers of the employer, 5 of them without an account manager and 10 opted out; plus 50
         // customers of another employer, who must hear nothing.
         await SeedAsync(Employer, Cohort, withoutManager: 5, optedOut: 10);
         await SeedAsync("E-OTHER", 50, withoutManager: 0, optedOut: 0, prefix: "o");
@@ -171,7 +174,7 @@ public sealed class PayrollCampaignTests : IAsyncLifetime
         // Engagement: 40 customers open a campaign page (welfare, quiz or product), one of them twice.
         var links = Get<TrackedLinkSigner>();
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = _host.Client.BaseAddress };
-        var engaged = enrolled.Where((_, i) => i % 50 == 7).Take(40).ToList();
+        var engaged = enrolled.Where((_, i) => i % 25 == 7).Take(40).ToList();
         foreach (var (c, i) in engaged.Select((c, i) => (c, i)).Append((engaged[0], 0)))
         {
             var stepId = PayrollCampaignJourney.Steps[i % 3];

@@ -13,6 +13,7 @@ namespace PrivateDomain.IntegrationTests.Harness;
 public sealed partial class LocalHostProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private int _disposed;
     private readonly StringBuilder _output;
 
     private LocalHostProcess(Process process, StringBuilder output, Uri baseAddress)
@@ -142,8 +143,15 @@ public sealed partial class LocalHostProcess : IAsyncDisposable
     public Task WaitForExitAsync() => _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
 
     /// <inheritdoc />
+    /// <remarks>Idempotent: a test that disposed a host and then failed to start the next one disposes it again in its
+    /// finally block, and that must not replace the start failure with "no process is associated with this object".</remarks>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         Kill();
         await WaitForExitAsync().ConfigureAwait(false);
         _process.Dispose();
