@@ -34,6 +34,7 @@ public sealed class TenantIsolationTests(AzuriteFixture fixture)
             Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "instanceId" } => Uri.EscapeDataString(instanceId),
             Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "campaignId" } => Uri.EscapeDataString("payroll:E-9:2026-12"),
             Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "managerId" } => "zhangsan",
+            Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart { Name: "year" } => "2027",
             _ => "x",
         }))));
 

@@ -94,7 +94,7 @@ public sealed class TouchDispatcher(
         var chunks = ready.GroupBy(r => (r.Touch.Channel, r.Message.TemplateId, r.Message.Version, r.Key))
             .SelectMany(g => g.OrderBy(r => r.Touch.Id.ToString(), StringComparer.Ordinal).Chunk(options.MaxRecipientsPerTask))
             .ToList();
-        chunks = await WithinPersonalAllowanceAsync(run, chunks, report, finished, cancellationToken).ConfigureAwait(false);
+        chunks = await WithinPersonalAllowanceAsync(run, chunks, report, cancellationToken).ConfigureAwait(false);
         await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = options.TasksInFlight, CancellationToken = cancellationToken },
             async (chunk, ct) => await SendAsync(run, chunk, report, finished, ct).ConfigureAwait(false)).ConfigureAwait(false);
         await run.FlushTalliesAsync(history, cancellationToken).ConfigureAwait(false);
@@ -205,7 +205,7 @@ public sealed class TouchDispatcher(
 
     // Tasks of personal steps (each customer's own text, so each a task to confirm) beyond the account manager's daily
     // allowance wait for the next day, oldest slots first; mass-send tasks are not limited here.
-    private async Task<List<Ready[]>> WithinPersonalAllowanceAsync(Run run, List<Ready[]> chunks, DispatchReport report, ConcurrentBag<TouchId> finished, CancellationToken ct)
+    private async Task<List<Ready[]>> WithinPersonalAllowanceAsync(Run run, List<Ready[]> chunks, DispatchReport report, CancellationToken ct)
     {
         var personal = chunks.Where(c => c[0].Touch is { Personal: true, Channel: Channel.OneToOne }).ToList();
         if (personal.Count == 0)
