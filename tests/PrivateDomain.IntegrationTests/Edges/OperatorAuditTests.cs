@@ -14,8 +14,10 @@ public sealed class OperatorAuditTests(AzuriteFixture fixture)
 {
     private readonly OperatorEdge _edge = new("aud");
 
+    // Audit rows are partitioned by the host clock's UTC day: read that day, not the machine's.
     private static async Task<List<OperatorAction>> AuditAsync(LocalHostInstance host, string tenant) =>
-        await host.Services.GetRequiredService<IOperatorAudit>().ListAsync(tenant, DateOnly.FromDateTime(DateTime.UtcNow), CancellationToken.None).ToListAsync();
+        await host.Services.GetRequiredService<IOperatorAudit>().ListAsync(tenant,
+            DateOnly.FromDateTime(host.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime), CancellationToken.None).ToListAsync();
 
     [Fact]
     public async Task A_call_that_fails_half_way_leaves_its_audit_row_with_the_failure()
