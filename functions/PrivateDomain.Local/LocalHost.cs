@@ -13,6 +13,7 @@ using PrivateDomain.Local.Content;
 using PrivateDomain.Local.Customers;
 using PrivateDomain.Local.Health;
 using PrivateDomain.Local.Journeys;
+using PrivateDomain.Local.Operators;
 using PrivateDomain.Local.Queues;
 using PrivateDomain.Local.Sandbox;
 using PrivateDomain.Local.WeCom;
@@ -126,12 +127,24 @@ public static class LocalHost
             builder.Services.AddSingleton(new TrackedLinkSigner(linksKey));
         }
 
-        // The operator API needs an Entra ID app registration (AzureAd:*); without one it is not served at all.
-        var operatorApi = !string.IsNullOrWhiteSpace(builder.Configuration["AzureAd:ClientId"]);
+        // The operator API needs an Entra ID app registration (AzureAd:*) or, in Development only, the local token key
+        // (./pd token). Without either its routes answer a problem+json saying so.
+        var entra = !string.IsNullOrWhiteSpace(builder.Configuration["AzureAd:ClientId"]);
+        var localTokens = LocalTokens(builder, entra);
+        var operatorApi = entra || localTokens is not null;
         if (operatorApi)
         {
-            builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
-                .AddMicrosoftIdentityWebApi(builder.Configuration.GetSection("AzureAd"));
+            if (localTokens is not null)
+            {
+                builder.Services.AddSingleton(localTokens);
+                builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(localTokens.Configure);
+            }
+            else
+            {
+                builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+                    .AddMicrosoftIdentityWebApi(builder.Configuration.GetSection("AzureAd"));
+            }
+
             builder.Services.AddAuthorization();
             builder.Services.AddOptions<OperatorAccessOptions>().Bind(builder.Configuration.GetSection(OperatorAccessOptions.Section));
             builder.Services.AddSingleton<OperatorAccess>();
@@ -160,6 +173,11 @@ public static class LocalHost
             app.MapPayrollCalendarApi();
         }
 
+        else
+        {
+            app.MapOperatorApiOff();
+        }
+
         if (sandbox)
         {
             app.MapWeComSandbox();
@@ -167,6 +185,34 @@ public static class LocalHost
 
         return app;
     }
+
+    /// <summary>The development token key when this host should use it: set, no Entra registration, and the Development
+    /// environment (anywhere else the key is refused at start, so a production host never trusts it).</summary>
+    private static LocalOperatorTokens? LocalTokens(WebApplicationBuilder builder, bool entra)
+    {
+        var key = builder.Configuration[LocalOperatorTokens.SigningKeySetting];
+        if (string.IsNullOrWhiteSpace(key) || entra)
+        {
+            return null;
+        }
+
+        if (!builder.Environment.IsDevelopment())
+        {
+            throw new InvalidOperationException(
+                $"{LocalOperatorTokens.SigningKeySetting} is set in the '{builder.Environment.EnvironmentName}' environment: local operator tokens are for "
+                + "Development only. Remove it and configure Entra ID (AzureAd:ClientId) for the operator API.");
+        }
+
+        return new LocalOperatorTokens(key);
+    }
+
+    /// <summary>Without authentication the operator routes are not served: say why instead of a bare 404.</summary>
+    private static void MapOperatorApiOff(this WebApplication app) =>
+        app.Map("/api/tenants/{**rest}", () => Results.Problem(
+            title: "Operator API not configured",
+            detail: "This host serves no operator API: set AzureAd:ClientId (and AzureAd:*, Operators:Tenants:{tenant}:EntraTenantId) for Entra ID, "
+                    + $"or run in the Development environment with {LocalOperatorTokens.SigningKeySetting} and get a token with ./pd token --role Operator.",
+            statusCode: StatusCodes.Status404NotFound));
 
     /// <summary>The body once <paramref name="parse"/> reads it (the handler parses it again): a message that cannot be
     /// read goes to poison after one try instead of five.</summary>

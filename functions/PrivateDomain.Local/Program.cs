@@ -1,11 +1,19 @@
 using PrivateDomain.Local;
 using PrivateDomain.Local.Customers;
 using PrivateDomain.Local.Journeys;
+using PrivateDomain.Local.Operators;
 
 // `simulate …` runs the journey simulator and exits (./pd simulate); anything else runs the local host.
 if (args.Length > 0 && args[0] == "simulate")
 {
     return SimulateCommand.Run(args[1..], Console.Out, Console.Error);
+}
+
+// `token --role …` prints a local operator token (Development only) and exits (./pd token).
+if (args.Length > 0 && args[0] == "token")
+{
+    var builder = WebApplication.CreateBuilder(args[1..]);
+    return TokenCommand.Run(args[1..], builder.Configuration, builder.Environment, TimeProvider.System, Console.Out, Console.Error);
 }
 
 // `import …`, `erase …` and `crm-enqueue …` are operations commands against the configured storage (see README); they exit when done.

@@ -52,4 +52,7 @@ public static class OperatorRoles
     public const string Admin = "Admin";
     /// <summary>Reads only.</summary>
     public const string Auditor = "Auditor";
+
+    /// <summary>Every role the operator API knows.</summary>
+    public static IReadOnlyList<string> All { get; } = [Operator, Admin, Auditor];
 }

@@ -31,6 +31,12 @@ public static class CustomerCommands
             return 2;
         }
 
+        if (!File.Exists(files[0]))
+        {
+            await error.WriteLineAsync($"import: no file {Path.GetFullPath(files[0])}").ConfigureAwait(false);
+            return 2;
+        }
+
         if (await UnknownTenantAsync(services, tenant, error).ConfigureAwait(false))
         {
             return 2;

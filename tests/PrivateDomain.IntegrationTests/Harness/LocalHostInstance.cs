@@ -34,12 +34,14 @@ public sealed class LocalHostInstance : IAsyncDisposable
     /// <summary>The host's services.</summary>
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>Starts the host with the given storage and tenants, and any extra settings or service overrides.</summary>
+    /// <summary>Starts the host with the given storage and tenants, and any extra settings or service overrides, in the
+    /// Testing environment unless <paramref name="environment"/> says otherwise (Development also reads appsettings.Development.json).</summary>
     public static async Task<LocalHostInstance> StartAsync(
         string storageConnectionString,
         IEnumerable<TestTenant> tenants,
         IDictionary<string, string?>? settings = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        string environment = "Testing")
     {
         var config = new Dictionary<string, string?>
         {
@@ -60,7 +62,7 @@ public sealed class LocalHostInstance : IAsyncDisposable
             config[k] = v;
         }
 
-        var app = LocalHost.Build(["--environment", "Testing", "--urls", "http://127.0.0.1:0"], config,
+        var app = LocalHost.Build(["--environment", environment, "--urls", "http://127.0.0.1:0"], config,
             builder => services?.Invoke(builder.Services));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
