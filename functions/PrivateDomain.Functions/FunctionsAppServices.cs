@@ -21,6 +21,8 @@ public static class FunctionsAppServices
         // Signals go to the inbox table and then to the journey-signals queue, whose trigger nudges Durable journeys.
         services.AddSingleton<TableSignalInbox>();
         services.AddSingleton<ISignalInbox, QueuedSignalInbox>();
+        // Payroll campaigns run as Durable orchestrations in cohort mode here (one per campaign × account manager).
+        services.AddSingleton<PrivateDomain.Campaigns.PayrollCohortEnrolment>();
 
         // Operator API: Entra ID bearer tokens through Microsoft.Identity.Web, authenticated inside each function
         // (OperatorAccess.AuthenticateAsync; the middleware and [Authorize] do not reach functions). Off without AzureAd:ClientId.
