@@ -46,7 +46,8 @@ public static class PayrollCampaignOrchestration
     public static string InstanceId(string tenant, string campaignId) => JourneyInstanceId.ForCampaign(tenant, campaignId);
 
     /// <summary>One enrolment page, or — once the cohort is enrolled — the run of every manager's cohort. Returns
-    /// "next-page", "stopped", or "completed: N cohorts, M members".</summary>
+    /// "next-page", "stopped" (before any enrolment), or "completed: N cohorts, M members" ("stopped: …" when the
+    /// campaign was stopped while its cohorts ran).</summary>
     [Function(nameof(PayrollCampaignOrchestrator))]
     public static async Task<string> PayrollCampaignOrchestrator([OrchestrationTrigger] TaskOrchestrationContext context)
     {
@@ -70,9 +71,9 @@ public static class PayrollCampaignOrchestration
             .Select(s => new CohortInput(
                 new CohortKey(input.Tenant, PayrollCampaignJourney.JourneyId, input.FirstDay, s.Key, input.CampaignId), s.Value, CohortRunner.MaxBatchSize, 0, input.CampaignId))
             .ToList();
-        await Task.WhenAll(cohorts.Select(c => context.CallSubOrchestratorAsync<string>(
+        var ends = await Task.WhenAll(cohorts.Select(c => context.CallSubOrchestratorAsync<string>(
             nameof(CohortOrchestration.CohortOrchestrator), c, new SubOrchestrationOptions { InstanceId = c.Cohort.InstanceId })));
-        return $"completed: {cohorts.Count} cohorts, {cohorts.Sum(c => c.Size)} members";
+        return $"{(ends.Contains("stopped") ? "stopped" : "completed")}: {cohorts.Count} cohorts, {cohorts.Sum(c => c.Size)} members";
     }
 
     /// <summary>Enrols one page of the campaign's cohort into its managers' cohorts (Core's <see cref="PayrollCohortEnrolment"/>).</summary>
