@@ -1,5 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PrivateDomain.Journeys;
@@ -59,9 +60,12 @@ public sealed class CohortEnrolmentFunctions(
     }
 }
 
-/// <summary>Checks <see cref="CohortEnrolmentOptions"/> at start-up against the published journeys.</summary>
-internal sealed class CohortEnrolmentValidation(JourneyCatalog catalog) : IValidateOptions<CohortEnrolmentOptions>
+/// <summary>Checks <see cref="CohortEnrolmentOptions"/> at start-up against the published journeys (read only when a
+/// journey is configured: none is the default).</summary>
+internal sealed class CohortEnrolmentValidation(IServiceProvider services) : IValidateOptions<CohortEnrolmentOptions>
 {
     public ValidateOptionsResult Validate(string? name, CohortEnrolmentOptions options) =>
-        options.Problems(catalog) is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
+        options.Journeys.Count > 0 && options.Problems(services.GetRequiredService<JourneyCatalog>()) is { Count: > 0 } problems
+            ? ValidateOptionsResult.Fail(problems)
+            : ValidateOptionsResult.Success;
 }

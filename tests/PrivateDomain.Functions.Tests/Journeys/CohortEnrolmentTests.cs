@@ -78,4 +78,23 @@ public sealed class CohortEnrolmentTests(AzuriteFixture azurite)
         Assert.Empty(await host.Get<IJourneyStarts>().ListAsync(host.Tenant, "o00", CancellationToken.None).ToListAsync());
         Assert.Equal(JourneyStartStatus.Running, Assert.Single(rows).Status);
     }
+
+    [Fact]
+    public async Task A_cohort_setting_naming_an_unknown_or_campaign_journey_or_a_bad_segment_stops_the_app_at_start_naming_each()
+    {
+        var e = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var host = await FunctionsHost.StartAsync(azurite.Azurite, JourneyTestKit.SimulatorStart, settings: new Dictionary<string, string?>
+            {
+                [$"{CohortEnrolmentOptions.Section}:no-such-journey:Segment"] = "tag:x",
+                [$"{CohortEnrolmentOptions.Section}:payroll-campaign:Segment"] = "tag:x",
+                [$"{CohortEnrolmentOptions.Section}:{Aida}:Segment"] = "tag:x AND (",
+            });
+        });
+
+        var message = e is AggregateException a ? string.Join(" ", a.Flatten().InnerExceptions.Select(i => i.Message)) : e.Message;
+        Assert.Contains("Journeys:Cohorts:no-such-journey", message, StringComparison.Ordinal);
+        Assert.Contains("Journeys:Cohorts:payroll-campaign", message, StringComparison.Ordinal);
+        Assert.Contains($"Journeys:Cohorts:{Aida}:Segment", message, StringComparison.Ordinal);
+    }
 }
