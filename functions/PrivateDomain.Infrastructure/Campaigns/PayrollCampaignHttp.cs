@@ -46,7 +46,8 @@ public static class PayrollCampaignHttp
         long Enrolled, long NoManager, long Reached, long Engaged, long Converted, long Refused,
         IReadOnlyDictionary<string, long> SentByStep, IReadOnlyDictionary<string, long> RefusedByStep);
 
-    /// <summary>GET …/payroll/windows?days=N</summary>
+    /// <summary><c>GET …/payroll/windows?days=N</c>: the windows opening in the next N days (default 14), the pay months a
+    /// missing calendar year leaves undecided, and the years to publish.</summary>
     public static Task<IResult> UpcomingAsync(
         string tenant, HttpContext http, OperatorAccess access, IPayrollEmployers employers, IPayrollCampaigns campaigns, PayrollCalendars calendars,
         TimeProvider time, CancellationToken ct) =>
@@ -76,7 +77,8 @@ public static class PayrollCampaignHttp
                 [.. MissingCalendarYears.Find(schedule, all, today).Select(m => m.Message)]));
         });
 
-    /// <summary>POST …/payroll/campaigns</summary>
+    /// <summary><c>POST …/payroll/campaigns</c> (<c>{employerId, payMonth}</c>): starts the campaign through the scheduler, as the
+    /// daily run does (201), or returns the started one (200).</summary>
     public static Task<IResult> StartAsync(
         string tenant, HttpContext http, OperatorAccess access, IPayrollEmployers employers, PayrollCalendars calendars,
         PayrollCampaignScheduler scheduler, CancellationToken ct) =>
@@ -127,7 +129,7 @@ public static class PayrollCampaignHttp
             return started ? Results.Created($"/api/tenants/{tenant}/payroll/campaigns/{Uri.EscapeDataString(campaign.CampaignId)}", view) : Results.Ok(view);
         });
 
-    /// <summary>GET …/payroll/campaigns/{campaignId}: the campaign and its progress</summary>
+    /// <summary><c>GET …/payroll/campaigns/{campaignId}</c>: the campaign and its progress (counts).</summary>
     public static Task<IResult> GetAsync(string tenant, string campaignId, HttpContext http, OperatorAccess access, CancellationToken ct) =>
         access.RunAsync(http, tenant, "payroll.get", campaignId, Readers, async _ =>
         {
@@ -140,7 +142,8 @@ public static class PayrollCampaignHttp
             return view is null ? NotFound(campaignId) : Results.Ok(view);
         });
 
-    /// <summary>DELETE …/payroll/campaigns/{campaignId}: stop it (its journeys end)</summary>
+    /// <summary><c>DELETE …/payroll/campaigns/{campaignId}</c>: stops the campaign (nobody more is enrolled; its journeys end
+    /// before another touch) and answers 202.</summary>
     public static Task<IResult> StopAsync(
         string tenant, string campaignId, HttpContext http, OperatorAccess access, PayrollFanOut fanOut, TimeProvider time, CancellationToken ct) =>
         access.RunAsync(http, tenant, "payroll.stop", campaignId, Writers, async _ =>
@@ -155,7 +158,7 @@ public static class PayrollCampaignHttp
             return stopped ? Results.Accepted($"/api/tenants/{tenant}/payroll/campaigns/{Uri.EscapeDataString(campaignId)}") : NotFound(campaignId);
         });
 
-    /// <summary>GET …/payroll/managers/{managerId}/tasks</summary>
+    /// <summary><c>GET …/payroll/managers/{managerId}/tasks?max=N</c>: the account manager's follow-up tasks.</summary>
     public static Task<IResult> TasksAsync(string tenant, string managerId, HttpContext http, OperatorAccess access, IFollowUpTasks tasks, CancellationToken ct) =>
         access.RunAsync(http, tenant, "payroll.tasks", managerId, Readers, async call =>
         {
