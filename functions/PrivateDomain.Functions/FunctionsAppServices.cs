@@ -21,6 +21,14 @@ public static class FunctionsAppServices
         // Signals go to the inbox table and then to the journey-signals queue, whose trigger nudges Durable journeys.
         services.AddSingleton<TableSignalInbox>();
         services.AddSingleton<ISignalInbox, QueuedSignalInbox>();
+        // Payroll campaigns run as Durable orchestrations in cohort mode here (one per campaign × account manager).
+        services.AddSingleton<PrivateDomain.Campaigns.PayrollCohortEnrolment>();
+        // Journeys in cohort mode (Journeys:Cohorts:{journeyId}:Segment), enrolled daily by JourneyCohortEnrolment; none by default.
+        services.AddOptions<PrivateDomain.Journeys.Cohorts.CohortEnrolmentOptions>()
+            .Configure(o => configuration.GetSection(PrivateDomain.Journeys.Cohorts.CohortEnrolmentOptions.Section).Bind(o.Journeys))
+            .ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<PrivateDomain.Journeys.Cohorts.CohortEnrolmentOptions>, PrivateDomain.Functions.Journeys.CohortEnrolmentValidation>();
+        services.AddSingleton<PrivateDomain.Journeys.Cohorts.DailyCohortEnrolment>();
 
         // Operator API: Entra ID bearer tokens through Microsoft.Identity.Web, authenticated inside each function
         // (OperatorAccess.AuthenticateAsync; the middleware and [Authorize] do not reach functions). Off without AzureAd:ClientId.

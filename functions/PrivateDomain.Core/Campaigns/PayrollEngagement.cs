@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using PrivateDomain.Customers;
 using PrivateDomain.Delivery.Sending;
 using PrivateDomain.Journeys;
+using PrivateDomain.Journeys.Cohorts;
 using PrivateDomain.Journeys.Running;
 
 namespace PrivateDomain.Campaigns;
@@ -11,11 +12,13 @@ namespace PrivateDomain.Campaigns;
 /// refused-by-policy), a tracked link of the campaign opened — the welfare page, the quiz, the product page — (engaged,
 /// and a 1:1 follow-up task for the customer's account manager), a purchase after the campaign started (converted).
 /// Every entry point is idempotent per customer and campaign, so retried dispatches, second clicks and replayed signals
-/// change nothing.
+/// change nothing. A customer is in a campaign when its journey exists under the campaign's instance id, run by either
+/// driver: a row of its own (the local host's runner) or a member of a cohort (the Durable cohort mode on Azure).
 /// </summary>
 public sealed class PayrollEngagement(
     IPayrollCampaigns campaigns,
     IJourneyStore journeys,
+    ICohortStates cohorts,
     ICustomerStore customers,
     IPayrollCounts counts,
     IFollowUpTasks tasks,
@@ -52,15 +55,14 @@ public sealed class PayrollEngagement(
     /// <returns>The follow-up task, or null if the customer is not in the campaign.</returns>
     public async Task<FollowUpTask?> EngagedAsync(string tenant, string campaignId, string customerId, string? stepId, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        var journey = await journeys.GetAsync(tenant, PayrollCampaignJourney.InstanceId(tenant, customerId, campaignId), cancellationToken).ConfigureAwait(false);
-        if (journey is not var (record, _))
+        if (await JourneyOfAsync(tenant, customerId, campaignId, cancellationToken).ConfigureAwait(false) is not { } journey)
         {
             log.LogInformation("Customer {CustomerId} opened a link of campaign {CampaignId} but is not in it", customerId, campaignId);
             return null;
         }
 
         // The task first: a crash before the count leaves a task (what the account manager needs) and the retry counts.
-        var task = new FollowUpTask(tenant, record.State.SenderId, customerId, campaignId, PayrollCampaignJourney.Activity(stepId), at);
+        var task = new FollowUpTask(tenant, journey.SenderId, customerId, campaignId, PayrollCampaignJourney.Activity(stepId), at);
         await tasks.AddIfAbsentAsync(task, cancellationToken).ConfigureAwait(false);
         await counts.CountAsync(tenant, campaignId, PayrollMetrics.Engaged, customerId, cancellationToken).ConfigureAwait(false);
         return task;
@@ -82,7 +84,7 @@ public sealed class PayrollEngagement(
         {
             var campaignId = PayrollCampaignId.For(employer, m);
             if (await campaigns.GetAsync(tenant, campaignId, cancellationToken).ConfigureAwait(false) is { } campaign && campaign.StartedAt <= at
-                && await journeys.GetAsync(tenant, PayrollCampaignJourney.InstanceId(tenant, customerId, campaignId), cancellationToken).ConfigureAwait(false) is not null
+                && await JourneyOfAsync(tenant, customerId, campaignId, cancellationToken).ConfigureAwait(false) is not null
                 && await counts.CountAsync(tenant, campaignId, PayrollMetrics.Converted, customerId, cancellationToken).ConfigureAwait(false))
             {
                 converted++;
@@ -90,5 +92,17 @@ public sealed class PayrollEngagement(
         }
 
         return converted;
+    }
+
+    /// <summary>The customer's journey in the campaign, whichever driver runs it; null if they are not in it.</summary>
+    private async Task<JourneyState?> JourneyOfAsync(string tenant, string customerId, string campaignId, CancellationToken cancellationToken)
+    {
+        var instanceId = PayrollCampaignJourney.InstanceId(tenant, customerId, campaignId);
+        if (await journeys.GetAsync(tenant, instanceId, cancellationToken).ConfigureAwait(false) is var (record, _))
+        {
+            return record.State;
+        }
+
+        return (await cohorts.FindAsync(tenant, customerId, instanceId, cancellationToken).ConfigureAwait(false))?.State;
     }
 }

@@ -21,10 +21,16 @@ public static class JourneyInstanceId
         return Safe(raw);
     }
 
-    /// <summary><c>{tenant}:cohort:{journey}:{yyyyMMdd}:{sender}</c>, made safe for Durable: the cohort orchestration's id.
-    /// It has one more ':' part than a customer's instance id of the same journey, so the two never collide.</summary>
-    public static string ForCohort(string tenant, string journeyId, DateOnly startDay, string senderId) =>
-        Safe(string.Create(CultureInfo.InvariantCulture, $"{tenant}:cohort:{journeyId}:{startDay:yyyyMMdd}:{senderId}"));
+    /// <summary><c>{tenant}:cohort:{journey}:{yyyyMMdd}:{sender}[:{occurrence}]</c>, made safe for Durable: the cohort
+    /// orchestration's id. Its second part is <c>cohort</c>, where a customer's instance id has its journey.</summary>
+    public static string ForCohort(string tenant, string journeyId, DateOnly startDay, string senderId, string? occurrence = null) =>
+        Safe(occurrence is null
+            ? string.Create(CultureInfo.InvariantCulture, $"{tenant}:cohort:{journeyId}:{startDay:yyyyMMdd}:{senderId}")
+            : string.Create(CultureInfo.InvariantCulture, $"{tenant}:cohort:{journeyId}:{startDay:yyyyMMdd}:{senderId}:{occurrence}"));
+
+    /// <summary><c>{tenant}:campaign:{campaignId}</c>, made safe for Durable: the orchestration that enrols a payroll
+    /// campaign's cohorts (one per account manager) and runs them.</summary>
+    public static string ForCampaign(string tenant, string campaignId) => Safe($"{tenant}:campaign:{campaignId}");
 
     private static string Safe(string raw)
     {

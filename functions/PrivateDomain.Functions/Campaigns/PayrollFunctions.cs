@@ -1,22 +1,35 @@
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using PrivateDomain.Campaigns;
 using PrivateDomain.WeCom;
 
 namespace PrivateDomain.Functions.Campaigns;
 
-/// <summary>The daily payroll run: 01:00 UTC is 09:00 in Asia/Shanghai, the banks' morning; and the campaign fan-out,
-/// one batch of the cohort per <c>payroll-fanout</c> message (the cursor is on the campaign row, so a redelivered
-/// message repeats at most one batch and starts nobody twice).</summary>
-public sealed class PayrollFunctions(PayrollCampaignScheduler scheduler, PayrollCalendarWatch calendars, PayrollFanOut fanOut, IOptions<WeComOptions> tenants)
+/// <summary>The daily payroll run: 01:00 UTC is 09:00 in Asia/Shanghai, the banks' morning; and the campaign fan-out:
+/// a <c>payroll-fanout</c> message (queued by the daily run and by the operator API when they start a campaign) starts
+/// the campaign's Durable orchestration in cohort mode (<see cref="PayrollCampaignOrchestration"/>), once.</summary>
+public sealed class PayrollFunctions(
+    PayrollCampaignScheduler scheduler, PayrollCalendarWatch calendars, PayrollFanOut fanOut, PayrollCohortEnrolment enrolment, IOptions<WeComOptions> tenants)
 {
-    /// <summary>Enrols the next batch of a campaign's cohort and queues the one after it.</summary>
+    /// <summary>
+    /// Starts a running campaign's orchestration unless it exists. A stopped campaign's message is the stop's sweep:
+    /// it ends, a batch per message, the per-customer journeys of a campaign a table-driven fan-out started (before
+    /// cohort mode); the orchestration's cohorts end their own members at their next wake-up.
+    /// </summary>
     [Function("PayrollFanOut")]
     public async Task FanOutAsync(
-        [QueueTrigger(StoragePayrollFanOutQueue.QueueName, Connection = "Storage")] string message, CancellationToken cancellationToken)
+        [QueueTrigger(StoragePayrollFanOutQueue.QueueName, Connection = "Storage")] string message, [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
     {
         var m = StoragePayrollFanOutQueue.Parse(message);
-        await fanOut.RunBatchAsync(m.Tenant, m.CampaignId, cancellationToken).ConfigureAwait(false);
+        if (await enrolment.IsStoppedAsync(m.Tenant, m.CampaignId, cancellationToken).ConfigureAwait(false))
+        {
+            await fanOut.RunBatchAsync(m.Tenant, m.CampaignId, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await PayrollCampaignOrchestration.StartAsync(client, enrolment, m.Tenant, m.CampaignId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Starts the campaigns whose windows opened since the last run (idempotent, catches up missed days), then

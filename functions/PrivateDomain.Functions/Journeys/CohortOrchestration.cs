@@ -2,6 +2,8 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
+using PrivateDomain.Functions.Campaigns;
+using PrivateDomain.Journeys;
 using PrivateDomain.Journeys.Cohorts;
 
 namespace PrivateDomain.Functions.Journeys;
@@ -11,7 +13,9 @@ namespace PrivateDomain.Functions.Journeys;
 /// <param name="Size">Its members (sealed at start).</param>
 /// <param name="BatchSize">Members per batch activity (at most <see cref="CohortRunner.MaxBatchSize"/>, one Table transaction).</param>
 /// <param name="Wake">How many wake-ups it has had (for tracing).</param>
-public sealed record CohortInput(CohortKey Cohort, int Size, int BatchSize, int Wake);
+/// <param name="Campaign">The payroll campaign the cohort runs for, if any: at each wake-up the orchestration asks
+/// whether an operator stopped it, and if so ends its members instead of deciding.</param>
+public sealed record CohortInput(CohortKey Cohort, int Size, int BatchSize, int Wake, string? Campaign = null);
 
 /// <summary>
 /// Cohort mode of the Durable driver, for millions of customers: one orchestration per journey × start day × account
@@ -23,7 +27,9 @@ public sealed record CohortInput(CohortKey Cohort, int Size, int BatchSize, int 
 /// Orchestrator rules a reader could break: the batches get the orchestration's <c>CurrentUtcDateTime</c> as their
 /// "now", never the activity's clock, so a replayed or retried batch decides exactly what the first run decided (and the
 /// ledger's insert-if-absent records nothing twice). Signals cost no Durable events here: they are in the inbox table
-/// and each batch reads its due members' inboxes. All engine work is in <see cref="CohortRunner"/> (Core).
+/// and each batch reads its due members' inboxes. All engine work is in <see cref="CohortRunner"/> (Core). The stop
+/// check runs only for a payroll campaign's cohorts (<see cref="CohortInput.Campaign"/>), so a journey cohort's history
+/// has the same shape it always had.
 /// </remarks>
 public static class CohortOrchestration
 {
@@ -34,13 +40,26 @@ public static class CohortOrchestration
     private static readonly TaskOptions BatchRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(
         maxNumberOfAttempts: 5, firstRetryInterval: TimeSpan.FromSeconds(5), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(5)));
 
-    /// <summary>One wake-up of a cohort; returns "completed" when every member's journey ended, else "next-wake".</summary>
+    /// <summary>One wake-up of a cohort; returns "completed" when every member's journey ended, "stopped" when its
+    /// campaign was stopped (every member ended as cancelled), else "next-wake".</summary>
     [Function(nameof(CohortOrchestrator))]
     public static async Task<string> CohortOrchestrator([OrchestrationTrigger] TaskOrchestrationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var input = context.GetInput<CohortInput>() ?? throw new InvalidOperationException("The cohort input is missing.");
         var now = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
+        if (input.Campaign is { } campaign && await context.CallActivityAsync<bool>(
+                nameof(PayrollCampaignOrchestration.PayrollCampaignStopped), new PayrollCampaignCheck(input.Cohort.Tenant, campaign, now), BatchRetry))
+        {
+            foreach (var wave in CohortPlan.Batches(input.Size, input.BatchSize).Chunk(MaxParallelBatches))
+            {
+                await Task.WhenAll(wave.Select(b => context.CallActivityAsync<int>(
+                    nameof(EndCohortBatch), new CohortBatch(input.Cohort, b.From, b.Count, now), BatchRetry)));
+            }
+
+            return "stopped";
+        }
+
         DateTimeOffset? next = null;
         foreach (var wave in CohortPlan.Batches(input.Size, input.BatchSize).Chunk(MaxParallelBatches))
         {
@@ -72,6 +91,15 @@ public static class CohortOrchestration
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(context);
         return context.InstanceServices.GetRequiredService<CohortRunner>().RunBatchAsync(batch, context.CancellationToken);
+    }
+
+    /// <summary>Ends the running members of one batch as cancelled (their campaign was stopped).</summary>
+    [Function(nameof(EndCohortBatch))]
+    public static Task<int> EndCohortBatch([ActivityTrigger] CohortBatch batch, FunctionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(context);
+        return context.InstanceServices.GetRequiredService<CohortRunner>().EndBatchAsync(batch, JourneyEnd.Cancelled, context.CancellationToken);
     }
 
     /// <summary>

@@ -71,15 +71,7 @@ public sealed class TableCohortStates(StorageClients clients) : ICohortStates
         await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == pk && x.RowKey.CompareTo(lo) >= 0 && x.RowKey.CompareTo(hi) < 0,
                            cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            members.Add(new StoredCohortMember(
-                new CohortMember(
-                    int.Parse(e.RowKey, NumberStyles.None, CultureInfo.InvariantCulture),
-                    JsonSerializer.Deserialize<JourneyState>(e.GetString("State"), TableJourneyStore.Json)!,
-                    Enum.Parse<JourneyStatus>(e.GetString("Status")),
-                    e.GetString("EndReason") is { } r ? Enum.Parse<JourneyEnd>(r) : null,
-                    e.GetDateTimeOffset("NextWakeAt"),
-                    JsonSerializer.Deserialize<ImmutableArray<string>>(e.GetString("AppliedSignals") ?? "[]", TableJourneyStore.Json)),
-                e.ETag.ToString()));
+            members.Add(new StoredCohortMember(ToMember(e), e.ETag.ToString()));
         }
 
         return members;
@@ -110,7 +102,31 @@ public sealed class TableCohortStates(StorageClients clients) : ICohortStates
         }
     }
 
+    /// <inheritdoc />
+    public async Task<CohortMember?> FindAsync(string tenant, string customerId, string instanceId, CancellationToken cancellationToken)
+    {
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+        await foreach (var (pk, rk, _) in CustomerRefs.ListAsync(clients, tenant, customerId, CustomerRefs.Cohort, cancellationToken).ConfigureAwait(false))
+        {
+            var row = await table.GetEntityIfExistsAsync<TableEntity>(pk, rk, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (row.HasValue && row.Value is { } e && ToMember(e) is var member && member.State.InstanceId == instanceId)
+            {
+                return member;
+            }
+        }
+
+        return null;
+    }
+
     private static string Partition(CohortKey cohort) => $"{cohort.Tenant}|{TableKeys.Escape(cohort.Id)}";
+
+    private static CohortMember ToMember(TableEntity e) => new(
+        int.Parse(e.RowKey, NumberStyles.None, CultureInfo.InvariantCulture),
+        JsonSerializer.Deserialize<JourneyState>(e.GetString("State"), TableJourneyStore.Json)!,
+        Enum.Parse<JourneyStatus>(e.GetString("Status")),
+        e.GetString("EndReason") is { } r ? Enum.Parse<JourneyEnd>(r) : null,
+        e.GetDateTimeOffset("NextWakeAt"),
+        JsonSerializer.Deserialize<ImmutableArray<string>>(e.GetString("AppliedSignals") ?? "[]", TableJourneyStore.Json));
 
     private static string Row(int index) => index.ToString("D7", CultureInfo.InvariantCulture);
 

@@ -50,12 +50,14 @@ public sealed class FunctionsHost : IAsyncDisposable
     /// <summary>The app's services.</summary>
     public IServiceProvider Services => _host.Services;
 
-    /// <summary>Starts the app at <paramref name="start"/> (orchestration and service time) over <paramref name="azurite"/>.</summary>
+    /// <summary>Starts the app at <paramref name="start"/> (orchestration and service time) over <paramref name="azurite"/>,
+    /// for <paramref name="tenant"/> (default: a fresh name), with <paramref name="services"/> applied after the app's own.</summary>
     public static async Task<FunctionsHost> StartAsync(
-        AzuriteProcess azurite, DateTimeOffset start, Action<DurableTaskRegistry>? extraTasks = null, IDictionary<string, string?>? settings = null)
+        AzuriteProcess azurite, DateTimeOffset start, Action<DurableTaskRegistry>? extraTasks = null, IDictionary<string, string?>? settings = null,
+        string? tenant = null, Action<IServiceCollection>? services = null)
     {
         ArgumentNullException.ThrowIfNull(azurite);
-        var tenant = "t" + Guid.NewGuid().ToString("N")[..10];
+        tenant ??= "t" + Guid.NewGuid().ToString("N")[..10];
         var config = new Dictionary<string, string?>
         {
             ["Storage:ConnectionString"] = azurite.ConnectionString(),
@@ -76,12 +78,13 @@ public sealed class FunctionsHost : IAsyncDisposable
         var options = new DurableTaskTestHostOptions
         {
             Port = FreeLoopbackPort(),
-            ConfigureServices = services =>
+            ConfigureServices = collection =>
             {
-                services.AddSingleton<IConfiguration>(configuration);
-                services.AddLogging();
-                services.AddFunctionsApp(configuration);
-                services.Replace(ServiceDescriptor.Singleton(clock.TimeProvider));
+                collection.AddSingleton<IConfiguration>(configuration);
+                collection.AddLogging();
+                collection.AddFunctionsApp(configuration);
+                collection.Replace(ServiceDescriptor.Singleton(clock.TimeProvider));
+                services?.Invoke(collection);
             },
         };
         var host = await DurableTaskTestHost.StartAsync(registry =>

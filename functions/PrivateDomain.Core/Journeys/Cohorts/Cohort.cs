@@ -12,13 +12,21 @@ namespace PrivateDomain.Journeys.Cohorts;
 /// <param name="JourneyId">The journey (its latest version is pinned at enrolment).</param>
 /// <param name="StartDay">The local day the members were enrolled.</param>
 /// <param name="SenderId">The account manager (WeCom userid) who sends the touches.</param>
-public sealed record CohortKey(string Tenant, string JourneyId, DateOnly StartDay, string SenderId)
+/// <param name="Occurrence">For a recurring journey run for a dated occasion (a payroll campaign: its campaign id), the
+/// occurrence its members' instance ids carry — the same ids, touch ids and ledger rows the per-customer driver gives
+/// them; null for an ordinary journey.</param>
+public sealed record CohortKey(string Tenant, string JourneyId, DateOnly StartDay, string SenderId, string? Occurrence = null)
 {
-    /// <summary>The cohort's key inside the tenant: <c>{journey}|{yyyyMMdd}|{sender}</c>.</summary>
-    public string Id => string.Create(CultureInfo.InvariantCulture, $"{JourneyId}|{StartDay:yyyyMMdd}|{SenderId}");
+    /// <summary>The cohort's key inside the tenant: <c>{journey}|{yyyyMMdd}|{sender}[|{occurrence}]</c>.</summary>
+    public string Id => Occurrence is null
+        ? string.Create(CultureInfo.InvariantCulture, $"{JourneyId}|{StartDay:yyyyMMdd}|{SenderId}")
+        : string.Create(CultureInfo.InvariantCulture, $"{JourneyId}|{StartDay:yyyyMMdd}|{SenderId}|{Occurrence}");
 
     /// <summary>The cohort orchestration's instance id.</summary>
-    public string InstanceId => JourneyInstanceId.ForCohort(Tenant, JourneyId, StartDay, SenderId);
+    public string InstanceId => JourneyInstanceId.ForCohort(Tenant, JourneyId, StartDay, SenderId, Occurrence);
+
+    /// <summary>The instance id of <paramref name="customerId"/>'s journey in this cohort (as the per-customer driver names it).</summary>
+    public string MemberInstanceId(string customerId) => JourneyInstanceId.For(Tenant, JourneyId, customerId, Occurrence);
 }
 
 /// <summary>One customer of a cohort: the same engine state a per-customer journey has (and the same instance id, so
@@ -59,6 +67,10 @@ public interface ICohortStates
     /// <summary>Replaces the given members in one transaction if every ETag still matches; false (nothing saved) otherwise.
     /// At most <see cref="CohortRunner.MaxBatchSize"/> members.</summary>
     Task<bool> TrySaveAsync(CohortKey cohort, IReadOnlyList<StoredCohortMember> members, CancellationToken cancellationToken);
+
+    /// <summary>The customer's member row whose journey is <paramref name="instanceId"/>, in whichever cohort holds it
+    /// (found through the customer's references, never a scan); null if none does.</summary>
+    Task<CohortMember?> FindAsync(string tenant, string customerId, string instanceId, CancellationToken cancellationToken);
 }
 
 /// <summary>How a cohort of a given size splits into batches.</summary>

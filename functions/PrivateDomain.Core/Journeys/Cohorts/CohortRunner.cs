@@ -36,21 +36,59 @@ public sealed class CohortRunner(
     /// <returns>The cohort's size.</returns>
     public async Task<int> EnrolAsync(CohortKey cohort, IReadOnlyList<string> customerIds, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(customerIds);
+        await EnrolAsync(cohort, customerIds, 0, now, null, cancellationToken).ConfigureAwait(false);
+        return customerIds.Count;
+    }
+
+    /// <summary>
+    /// Enrols <paramref name="customerIds"/> as members <c>firstIndex, firstIndex + 1, …</c> of a cohort filled in
+    /// several calls (a payroll campaign's cohort, read in pages), each journey started for <paramref name="occasion"/>
+    /// when given (its days and campaign pinned in the state, as the per-customer driver pins them). The same call again
+    /// adds nothing: the caller must give the same customers the same indexes (the order it reads them in).
+    /// </summary>
+    /// <returns>How many members this call added.</returns>
+    public async Task<int> EnrolAsync(
+        CohortKey cohort, IReadOnlyList<string> customerIds, int firstIndex, DateTimeOffset now, JourneyOccasion? occasion, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(cohort);
         ArgumentNullException.ThrowIfNull(customerIds);
+        ArgumentOutOfRangeException.ThrowIfNegative(firstIndex);
         var definition = catalog.Get(cohort.JourneyId);
         var members = customerIds
             .Select((customerId, i) => new CohortMember(
-                i,
-                engine.Start(definition, JourneyInstanceId.For(cohort.Tenant, cohort.JourneyId, customerId), customerId, cohort.SenderId, now),
+                firstIndex + i,
+                engine.Start(definition, cohort.MemberInstanceId(customerId), customerId, cohort.SenderId, now, occasion),
                 JourneyStatus.Running,
                 null,
                 null,
                 []))
             .ToList();
         var added = await states.AddAsync(cohort, members, cancellationToken).ConfigureAwait(false);
-        log.LogInformation("Cohort {Cohort} of {Tenant}: {Added} of {Size} members enrolled", cohort.Id, cohort.Tenant, added, members.Count);
-        return members.Count;
+        log.LogInformation("Cohort {Cohort} of {Tenant}: {Added} of {Count} members enrolled from index {First}", cohort.Id, cohort.Tenant, added, members.Count, firstIndex);
+        return added;
+    }
+
+    /// <summary>Ends every running member of the batch's range with <paramref name="reason"/>, deciding nothing (an
+    /// operator stopped the campaign the cohort belongs to). Safe to repeat.</summary>
+    /// <returns>How many members this call ended.</returns>
+    public async Task<int> EndBatchAsync(CohortBatch batch, JourneyEnd reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(batch.Count, MaxBatchSize);
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var running = (await states.ReadAsync(batch.Cohort, batch.From, batch.Count, cancellationToken).ConfigureAwait(false))
+                .Where(r => r.Member.Status == JourneyStatus.Running)
+                .Select(r => r with { Member = r.Member with { Status = JourneyStatus.Completed, EndReason = reason, NextWakeAt = null } })
+                .ToList();
+            if (await states.TrySaveAsync(batch.Cohort, running, cancellationToken).ConfigureAwait(false))
+            {
+                return running.Count;
+            }
+        }
+
+        throw new InvalidOperationException($"Cohort {batch.Cohort.Id} batch {batch.From}+{batch.Count} kept changing under us; it will be retried.");
     }
 
     /// <summary>Runs one batch at <see cref="CohortBatch.Now"/>. Safe to repeat.</summary>
