@@ -58,30 +58,41 @@ public sealed class TouchDispatcher(
         await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancellationToken },
             async (touch, ct) =>
             {
-                var row = await ledger.GetAsync(tenant, touch.Id, ct).ConfigureAwait(false);
-                switch (row?.Status)
+                try
                 {
-                    case null:
-                        // Recorded in the outbox but not in the ledger: the journey's recording was cut short and will be
-                        // retried. Leave the row; the recording's own nudge brings us back.
-                        return;
-                    case TouchStatus.Due:
-                        if (await PrepareAsync(run, row, report, ct).ConfigureAwait(false) is { } r)
-                        {
-                            ready.Add(r);
-                        }
-                        else if (report.IsFinal(touch.Id))
-                        {
-                            finished.Add(touch.Id);
-                        }
+                    var row = await ledger.GetAsync(tenant, touch.Id, ct).ConfigureAwait(false);
+                    switch (row?.Status)
+                    {
+                        case null:
+                            // Recorded in the outbox but not in the ledger: the journey's recording was cut short and will be
+                            // retried. Leave the row; the recording's own nudge brings us back.
+                            return;
+                        case TouchStatus.Due:
+                            if (await PrepareAsync(run, row, report, ct).ConfigureAwait(false) is { } r)
+                            {
+                                ready.Add(r);
+                            }
+                            else if (report.IsFinal(touch.Id))
+                            {
+                                finished.Add(touch.Id);
+                            }
 
-                        return;
-                    case TouchStatus.Pending:
-                        inFlight.GetOrAdd(row.DispatchId ?? "", _ => []).Add(row);
-                        return;
-                    default:
-                        finished.Add(touch.Id); // already decided; the outbox row outlived a crash
-                        return;
+                            return;
+                        case TouchStatus.Pending:
+                            inFlight.GetOrAdd(row.DispatchId ?? "", _ => []).Add(row);
+                            return;
+                        default:
+                            finished.Add(touch.Id); // already decided; the outbox row outlived a crash
+                            return;
+                    }
+                }
+                catch (Exception e) when (!ct.IsCancellationRequested)
+                {
+                    // One customer's trouble is that customer's: the rest of the outbox goes on.
+                    if (await SetAsideAsync(run, touch, e, report, ct).ConfigureAwait(false))
+                    {
+                        finished.Add(touch.Id);
+                    }
                 }
             }).ConfigureAwait(false);
 
@@ -654,6 +665,44 @@ public sealed class TouchDispatcher(
         await dispatches.UpdateAsync(dispatch with { Status = DispatchStatus.Confirmed, ConfirmedAt = now }, ct).ConfigureAwait(false);
         return true;
     }
+
+    /// <summary>The reason recorded for a touch whose customer, relationship or ledger row cannot be read.</summary>
+    public const string UnreadableReason = "Unreadable";
+
+    // A touch whose preparation threw. Data that cannot be read (a corrupt or hand-edited row: JSON, format, enum) will
+    // not read better next time: the touch is refused with the reason and leaves the outbox. Anything else (storage
+    // unavailable for a moment, a timeout) may pass: the touch stays due and the outbox is nudged again later. Either
+    // way the run goes on for the manager's other customers. True if the touch is final.
+    private async Task<bool> SetAsideAsync(Run run, Touch touch, Exception e, DispatchReport report, CancellationToken ct)
+    {
+        if (!IsUnreadableData(e))
+        {
+            log.LogWarning(e, "Touch {TouchId} of customer {CustomerId} could not be prepared; left due and retried after {RetryAfter}",
+                touch.Id, touch.CustomerId, options.ReconcileAfter);
+            report.Count(touch.Id, "Retry", final: false);
+            await nudges.NudgeAsync(run.Tenant, run.SenderId, run.Now + options.ReconcileAfter, ct).ConfigureAwait(false);
+            return false;
+        }
+
+        log.LogError(e, "Touch {TouchId} refused: the data of customer {CustomerId} cannot be read", touch.Id, touch.CustomerId);
+        try
+        {
+            await RefuseAsync(run, touch, report, UnreadableReason,
+                $"The data for customer {touch.CustomerId} or this touch cannot be read ({e.GetType().Name}); the touch is set aside and the " +
+                "account manager's other customers are served. Repair or re-import the customer, then start the journey again.", ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception again) when (!ct.IsCancellationRequested)
+        {
+            // Not even the refusal could be written: leave the outbox row, the next run tries again.
+            log.LogError(again, "Touch {TouchId}: the refusal could not be recorded either", touch.Id);
+            return false;
+        }
+    }
+
+    private static bool IsUnreadableData(Exception e) => e is System.Text.Json.JsonException or FormatException or InvalidCastException
+        or ArgumentException or OverflowException or KeyNotFoundException or NotSupportedException or TemplateRenderException
+        || (e is AggregateException { InnerExceptions: [var inner] } && IsUnreadableData(inner));
 
     private async Task RefuseAsync(Run run, Touch touch, DispatchReport report, string reason, string message, CancellationToken ct)
     {
