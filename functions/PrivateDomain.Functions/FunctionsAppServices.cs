@@ -26,6 +26,7 @@ public static class FunctionsAppServices
         // (OperatorAccess.AuthenticateAsync; the middleware and [Authorize] do not reach functions). Off without AzureAd:ClientId.
         services.AddOptions<OperatorAccessOptions>().Bind(configuration.GetSection(OperatorAccessOptions.Section));
         services.AddSingleton<OperatorAccess>();
+        services.AddSingleton<QueueTriggerPoison>();
         if (!string.IsNullOrWhiteSpace(configuration["AzureAd:ClientId"]))
         {
             services.AddAuthentication(OperatorAccess.BearerScheme)

@@ -35,6 +35,7 @@ public static class PrivateDomainServices
 
         services.AddSingleton<StorageClients>();
         services.AddSingleton<StorageHealth>();
+        services.AddSingleton<QueuePoison>();
         services.AddSingleton<ICallbackEventStore, TableCallbackEventStore>();
         services.AddSingleton<ICallbackEventQueue, StorageCallbackEventQueue>();
         services.AddSingleton<CallbackIntake>();
