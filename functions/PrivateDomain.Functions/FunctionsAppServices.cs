@@ -36,7 +36,8 @@ public static class FunctionsAppServices
         // Tracked links and the unsubscribe page need Links:SigningKey; without it they answer 404.
         if (configuration["Links:SigningKey"] is { Length: > 0 } linksKey)
         {
-            services.AddSingleton(new TrackedLinkSigner(linksKey));
+            services.AddSingleton(sp => new TrackedLinkSigner(linksKey, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<TrackedLinkOptions>>().Value.Lifetime,
+                sp.GetRequiredService<TimeProvider>()));
         }
 
         return services;
