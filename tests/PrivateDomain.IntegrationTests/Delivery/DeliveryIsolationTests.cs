@@ -135,6 +135,38 @@ public sealed class DeliveryIsolationTests(AzuriteFixture fixture) : IAsyncLifet
         Assert.Equal(TouchDispatcher.UnreadableReason, (await EntryAsync(broken)).Reason);
     }
 
+    [Fact]
+    public async Task A_recipient_WeCom_refuses_a_whole_task_for_fails_alone_and_the_managers_other_customers_are_sent()
+    {
+        var good = new[] { "g1", "g2", "g3", "g4", "g5" };
+        foreach (var c in good.Append("refused"))
+        {
+            await AddCustomerAsync(c, "zhouba", "wmCust" + c);
+        }
+
+        // WeCom answers 40096 (invalid external_userid) to any task that names this one.
+        _sandbox.Sandbox.AddFault(new SandboxFault("externalcontact/add_msg_template", 40096, 100, WhenBodyContains: "wmCustrefused"));
+        var touches = good.Append("refused").ToDictionary(c => c, c => TouchFor(c, "zhouba"));
+        foreach (var t in touches.Values)
+        {
+            await Ledger.RecordAsync(_tenant.Name, t, CancellationToken.None);
+        }
+
+        await _host.Services.GetRequiredService<TouchDispatcher>().DispatchAsync(_tenant.Name, "zhouba", CancellationToken.None);
+
+        foreach (var c in good)
+        {
+            Assert.Equal(TouchStatus.Sent, (await EntryAsync(touches[c])).Status);
+        }
+
+        var refused = await EntryAsync(touches["refused"]);
+        Assert.Equal(TouchStatus.Failed, refused.Status);
+        Assert.Equal("40096", refused.Reason);
+        var sent = _sandbox.Sandbox.Requests.Where(r => r.Api == "externalcontact/add_msg_template" && r.CorpId == _tenant.CorpId && r.Errcode == 0)
+            .SelectMany(r => JsonNode.Parse(r.Body!)!["external_userid"]!.AsArray().Select(n => (string)n!)).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(good.Select(c => "wmCust" + c), sent); // each good customer in exactly one task
+    }
+
     private StorageClients Clients => _host.Services.GetRequiredService<StorageClients>();
 
     private ITouchLedger Ledger => _host.Services.GetRequiredService<ITouchLedger>();

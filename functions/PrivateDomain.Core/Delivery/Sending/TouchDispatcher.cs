@@ -305,6 +305,12 @@ public sealed class TouchDispatcher(
             return;
         }
 
+        if (error is { Code: WeComErrors.InvalidExternalUserId } && dispatch.Channel == Channel.OneToOne && touches.Count > 1)
+        {
+            await SplitAsync(run, dispatch, touches, error, report, finished, ct).ConfigureAwait(false);
+            return;
+        }
+
         if (error is not null)
         {
             await dispatches.UpdateAsync(dispatch with { Status = DispatchStatus.Failed, Error = error.ToString() }, ct).ConfigureAwait(false);
@@ -321,6 +327,45 @@ public sealed class TouchDispatcher(
 
         await CompleteAsync(run, dispatch with { Status = DispatchStatus.Created, WeComId = weComId }, touches, failList,
             report, finished, ct).ConfigureAwait(false);
+    }
+
+    // WeCom refused the whole task over a recipient it does not take (40096), so nothing was created: each half goes as a
+    // task of its own, down to the one recipient, which then fails alone with WeCom's reason while the others are sent.
+    // The halves' touches are claimed for their new dispatches before the refused one is marked failed, so a crash in
+    // between leaves them to the new dispatches' recovery (or due again), never failed for the refused one.
+    private async Task SplitAsync(Run run, Dispatch dispatch, IReadOnlyList<(Touch Touch, string Recipient)> touches, WeComError error,
+        DispatchReport report, ConcurrentBag<TouchId> finished, CancellationToken ct)
+    {
+        log.LogWarning("Dispatch {DispatchId} of {Sender}: WeCom refused the task of {Count} touches ({Error}); sending it in halves to set the recipient aside",
+            dispatch.Id, run.SenderId, touches.Count, error);
+        var parts = new List<(Dispatch Dispatch, List<(Touch Touch, string Recipient)> Touches)>();
+        foreach (var half in new[] { touches.Take(touches.Count / 2), touches.Skip(touches.Count / 2) })
+        {
+            var part = dispatch with { Id = NewDispatchId(run.Now), CreatedAt = run.Now, Status = DispatchStatus.Calling, Error = null };
+            var claimed = new List<(Touch Touch, string Recipient)>();
+            foreach (var t in half)
+            {
+                if (await ledger.GetAsync(run.Tenant, t.Touch.Id, ct).ConfigureAwait(false) is { Status: TouchStatus.Pending } row
+                    && string.Equals(row.DispatchId, dispatch.Id, StringComparison.Ordinal)
+                    && await ledger.TryClaimAsync(run.Tenant, row, part.Id, run.Now, ct).ConfigureAwait(false))
+                {
+                    claimed.Add(t);
+                }
+            }
+
+            if (claimed.Count > 0)
+            {
+                part = part with { Recipients = claimed.Count };
+                await dispatches.CreateAsync(part, [.. claimed.Select(c => new DispatchMember(c.Recipient, c.Touch.Id, c.Touch.CustomerId))], ct).ConfigureAwait(false);
+                parts.Add((part, claimed));
+            }
+        }
+
+        await dispatches.UpdateAsync(dispatch with { Status = DispatchStatus.Failed, Error = $"split in {parts.Count} after {error}" }, ct).ConfigureAwait(false);
+        foreach (var (part, claimed) in parts)
+        {
+            await CallAsync(run, part, claimed, report, finished, ct).ConfigureAwait(false);
+        }
     }
 
     // The task exists: record it, then each touch's outcome, then the counts the policy reads.
