@@ -2,9 +2,7 @@ using System.Text.Json;
 using Azure.Storage.Queues;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Context.Features;
-using PrivateDomain.Campaigns;
 using PrivateDomain.Delivery.Storage;
-using PrivateDomain.Functions.Campaigns;
 using PrivateDomain.Functions.Customers;
 using PrivateDomain.Functions.Delivery;
 using PrivateDomain.Functions.Journeys;
@@ -31,7 +29,6 @@ public sealed class QueueTriggerPoisonTests(AzuriteFixture azurite)
         StorageJourneyWakeups.QueueName,
         StorageWelcomeQueue.QueueName,
         QueuedSignalInbox.QueueName,
-        StoragePayrollFanOutQueue.QueueName,
     };
 
     [Theory]
@@ -50,8 +47,7 @@ public sealed class QueueTriggerPoisonTests(AzuriteFixture azurite)
             StorageDeliveryNudges.QueueName => host.Function<DeliveryFunctions>().DispatchAsync(body, context, CancellationToken.None),
             StorageJourneyWakeups.QueueName => host.Function<JourneyWakeupFunctions>().WakeAsync(body, context, CancellationToken.None),
             StorageWelcomeQueue.QueueName => host.Function<WelcomeFunctions>().SendAsync(body, context, CancellationToken.None),
-            QueuedSignalInbox.QueueName => host.Function<JourneySignalFunctions>().RouteAsync(body, host.Client, context, CancellationToken.None),
-            _ => host.Function<PayrollFunctions>().FanOutAsync(body, context, CancellationToken.None),
+            _ => host.Function<JourneySignalFunctions>().RouteAsync(body, host.Client, context, CancellationToken.None),
         });
 
         var poison = new QueueClient(azurite.Azurite.ConnectionString(), queue + "-poison", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
