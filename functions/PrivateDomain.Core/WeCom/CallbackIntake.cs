@@ -202,8 +202,17 @@ public sealed class CallbackIntake
 
     // An unknown tenant is answered exactly as a known one whose signature does not match: it goes through the same
     // checks with a decoy of random keys, so the public route does not tell which tenant names exist.
-    private (WeComTenantOptions Settings, CallbackCrypto Crypto) Tenant(string tenant) =>
-        _tenants.TryGetValue(tenant, out var t) ? t : _decoy;
+    // The log, not the answer, says which it was.
+    private (WeComTenantOptions Settings, CallbackCrypto Crypto) Tenant(string tenant)
+    {
+        if (_tenants.TryGetValue(tenant, out var t))
+        {
+            return t;
+        }
+
+        _log.LogInformation("WeCom callback for tenant {Tenant}, which is not configured here; answered as a bad signature", PrivateDomain.Input.LogValue.Of(tenant));
+        return _decoy;
+    }
 
     private static (WeComTenantOptions, CallbackCrypto) Decoy()
     {
