@@ -34,6 +34,7 @@ public static class FunctionsAppServices
         // (OperatorAccess.AuthenticateAsync; the middleware and [Authorize] do not reach functions). Off without AzureAd:ClientId.
         services.AddOptions<OperatorAccessOptions>().Bind(configuration.GetSection(OperatorAccessOptions.Section));
         services.AddSingleton<OperatorAccess>();
+        services.AddSingleton<QueueTriggerPoison>();
         if (!string.IsNullOrWhiteSpace(configuration["AzureAd:ClientId"]))
         {
             services.AddAuthentication(OperatorAccess.BearerScheme)
@@ -43,7 +44,8 @@ public static class FunctionsAppServices
         // Tracked links and the unsubscribe page need Links:SigningKey; without it they answer 404.
         if (configuration["Links:SigningKey"] is { Length: > 0 } linksKey)
         {
-            services.AddSingleton(new TrackedLinkSigner(linksKey));
+            services.AddSingleton(sp => new TrackedLinkSigner(linksKey, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<TrackedLinkOptions>>().Value.Lifetime,
+                sp.GetRequiredService<TimeProvider>()));
         }
 
         return services;

@@ -35,6 +35,10 @@ public static class PrivateDomainServices
 
         services.AddSingleton<StorageClients>();
         services.AddSingleton<StorageHealth>();
+        services.AddSingleton<QueuePoison>();
+        services.AddOptions<TrackedLinkOptions>().Bind(configuration.GetSection(TrackedLinkOptions.Section))
+            .Validate(o => o.Lifetime > TimeSpan.Zero, "Links:Lifetime must be a positive TimeSpan (default 90.00:00:00).").ValidateOnStart();
+        services.AddSingleton<TrackedLinkHttp>();
         services.AddSingleton<ICallbackEventStore, TableCallbackEventStore>();
         services.AddSingleton<ICallbackEventQueue, StorageCallbackEventQueue>();
         services.AddSingleton<CallbackIntake>();

@@ -124,7 +124,8 @@ public static class LocalHost
         var linksKey = builder.Configuration["Links:SigningKey"];
         if (!string.IsNullOrWhiteSpace(linksKey))
         {
-            builder.Services.AddSingleton(new TrackedLinkSigner(linksKey));
+            builder.Services.AddSingleton(sp => new TrackedLinkSigner(linksKey, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<TrackedLinkOptions>>().Value.Lifetime,
+                sp.GetRequiredService<TimeProvider>()));
         }
 
         // The operator API needs an Entra ID app registration (AzureAd:*) or, in Development only, the local token key

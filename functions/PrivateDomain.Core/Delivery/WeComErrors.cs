@@ -39,6 +39,9 @@ public static class WeComErrors
     /// <summary>45033: too many concurrent calls of the API.</summary>
     public const int ConcurrencyLimit = 45033;
 
+    /// <summary>40096: an external_userid WeCom does not take (malformed, or not the app's to use).</summary>
+    public const int InvalidExternalUserId = 40096;
+
     /// <summary>41051: the customer and the employee already started chatting (the welcome message went out).</summary>
     public const int ChatAlreadyStarted = 41051;
 
@@ -57,7 +60,7 @@ public static class WeComErrors
             [40071] = ("不合法的标签名字 (tag name already exists)", WeComErrorKind.InvalidInput),
             [40088] = ("jobid不存在 (unknown jobid)", WeComErrorKind.NotFound),
             [40091] = ("secret不合法 (secret of another corp)", WeComErrorKind.Auth),
-            [40096] = ("不合法的外部联系人userid (invalid external_userid)", WeComErrorKind.InvalidInput),
+            [InvalidExternalUserId] = ("不合法的外部联系人userid (invalid external_userid)", WeComErrorKind.InvalidInput),
             [40097] = ("该成员尚未离职 (employee has not resigned)", WeComErrorKind.InvalidInput),
             [40098] = ("成员尚未实名认证 (employee not verified)", WeComErrorKind.InvalidInput),
             [40099] = ("外部联系人的数量已达上限 (external contact limit reached)", WeComErrorKind.LimitExceeded),

@@ -11,7 +11,28 @@ namespace PrivateDomain.Journeys;
 /// <param name="Target">Where a content link goes (http or https); null for an unsubscribe link.</param>
 /// <param name="Campaign">The campaign the link belongs to (a payroll campaign's welfare, quiz or product page), if any:
 /// opening it counts as engagement with that campaign.</param>
-public sealed record TrackedLink(string Tenant, string CustomerId, string? TouchId, Uri? Target, string? Campaign = null);
+/// <param name="ExpiresAt">When the token stops being honoured (set by <see cref="TrackedLinkSigner.Create"/> from
+/// <see cref="TrackedLinkOptions.Lifetime"/>; a token made without one reads as expired).</param>
+public sealed record TrackedLink(string Tenant, string CustomerId, string? TouchId, Uri? Target, string? Campaign = null, DateTimeOffset? ExpiresAt = null)
+{
+    /// <summary>True once <paramref name="now"/> is past the expiry (or the token carries none).</summary>
+    public bool IsExpired(DateTimeOffset now) => ExpiresAt is not { } at || now >= at;
+}
+
+/// <summary>Tracked links (<c>Links:*</c>).</summary>
+public sealed class TrackedLinkOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Links";
+
+    /// <summary>How long a link token is honoured after it is made (default 90 days); an older one gets a friendly
+    /// "this link has expired" page.</summary>
+    public TimeSpan Lifetime { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>Hosts a content link may lead to, besides each tenant's <c>WeCom:Tenants:{tenant}:BankSite</c> host
+    /// (a host matches itself and its subdomains). Checked again at every click, over https only.</summary>
+    public List<string> AllowedHosts { get; } = [];
+}
 
 /// <summary>
 /// Makes and reads tracked links. WeCom reports no chat content, so a click on a link we host is how we learn a customer
@@ -22,11 +43,21 @@ public sealed class TrackedLinkSigner
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
     private readonly byte[] _key;
+    private readonly TimeSpan _lifetime;
+    private readonly TimeProvider _time;
 
-    /// <summary>Creates the signer; the key is ≥ 32 random bytes, base64 (<c>Links:SigningKey</c>).</summary>
-    public TrackedLinkSigner(string base64Key)
+    /// <summary>Creates the signer; the key is ≥ 32 random bytes, base64 (<c>Links:SigningKey</c>); tokens it makes
+    /// expire <paramref name="lifetime"/> (default 90 days) after <paramref name="time"/>'s now.</summary>
+    public TrackedLinkSigner(string base64Key, TimeSpan? lifetime = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(base64Key);
+        _lifetime = lifetime ?? TimeSpan.FromDays(90);
+        _time = time ?? TimeProvider.System;
+        if (_lifetime <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("Links:Lifetime must be positive.", nameof(lifetime));
+        }
+
         _key = Convert.FromBase64String(base64Key);
         if (_key.Length < 32)
         {
@@ -43,11 +74,13 @@ public sealed class TrackedLinkSigner
             throw new ArgumentException("A tracked link's target must be an absolute http(s) URL.", nameof(link));
         }
 
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new Payload(link.Tenant, link.CustomerId, link.TouchId, link.Target?.AbsoluteUri, link.Campaign), Json);
+        var expires = (link.ExpiresAt ?? _time.GetUtcNow() + _lifetime).ToUnixTimeSeconds();
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new Payload(link.Tenant, link.CustomerId, link.TouchId, link.Target?.AbsoluteUri, link.Campaign, expires), Json);
         return Base64Url(payload) + "." + Base64Url(Mac(payload));
     }
 
-    /// <summary>Reads a token; null if it is malformed or its signature does not match.</summary>
+    /// <summary>Reads a token; null if it is malformed or its signature does not match. An expired token still reads
+    /// (see <see cref="TrackedLink.IsExpired"/>), so the page can say so in the tenant's words.</summary>
     public TrackedLink? Read(string token)
     {
         if (string.IsNullOrEmpty(token) || token.Length > 2048 || token.Split('.') is not [var body, var mac])
@@ -65,10 +98,11 @@ public sealed class TrackedLinkSigner
 
             var p = JsonSerializer.Deserialize<Payload>(payload, Json);
             return p is { T: { Length: > 0 }, C: { Length: > 0 } }
-                ? new TrackedLink(p.T, p.C, p.I, p.U is null ? null : new Uri(p.U, UriKind.Absolute), p.P)
+                ? new TrackedLink(p.T, p.C, p.I, p.U is null ? null : new Uri(p.U, UriKind.Absolute), p.P,
+                    p.E is { } e ? DateTimeOffset.FromUnixTimeSeconds(e) : null)
                 : null;
         }
-        catch (Exception e) when (e is FormatException or JsonException or UriFormatException)
+        catch (Exception e) when (e is FormatException or JsonException or UriFormatException or ArgumentOutOfRangeException)
         {
             return null;
         }
@@ -84,5 +118,5 @@ public sealed class TrackedLinkSigner
         return Convert.FromBase64String(s.PadRight(s.Length + ((4 - (s.Length % 4)) % 4), '='));
     }
 
-    private sealed record Payload(string T, string C, string? I, string? U, string? P = null);
+    private sealed record Payload(string T, string C, string? I, string? U, string? P = null, long? E = null);
 }

@@ -40,6 +40,7 @@ public sealed class CallbackIntake
     private readonly IWelcomeQueue _welcomeQueue;
     private readonly TimeProvider _time;
     private readonly ILogger<CallbackIntake> _log;
+    private readonly (WeComTenantOptions Settings, CallbackCrypto Crypto) _decoy = Decoy();
 
     /// <summary>Creates the intake over validated options.</summary>
     public CallbackIntake(
@@ -199,10 +200,26 @@ public sealed class CallbackIntake
         }
     }
 
-    private (WeComTenantOptions Settings, CallbackCrypto Crypto) Tenant(string tenant) =>
-        _tenants.TryGetValue(tenant, out var t)
-            ? t
-            : throw new CallbackRejectedException(CallbackRejection.UnknownTenant, $"No tenant '{tenant}' is configured.");
+    // An unknown tenant is answered exactly as a known one whose signature does not match: it goes through the same
+    // checks with a decoy of random keys, so the public route does not tell which tenant names exist.
+    // The log, not the answer, says which it was.
+    private (WeComTenantOptions Settings, CallbackCrypto Crypto) Tenant(string tenant)
+    {
+        if (_tenants.TryGetValue(tenant, out var t))
+        {
+            return t;
+        }
+
+        _log.LogInformation("WeCom callback for tenant {Tenant}, which is not configured here; answered as a bad signature", PrivateDomain.Input.LogValue.Of(tenant));
+        return _decoy;
+    }
+
+    private static (WeComTenantOptions, CallbackCrypto) Decoy()
+    {
+        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=');
+        var settings = new WeComTenantOptions { CorpId = "decoy", Token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), EncodingAesKey = key };
+        return (settings, new CallbackCrypto(key, settings.CorpId));
+    }
 
     private void CheckSignature(WeComTenantOptions settings, CallbackQuery query, string ciphertext)
     {

@@ -6,6 +6,7 @@ using PrivateDomain.Customers;
 using PrivateDomain.Journeys;
 using PrivateDomain.Journeys.Running;
 using PrivateDomain.Journeys.Storage;
+using PrivateDomain.Storage;
 
 namespace PrivateDomain.Functions.Journeys;
 
@@ -18,17 +19,23 @@ namespace PrivateDomain.Functions.Journeys;
 /// </summary>
 public sealed class JourneySignalFunctions(
     JourneyCatalog catalog, IJourneyStarts starts, JourneyEngine engine, IRelationshipStore relationships, TimeProvider time,
-    JourneyRunner runner, IJourneyStore tableJourneys, PayrollEngagement payroll, ILogger<JourneySignalFunctions> log)
+    JourneyRunner runner, IJourneyStore tableJourneys, PayrollEngagement payroll, QueueTriggerPoison poison, ILogger<JourneySignalFunctions> log)
 {
     /// <summary>One stored signal.</summary>
     [Function("JourneySignalRouter")]
     public async Task RouteAsync(
         [QueueTrigger(QueuedSignalInbox.QueueName, Connection = "Storage")] string message,
         [DurableClient] DurableTaskClient client,
+        FunctionContext context,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
-        var signal = QueuedSignalInbox.Deserialize(message);
+        await poison.RunAsync(QueuedSignalInbox.QueueName, message, context,
+            () => RouteAsync(QueuePoison.Read(() => QueuedSignalInbox.Deserialize(message)), client, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RouteAsync(CustomerSignal signal, DurableTaskClient client, CancellationToken cancellationToken)
+    {
         foreach (var instanceId in await JourneySignalRouting.InstancesToWakeAsync(starts, signal, cancellationToken).ConfigureAwait(false))
         {
             // A missing or ended instance is not nudged (Durable would drop or refuse the event); one that starts later

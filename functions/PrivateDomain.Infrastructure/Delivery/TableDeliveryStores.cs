@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
 using PrivateDomain.Content;
 using PrivateDomain.Delivery.Policy;
 using PrivateDomain.Delivery.Sending;
@@ -16,8 +17,9 @@ namespace PrivateDomain.Delivery.Storage;
 /// <summary>
 /// The senders' outboxes in table <c>DeliveryQueue</c>: PK <c>{tenant}|{sender}</c>, RK the touch id (escaped); the
 /// touch as JSON and <c>NotBefore</c>. One partition per account manager holds everything that may travel together.
+/// A row whose touch cannot be read is left out of the outbox's due list (logged), so it never stops the others.
 /// </summary>
-public sealed class TableDeliveryQueue(StorageClients clients) : IDeliveryQueue
+public sealed class TableDeliveryQueue(StorageClients clients, ILogger<TableDeliveryQueue>? log = null) : IDeliveryQueue
 {
     /// <summary>The table name.</summary>
     public const string TableName = "DeliveryQueue";
@@ -46,7 +48,23 @@ public sealed class TableDeliveryQueue(StorageClients clients) : IDeliveryQueue
         await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {pk} and NotBefore le {now}"), maxPerPage: Math.Min(max, 1000),
                            cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            list.Add(JsonSerializer.Deserialize<Touch>(e.GetString("Touch"), TableJourneyStore.Json)!);
+            Touch? touch;
+            try
+            {
+                touch = JsonSerializer.Deserialize<Touch>(e.GetString("Touch") ?? "null", TableJourneyStore.Json);
+            }
+            catch (JsonException x)
+            {
+                touch = null;
+                log?.LogError(x, "Outbox row {RowKey} of {Partition} cannot be read; left out of the run", e.RowKey, pk);
+            }
+
+            if (touch is null)
+            {
+                continue;
+            }
+
+            list.Add(touch);
             if (list.Count >= max)
             {
                 break;

@@ -66,6 +66,14 @@ public sealed class OperatorAccess(IOptions<OperatorAccessOptions> options, IOpe
             statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
     }
 
+    /// <summary>The tenants whose Entra tenant issued <paramref name="user"/>'s token and in which it carries one of
+    /// <paramref name="roles"/> (for pages outside a tenant's route, such as /healthz's details).</summary>
+    public IReadOnlyList<string> TenantsWhere(ClaimsPrincipal user, IReadOnlyCollection<string> roles)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return [.. options.Value.Tenants.Keys.Where(t => user.Identity?.IsAuthenticated == true && Refusal(user, t, roles) is null)];
+    }
+
     /// <summary>True if <paramref name="tenant"/> is a well-formed tenant name with operator access configured here.</summary>
     public bool IsKnownTenant(string tenant) => Identifiers.Tenant.IsValid(tenant) && options.Value.Tenants.ContainsKey(tenant);
 
@@ -84,7 +92,7 @@ public sealed class OperatorAccess(IOptions<OperatorAccessOptions> options, IOpe
         ArgumentNullException.ThrowIfNull(work);
         if (!IsKnownTenant(tenant))
         {
-            log.LogWarning("Operator call {Action} for unknown tenant {Tenant} refused", action, InputRule.Truncate(tenant, 40));
+            log.LogWarning("Operator call {Action} for unknown tenant {Tenant} refused", LogValue.Of(action), LogValue.Of(tenant, 40));
             return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found",
                 detail: $"There is no tenant '{InputRule.Truncate(tenant, 40)}' here; check the {{tenant}} segment of the URL ({Identifiers.Tenant.Describe()}).");
         }

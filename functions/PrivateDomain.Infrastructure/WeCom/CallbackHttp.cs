@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using PrivateDomain.Input;
 
 namespace PrivateDomain.WeCom;
 
@@ -50,19 +51,19 @@ public static class CallbackHttp
         }
         catch (CallbackNotQueuedException e)
         {
-            logger.LogError(e, "WeCom callback for {Tenant} stored but not enqueued; answering 503 so WeCom retries", tenant);
+            logger.LogError(e, "WeCom callback for {Tenant} stored but not enqueued; answering 503 so WeCom retries", LogValue.Of(tenant));
             return Unavailable("The event is stored but could not be queued; retry.");
         }
         catch (OperationCanceledException) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            logger.LogError("WeCom callback for {Tenant} took longer than {Budget}; answering 503 so WeCom retries", tenant, Budget);
+            logger.LogError("WeCom callback for {Tenant} took longer than {Budget}; answering 503 so WeCom retries", LogValue.Of(tenant), Budget);
             return Unavailable("Storage did not answer in time; retry.");
         }
 #pragma warning disable CA1031 // Whatever failed (storage unreachable, retries exhausted), nothing was acknowledged: 503 makes WeCom retry.
         catch (Exception e) when (e is not OperationCanceledException)
 #pragma warning restore CA1031
         {
-            logger.LogError(e, "Storage failed for a WeCom callback for {Tenant}; answering 503 so WeCom retries", tenant);
+            logger.LogError(e, "Storage failed for a WeCom callback for {Tenant}; answering 503 so WeCom retries", LogValue.Of(tenant));
             return Unavailable("Storage is unavailable; nothing was accepted; retry.");
         }
     }
@@ -125,7 +126,8 @@ public static class CallbackHttp
     private static IResult Rejected(CallbackRejectedException e, string tenant, ILogger logger)
     {
         var status = StatusFor(e.Reason);
-        logger.LogWarning("Refused a WeCom callback for {Tenant}: {Reason} ({Status}): {Detail}", tenant, e.Reason, status, e.Message);
+        // Route values and error texts that may quote the request are escaped: a %0A in the URL must not forge a log line.
+        logger.LogWarning("Refused a WeCom callback for {Tenant}: {Reason} ({Status}): {Detail}", LogValue.Of(tenant), e.Reason, status, LogValue.Of(e.Message, 300));
         return Results.Problem(detail: e.Message, statusCode: status, title: Title(e.Reason),
             type: "https://privatedomain.dev/problems/wecom-callback-" + e.Reason.ToString().ToLowerInvariant());
     }

@@ -1,4 +1,3 @@
-using PrivateDomain.Customers;
 using PrivateDomain.Journeys;
 
 namespace PrivateDomain.Local.Journeys;
@@ -18,17 +17,10 @@ public static class TrackedLinkApi
     /// <summary>Maps the routes.</summary>
     public static IEndpointRouteBuilder MapTrackedLinkApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/l/{token}", ClickAsync);
-        app.MapGet("/u/{token}", UnsubscribePage);
-        app.MapPost("/u/{token}", UnsubscribeAsync).DisableAntiforgery();
+        app.MapGet("/l/{token}", (string token, TrackedLinkHttp pages, TrackedLinkSigner links, CancellationToken ct) => pages.ClickAsync(token, links, ct));
+        app.MapGet("/u/{token}", (string token, TrackedLinkHttp pages, TrackedLinkSigner links) => pages.UnsubscribePage(token, links));
+        app.MapPost("/u/{token}", (string token, TrackedLinkHttp pages, TrackedLinkSigner links, CancellationToken ct) => pages.UnsubscribeAsync(token, links, ct))
+            .DisableAntiforgery();
         return app;
     }
-
-    private static Task<IResult> ClickAsync(string token, TrackedLinkSigner links, ISignalInbox signals, ICustomerPool pool, TimeProvider time, CancellationToken ct) =>
-        TrackedLinkHttp.ClickAsync(token, links, signals, pool, time, ct);
-
-    private static IResult UnsubscribePage(string token, TrackedLinkSigner links) => TrackedLinkHttp.UnsubscribePage(token, links);
-
-    private static Task<IResult> UnsubscribeAsync(string token, TrackedLinkSigner links, ISignalInbox signals, ICustomerPool pool, TimeProvider time, CancellationToken ct) =>
-        TrackedLinkHttp.UnsubscribeAsync(token, links, signals, pool, time, ct);
 }

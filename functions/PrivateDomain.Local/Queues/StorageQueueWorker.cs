@@ -196,23 +196,11 @@ public sealed class StorageQueueWorker(
         }
     }
 
-    /// <summary>True for failures retrying cannot fix: the message itself is malformed or invalid. Only what reading the
-    /// message throws counts (<see cref="Read{T}"/>); a JSON or format error further down (a WeCom response, say) is retried.</summary>
-    public static bool IsInvalidMessage(Exception e) => e is InvalidQueueMessageException or CallbackRejectedException;
+    /// <summary>True for failures retrying cannot fix (<see cref="QueuePoison.IsInvalidMessage"/>).</summary>
+    public static bool IsInvalidMessage(Exception e) => QueuePoison.IsInvalidMessage(e);
 
-    /// <summary>Reads a message with <paramref name="parse"/>; a JSON or format error becomes an <see cref="InvalidQueueMessageException"/>.</summary>
-    public static T Read<T>(Func<T> parse)
-    {
-        ArgumentNullException.ThrowIfNull(parse);
-        try
-        {
-            return parse();
-        }
-        catch (Exception e) when (e is JsonException or FormatException or NotSupportedException)
-        {
-            throw new InvalidQueueMessageException($"The message cannot be read: {InputRule.Truncate(e.Message, 500)}", e);
-        }
-    }
+    /// <summary>Reads a message with <paramref name="parse"/> (<see cref="QueuePoison.Read{T}"/>).</summary>
+    public static T Read<T>(Func<T> parse) => QueuePoison.Read(parse);
 
     private async Task HandleOneAsync(QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken ct)
     {
@@ -256,11 +244,7 @@ public sealed class StorageQueueWorker(
     {
         logger.LogWarning("Message {MessageId} on {Queue} moved to {Queue}-poison after {Count} attempt(s): {Reason}",
             message.MessageId, queueName, queueName, message.DequeueCount, reason);
-        var entry = JsonSerializer.Serialize(new
-        {
-            queue = queueName, messageId = message.MessageId, insertedOn = message.InsertedOn, dequeueCount = message.DequeueCount, reason,
-            body = InputRule.Truncate(body, 12_000),
-        });
+        var entry = QueuePoison.Entry(queueName, message.MessageId, message.InsertedOn, message.DequeueCount, reason, body);
         await poison.SendMessageAsync(entry, ct).ConfigureAwait(false);
         await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct).ConfigureAwait(false);
     }
@@ -286,9 +270,6 @@ public sealed class StorageQueueWorker(
         }
     }
 }
-
-/// <summary>A queue message that cannot be read; it goes to the poison queue after one try.</summary>
-public sealed class InvalidQueueMessageException(string message, Exception inner) : Exception(message, inner);
 
 /// <summary>How a <see cref="StorageQueueWorker"/> polls: the longest wait between empty receives (it backs off up to
 /// this), how many messages it takes at once (at most 32), how many it handles in parallel, and whether it receives more

@@ -9,8 +9,9 @@ namespace PrivateDomain.Local.Sandbox;
 public sealed record SandboxRequest(long Seq, string Api, string Method, string? CorpId, string Query, string? Body, DateTimeOffset At, int Errcode);
 
 /// <summary>An injected fault: the next <paramref name="Count"/> calls of <paramref name="Api"/> ("*" = any) answer
-/// <paramref name="Errcode"/>, or the HTTP status <paramref name="HttpStatus"/> when set.</summary>
-public sealed record SandboxFault(string Api, int Errcode, int Count, int? HttpStatus = null);
+/// <paramref name="Errcode"/>, or the HTTP status <paramref name="HttpStatus"/> when set — only calls whose body contains
+/// <paramref name="WhenBodyContains"/> when that is set (e.g. one recipient WeCom refuses a whole task for).</summary>
+public sealed record SandboxFault(string Api, int Errcode, int Count, int? HttpStatus = null, string? WhenBodyContains = null);
 
 /// <summary>
 /// The WeCom sandbox's state: issued access tokens, per-minute call counts, injected faults, what it received, and the
@@ -180,11 +181,12 @@ public sealed class WeComSandbox(IOptions<WeComSandboxOptions> options, TimeProv
     }
 
     /// <summary>Takes one injected fault for <paramref name="api"/>, if any is queued.</summary>
-    internal SandboxFault? TakeFault(string api)
+    internal SandboxFault? TakeFault(string api, string? body = null)
     {
         lock (_faults)
         {
-            var i = _faults.FindIndex(f => f.Api == api || f.Api == "*");
+            var i = _faults.FindIndex(f => (f.Api == api || f.Api == "*")
+                && (f.WhenBodyContains is null || (body?.Contains(f.WhenBodyContains, StringComparison.Ordinal) ?? false)));
             if (i < 0)
             {
                 return null;

@@ -109,7 +109,7 @@ public static partial class WeComSandboxApi
 
         var query = http.Request.QueryString.Value ?? "";
         var (code, corpId) = sandbox.CheckToken(http.Request.Query["access_token"].ToString());
-        if (code == 0 && sandbox.TakeFault(api) is { } fault)
+        if (code == 0 && sandbox.TakeFault(api, text) is { } fault)
         {
             sandbox.Record(api, http.Request.Method, corpId, query, text, fault.HttpStatus ?? fault.Errcode);
             return fault.HttpStatus is { } status ? Results.StatusCode(status) : Error(fault.Errcode);

@@ -63,6 +63,7 @@ public sealed class FunctionsHost : IAsyncDisposable
             ["Storage:ConnectionString"] = azurite.ConnectionString(),
             ["Customers:PhoneHashKey"] = TestPhoneHashKey,
             ["Links:SigningKey"] = TestLinksKey,
+            ["Links:AllowedHosts:0"] = "bank.example",
             [$"WeCom:Tenants:{tenant}:CorpId"] = "ww" + Guid.NewGuid().ToString("N")[..16],
             [$"WeCom:Tenants:{tenant}:Token"] = "Tok" + Guid.NewGuid().ToString("N")[..12],
             [$"WeCom:Tenants:{tenant}:EncodingAesKey"] = Convert.ToBase64String(Guid.NewGuid().ToByteArray().Concat(Guid.NewGuid().ToByteArray()).ToArray()).TrimEnd('='),

@@ -45,7 +45,7 @@ public static class JourneyTestKit
         {
             foreach (var message in messages)
             {
-                await router.RouteAsync(message.Body.ToString(), host.Client, CancellationToken.None);
+                await router.RouteAsync(message.Body.ToString(), host.Client, null!, CancellationToken.None); // no binding data: poison entries go without a message id
                 await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
             }
         }

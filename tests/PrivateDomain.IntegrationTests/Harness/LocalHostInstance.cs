@@ -49,6 +49,7 @@ public sealed class LocalHostInstance : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
             ["Customers:PhoneHashKey"] = TestPhoneHashKey,
             ["Links:SigningKey"] = TestLinksKey,
+            ["Links:AllowedHosts:0"] = "bank.example", // content links in tests lead to bank.example and its subdomains
         };
         foreach (var t in tenants)
         {

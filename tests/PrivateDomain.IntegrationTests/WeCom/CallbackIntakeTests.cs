@@ -94,7 +94,7 @@ public sealed class CallbackIntakeTests(AzuriteFixture fixture)
         { "truncated ciphertext", HttpStatusCode.BadRequest },
         { "not base64", HttpStatusCode.BadRequest },
         { "wrong receiveid", HttpStatusCode.BadRequest },
-        { "unknown tenant", HttpStatusCode.NotFound },
+        { "unknown tenant", HttpStatusCode.Unauthorized }, // as a bad signature: the route does not tell which tenants exist
     };
 
     [Theory]

@@ -58,30 +58,41 @@ public sealed class TouchDispatcher(
         await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancellationToken },
             async (touch, ct) =>
             {
-                var row = await ledger.GetAsync(tenant, touch.Id, ct).ConfigureAwait(false);
-                switch (row?.Status)
+                try
                 {
-                    case null:
-                        // Recorded in the outbox but not in the ledger: the journey's recording was cut short and will be
-                        // retried. Leave the row; the recording's own nudge brings us back.
-                        return;
-                    case TouchStatus.Due:
-                        if (await PrepareAsync(run, row, report, ct).ConfigureAwait(false) is { } r)
-                        {
-                            ready.Add(r);
-                        }
-                        else if (report.IsFinal(touch.Id))
-                        {
-                            finished.Add(touch.Id);
-                        }
+                    var row = await ledger.GetAsync(tenant, touch.Id, ct).ConfigureAwait(false);
+                    switch (row?.Status)
+                    {
+                        case null:
+                            // Recorded in the outbox but not in the ledger: the journey's recording was cut short and will be
+                            // retried. Leave the row; the recording's own nudge brings us back.
+                            return;
+                        case TouchStatus.Due:
+                            if (await PrepareAsync(run, row, report, ct).ConfigureAwait(false) is { } r)
+                            {
+                                ready.Add(r);
+                            }
+                            else if (report.IsFinal(touch.Id))
+                            {
+                                finished.Add(touch.Id);
+                            }
 
-                        return;
-                    case TouchStatus.Pending:
-                        inFlight.GetOrAdd(row.DispatchId ?? "", _ => []).Add(row);
-                        return;
-                    default:
-                        finished.Add(touch.Id); // already decided; the outbox row outlived a crash
-                        return;
+                            return;
+                        case TouchStatus.Pending:
+                            inFlight.GetOrAdd(row.DispatchId ?? "", _ => []).Add(row);
+                            return;
+                        default:
+                            finished.Add(touch.Id); // already decided; the outbox row outlived a crash
+                            return;
+                    }
+                }
+                catch (Exception e) when (!ct.IsCancellationRequested)
+                {
+                    // One customer's trouble is that customer's: the rest of the outbox goes on.
+                    if (await SetAsideAsync(run, touch, e, report, ct).ConfigureAwait(false))
+                    {
+                        finished.Add(touch.Id);
+                    }
                 }
             }).ConfigureAwait(false);
 
@@ -294,6 +305,12 @@ public sealed class TouchDispatcher(
             return;
         }
 
+        if (error is { Code: WeComErrors.InvalidExternalUserId } && dispatch.Channel == Channel.OneToOne && touches.Count > 1)
+        {
+            await SplitAsync(run, dispatch, touches, error, report, finished, ct).ConfigureAwait(false);
+            return;
+        }
+
         if (error is not null)
         {
             await dispatches.UpdateAsync(dispatch with { Status = DispatchStatus.Failed, Error = error.ToString() }, ct).ConfigureAwait(false);
@@ -310,6 +327,45 @@ public sealed class TouchDispatcher(
 
         await CompleteAsync(run, dispatch with { Status = DispatchStatus.Created, WeComId = weComId }, touches, failList,
             report, finished, ct).ConfigureAwait(false);
+    }
+
+    // WeCom refused the whole task over a recipient it does not take (40096), so nothing was created: each half goes as a
+    // task of its own, down to the one recipient, which then fails alone with WeCom's reason while the others are sent.
+    // The halves' touches are claimed for their new dispatches before the refused one is marked failed, so a crash in
+    // between leaves them to the new dispatches' recovery (or due again), never failed for the refused one.
+    private async Task SplitAsync(Run run, Dispatch dispatch, IReadOnlyList<(Touch Touch, string Recipient)> touches, WeComError error,
+        DispatchReport report, ConcurrentBag<TouchId> finished, CancellationToken ct)
+    {
+        log.LogWarning("Dispatch {DispatchId} of {Sender}: WeCom refused the task of {Count} touches ({Error}); sending it in halves to set the recipient aside",
+            dispatch.Id, run.SenderId, touches.Count, error);
+        var parts = new List<(Dispatch Dispatch, List<(Touch Touch, string Recipient)> Touches)>();
+        foreach (var half in new[] { touches.Take(touches.Count / 2), touches.Skip(touches.Count / 2) })
+        {
+            var part = dispatch with { Id = NewDispatchId(run.Now), CreatedAt = run.Now, Status = DispatchStatus.Calling, Error = null };
+            var claimed = new List<(Touch Touch, string Recipient)>();
+            foreach (var t in half)
+            {
+                if (await ledger.GetAsync(run.Tenant, t.Touch.Id, ct).ConfigureAwait(false) is { Status: TouchStatus.Pending } row
+                    && string.Equals(row.DispatchId, dispatch.Id, StringComparison.Ordinal)
+                    && await ledger.TryClaimAsync(run.Tenant, row, part.Id, run.Now, ct).ConfigureAwait(false))
+                {
+                    claimed.Add(t);
+                }
+            }
+
+            if (claimed.Count > 0)
+            {
+                part = part with { Recipients = claimed.Count };
+                await dispatches.CreateAsync(part, [.. claimed.Select(c => new DispatchMember(c.Recipient, c.Touch.Id, c.Touch.CustomerId))], ct).ConfigureAwait(false);
+                parts.Add((part, claimed));
+            }
+        }
+
+        await dispatches.UpdateAsync(dispatch with { Status = DispatchStatus.Failed, Error = $"split in {parts.Count} after {error}" }, ct).ConfigureAwait(false);
+        foreach (var (part, claimed) in parts)
+        {
+            await CallAsync(run, part, claimed, report, finished, ct).ConfigureAwait(false);
+        }
     }
 
     // The task exists: record it, then each touch's outcome, then the counts the policy reads.
@@ -654,6 +710,44 @@ public sealed class TouchDispatcher(
         await dispatches.UpdateAsync(dispatch with { Status = DispatchStatus.Confirmed, ConfirmedAt = now }, ct).ConfigureAwait(false);
         return true;
     }
+
+    /// <summary>The reason recorded for a touch whose customer, relationship or ledger row cannot be read.</summary>
+    public const string UnreadableReason = "Unreadable";
+
+    // A touch whose preparation threw. Data that cannot be read (a corrupt or hand-edited row: JSON, format, enum) will
+    // not read better next time: the touch is refused with the reason and leaves the outbox. Anything else (storage
+    // unavailable for a moment, a timeout) may pass: the touch stays due and the outbox is nudged again later. Either
+    // way the run goes on for the manager's other customers. True if the touch is final.
+    private async Task<bool> SetAsideAsync(Run run, Touch touch, Exception e, DispatchReport report, CancellationToken ct)
+    {
+        if (!IsUnreadableData(e))
+        {
+            log.LogWarning(e, "Touch {TouchId} of customer {CustomerId} could not be prepared; left due and retried after {RetryAfter}",
+                touch.Id, touch.CustomerId, options.ReconcileAfter);
+            report.Count(touch.Id, "Retry", final: false);
+            await nudges.NudgeAsync(run.Tenant, run.SenderId, run.Now + options.ReconcileAfter, ct).ConfigureAwait(false);
+            return false;
+        }
+
+        log.LogError(e, "Touch {TouchId} refused: the data of customer {CustomerId} cannot be read", touch.Id, touch.CustomerId);
+        try
+        {
+            await RefuseAsync(run, touch, report, UnreadableReason,
+                $"The data for customer {touch.CustomerId} or this touch cannot be read ({e.GetType().Name}); the touch is set aside and the " +
+                "account manager's other customers are served. Repair or re-import the customer, then start the journey again.", ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception again) when (!ct.IsCancellationRequested)
+        {
+            // Not even the refusal could be written: leave the outbox row, the next run tries again.
+            log.LogError(again, "Touch {TouchId}: the refusal could not be recorded either", touch.Id);
+            return false;
+        }
+    }
+
+    private static bool IsUnreadableData(Exception e) => e is System.Text.Json.JsonException or FormatException or InvalidCastException
+        or ArgumentException or OverflowException or KeyNotFoundException or NotSupportedException or TemplateRenderException
+        || (e is AggregateException { InnerExceptions: [var inner] } && IsUnreadableData(inner));
 
     private async Task RefuseAsync(Run run, Touch touch, DispatchReport report, string reason, string message, CancellationToken ct)
     {
