@@ -2,7 +2,9 @@ using System.Text.Json;
 using Azure.Storage.Queues;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Context.Features;
+using PrivateDomain.Campaigns;
 using PrivateDomain.Delivery.Storage;
+using PrivateDomain.Functions.Campaigns;
 using PrivateDomain.Functions.Customers;
 using PrivateDomain.Functions.Delivery;
 using PrivateDomain.Functions.Journeys;
@@ -29,6 +31,7 @@ public sealed class QueueTriggerPoisonTests(AzuriteFixture azurite)
         StorageJourneyWakeups.QueueName,
         StorageWelcomeQueue.QueueName,
         QueuedSignalInbox.QueueName,
+        StoragePayrollFanOutQueue.QueueName,
     };
 
     [Theory]
@@ -47,6 +50,7 @@ public sealed class QueueTriggerPoisonTests(AzuriteFixture azurite)
             StorageDeliveryNudges.QueueName => host.Function<DeliveryFunctions>().DispatchAsync(body, context, CancellationToken.None),
             StorageJourneyWakeups.QueueName => host.Function<JourneyWakeupFunctions>().WakeAsync(body, context, CancellationToken.None),
             StorageWelcomeQueue.QueueName => host.Function<WelcomeFunctions>().SendAsync(body, context, CancellationToken.None),
+            StoragePayrollFanOutQueue.QueueName => host.Function<PayrollFunctions>().FanOutAsync(body, host.Client, context, CancellationToken.None),
             _ => host.Function<JourneySignalFunctions>().RouteAsync(body, host.Client, context, CancellationToken.None),
         });
 

@@ -2,6 +2,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using PrivateDomain.Campaigns;
+using PrivateDomain.Storage;
 using PrivateDomain.WeCom;
 
 namespace PrivateDomain.Functions.Campaigns;
@@ -10,27 +11,30 @@ namespace PrivateDomain.Functions.Campaigns;
 /// a <c>payroll-fanout</c> message (queued by the daily run and by the operator API when they start a campaign) starts
 /// the campaign's Durable orchestration in cohort mode (<see cref="PayrollCampaignOrchestration"/>), once.</summary>
 public sealed class PayrollFunctions(
-    PayrollCampaignScheduler scheduler, PayrollCalendarWatch calendars, PayrollFanOut fanOut, PayrollCohortEnrolment enrolment, IOptions<WeComOptions> tenants)
+    PayrollCampaignScheduler scheduler, PayrollCalendarWatch calendars, PayrollFanOut fanOut, PayrollCohortEnrolment enrolment, IOptions<WeComOptions> tenants,
+    QueueTriggerPoison poison)
 {
     /// <summary>
     /// Starts a running campaign's orchestration unless it exists. A stopped campaign's message is the stop's sweep:
     /// it ends, a batch per message, the per-customer journeys of a campaign a table-driven fan-out started (before
-    /// cohort mode); the orchestration's cohorts end their own members at their next wake-up.
+    /// cohort mode); the orchestration's cohorts end their own members at their next wake-up. A message that cannot be
+    /// read goes to <c>payroll-fanout-poison</c> with the reason at once (<see cref="QueueTriggerPoison"/>).
     /// </summary>
     [Function("PayrollFanOut")]
-    public async Task FanOutAsync(
+    public Task FanOutAsync(
         [QueueTrigger(StoragePayrollFanOutQueue.QueueName, Connection = "Storage")] string message, [DurableClient] DurableTaskClient client,
-        CancellationToken cancellationToken)
-    {
-        var m = StoragePayrollFanOutQueue.Parse(message);
-        if (await enrolment.IsStoppedAsync(m.Tenant, m.CampaignId, cancellationToken).ConfigureAwait(false))
+        FunctionContext context, CancellationToken cancellationToken) =>
+        poison.RunAsync(StoragePayrollFanOutQueue.QueueName, message, context, async () =>
         {
-            await fanOut.RunBatchAsync(m.Tenant, m.CampaignId, cancellationToken).ConfigureAwait(false);
-            return;
-        }
+            var m = QueuePoison.Read(() => StoragePayrollFanOutQueue.Parse(message));
+            if (await enrolment.IsStoppedAsync(m.Tenant, m.CampaignId, cancellationToken).ConfigureAwait(false))
+            {
+                await fanOut.RunBatchAsync(m.Tenant, m.CampaignId, cancellationToken).ConfigureAwait(false);
+                return;
+            }
 
-        await PayrollCampaignOrchestration.StartAsync(client, enrolment, m.Tenant, m.CampaignId, cancellationToken).ConfigureAwait(false);
-    }
+            await PayrollCampaignOrchestration.StartAsync(client, enrolment, m.Tenant, m.CampaignId, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
 
     /// <summary>Starts the campaigns whose windows opened since the last run (idempotent, catches up missed days), then
     /// logs a warning per calendar year needed within 45 days and not published — the trace the

@@ -74,7 +74,7 @@ public static class PayrollTestKit
         {
             foreach (var message in messages)
             {
-                await function.FanOutAsync(message.Body.ToString(), host.Client, CancellationToken.None);
+                await function.FanOutAsync(message.Body.ToString(), host.Client, null!, CancellationToken.None);
                 await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
                 ran++;
             }
