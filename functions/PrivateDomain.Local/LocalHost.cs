@@ -147,6 +147,7 @@ public static class LocalHost
             }
 
             builder.Services.AddAuthorization();
+            builder.Services.AddOperatorApiDocument();
             builder.Services.AddOptions<OperatorAccessOptions>().Bind(builder.Configuration.GetSection(OperatorAccessOptions.Section));
             builder.Services.AddSingleton<OperatorAccess>();
             builder.Services.AddSingleton<RunnerJourneyOperations>();
@@ -172,6 +173,7 @@ public static class LocalHost
             app.MapCrmImportApi();
             app.MapPayrollCampaignApi();
             app.MapPayrollCalendarApi();
+            app.MapOpenApi(OperatorApiDocument.Route.Replace("v1", "{documentName}", StringComparison.Ordinal));
         }
 
         else

@@ -1,4 +1,5 @@
 using PrivateDomain.Campaigns;
+using PrivateDomain.Local.Operators;
 using PrivateDomain.Operators;
 
 namespace PrivateDomain.Local.Campaigns;
@@ -14,8 +15,10 @@ public static class PayrollCalendarApi
     public static IEndpointRouteBuilder MapPayrollCalendarApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/tenants/{tenant}/payroll/calendars").RequireAuthorization();
-        group.MapGet("", ListAsync);
-        group.MapPut("/{year:int}", PublishAsync);
+        group.MapGet("", ListAsync).Describe("payroll", "The working-day calendar years in force and where each comes from", OperatorRoles.Operator, OperatorRoles.Admin, OperatorRoles.Auditor)
+            .Produces<IEnumerable<PayrollCalendarHttp.CalendarYearView>>();
+        group.MapPut("/{year:int}", PublishAsync).Describe("payroll", "Publish a year's State Council holiday notice (the content-templates/calendars JSON) without a deploy", OperatorRoles.Admin)
+            .Accepts<System.Text.Json.JsonElement>("application/json").Produces<PayrollCalendarHttp.CalendarYearView>(StatusCodes.Status201Created).Produces<PayrollCalendarHttp.CalendarYearView>();
         return app;
     }
 

@@ -1,4 +1,5 @@
 using PrivateDomain.Campaigns;
+using PrivateDomain.Local.Operators;
 using PrivateDomain.Operators;
 
 namespace PrivateDomain.Local.Campaigns;
@@ -13,11 +14,13 @@ public static class PayrollCampaignApi
     public static IEndpointRouteBuilder MapPayrollCampaignApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/tenants/{tenant}/payroll").RequireAuthorization();
-        group.MapGet("/windows", UpcomingAsync);
-        group.MapPost("/campaigns", StartAsync);
-        group.MapGet("/campaigns/{campaignId}", GetAsync);
-        group.MapDelete("/campaigns/{campaignId}", StopAsync);
-        group.MapGet("/managers/{managerId}/tasks", TasksAsync);
+        group.MapGet("/windows", UpcomingAsync).Describe("payroll", "Payroll windows opening in the next days (?days=1…366, default 14), undecided pay months and missing calendars", OperatorRoles.Operator, OperatorRoles.Admin, OperatorRoles.Auditor)
+            .Produces<PayrollCampaignHttp.UpcomingView>();
+        group.MapPost("/campaigns", StartAsync).Describe("payroll", "Start an employer's payroll campaign for a pay month (201), or return it (200)", OperatorRoles.Operator, OperatorRoles.Admin)
+            .Accepts<PayrollCampaignHttp.StartCampaign>("application/json").Produces<PayrollCampaignHttp.CampaignView>(StatusCodes.Status201Created).Produces<PayrollCampaignHttp.CampaignView>();
+        group.MapGet("/campaigns/{campaignId}", GetAsync).Describe("payroll", "A payroll campaign with its counts per step", OperatorRoles.Operator, OperatorRoles.Admin, OperatorRoles.Auditor).Produces<PayrollCampaignHttp.CampaignView>();
+        group.MapDelete("/campaigns/{campaignId}", StopAsync).Describe("payroll", "Stop a payroll campaign (nothing more is sent)", OperatorRoles.Operator, OperatorRoles.Admin).Produces(StatusCodes.Status202Accepted);
+        group.MapGet("/managers/{managerId}/tasks", TasksAsync).Describe("payroll", "An account manager's follow-up tasks (?max=1…5000, default 500)", OperatorRoles.Operator, OperatorRoles.Admin, OperatorRoles.Auditor);
         return app;
     }
 

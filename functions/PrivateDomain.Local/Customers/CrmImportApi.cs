@@ -1,5 +1,6 @@
 using System.Text;
 using PrivateDomain.Customers.Crm;
+using PrivateDomain.Local.Operators;
 using PrivateDomain.Operators;
 
 namespace PrivateDomain.Local.Customers;
@@ -22,7 +23,9 @@ public static class CrmImportApi
     /// <summary>Maps the route (authenticated; role and tenant checked per call).</summary>
     public static IEndpointRouteBuilder MapCrmImportApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/tenants/{tenant}/crm/import", ImportAsync).RequireAuthorization().DisableAntiforgery();
+        app.MapPost("/api/tenants/{tenant}/crm/import", ImportAsync).RequireAuthorization().DisableAntiforgery()
+            .Describe("crm", "Upload CRM messages (privatedomain.crm/1), one JSON object per line, up to 50 MiB", OperatorRoles.Operator, OperatorRoles.Admin)
+            .Accepts<string>("application/x-ndjson").Produces<ImportSummary>().ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         return app;
     }
 

@@ -1,6 +1,7 @@
 using PrivateDomain.Customers;
 using PrivateDomain.Customers.Segments;
 using PrivateDomain.Journeys;
+using PrivateDomain.Local.Operators;
 using PrivateDomain.Operators;
 
 namespace PrivateDomain.Local.Journeys;
@@ -16,11 +17,14 @@ public static class JourneyApi
     public static IEndpointRouteBuilder MapJourneyApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/tenants/{tenant}/journeys").RequireAuthorization();
-        group.MapPost("", StartAsync);
-        group.MapPost("/segment-starts", StartSegmentAsync);
-        group.MapGet("/{instanceId}", GetAsync);
-        group.MapPost("/{instanceId}/signals", SignalAsync);
-        group.MapDelete("/{instanceId}", CancelAsync);
+        group.MapPost("", StartAsync).Describe("journeys", "Start a journey for a customer (201), or return the running one (200)", OperatorRoles.Operator, OperatorRoles.Admin)
+            .Accepts<StartJourney>("application/json").Produces<JourneyView>(StatusCodes.Status201Created).Produces<JourneyView>().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapPost("/segment-starts", StartSegmentAsync).Describe("journeys", "Start a journey for every customer of a segment", OperatorRoles.Operator, OperatorRoles.Admin)
+            .Accepts<StartJourneyForSegment>("application/json").Produces<SegmentStartResult>().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("/{instanceId}", GetAsync).Describe("journeys", "Read a journey instance", OperatorRoles.Operator, OperatorRoles.Admin, OperatorRoles.Auditor).Produces<JourneyView>();
+        group.MapPost("/{instanceId}/signals", SignalAsync).Describe("journeys", "Send a signal (intent, converted, optOut, …) to a journey", OperatorRoles.Operator, OperatorRoles.Admin)
+            .Accepts<SignalJourney>("application/json").Produces(StatusCodes.Status202Accepted);
+        group.MapDelete("/{instanceId}", CancelAsync).Describe("journeys", "Cancel a journey", OperatorRoles.Operator, OperatorRoles.Admin).Produces(StatusCodes.Status204NoContent);
         return app;
     }
 
