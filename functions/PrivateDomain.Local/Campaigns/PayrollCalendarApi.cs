@@ -18,7 +18,7 @@ public static class PayrollCalendarApi
         group.MapGet("", ListAsync).Describe("payroll", "The working-day calendar years in force and where each comes from", OperatorRoles.Operator, OperatorRoles.Admin, OperatorRoles.Auditor)
             .Produces<IEnumerable<PayrollCalendarHttp.CalendarYearView>>();
         group.MapPut("/{year:int}", PublishAsync).Describe("payroll", "Publish a year's State Council holiday notice (the content-templates/calendars JSON) without a deploy", OperatorRoles.Admin)
-            .Accepts<System.Text.Json.JsonElement>("application/json").Produces<PayrollCalendarHttp.CalendarYearView>(StatusCodes.Status201Created).Produces<PayrollCalendarHttp.CalendarYearView>();
+            .DescribeBody<System.Text.Json.JsonElement>().Produces<PayrollCalendarHttp.CalendarYearView>(StatusCodes.Status201Created).Produces<PayrollCalendarHttp.CalendarYearView>();
         return app;
     }
 

@@ -17,7 +17,7 @@ public static class PayrollCampaignApi
         group.MapGet("/windows", UpcomingAsync).Describe("payroll", "Payroll windows opening in the next days (?days=1…366, default 14), undecided pay months and missing calendars", OperatorRoles.Operator, OperatorRoles.Admin, OperatorRoles.Auditor)
             .Produces<PayrollCampaignHttp.UpcomingView>();
         group.MapPost("/campaigns", StartAsync).Describe("payroll", "Start an employer's payroll campaign for a pay month (201), or return it (200)", OperatorRoles.Operator, OperatorRoles.Admin)
-            .Accepts<PayrollCampaignHttp.StartCampaign>("application/json").Produces<PayrollCampaignHttp.CampaignView>(StatusCodes.Status201Created).Produces<PayrollCampaignHttp.CampaignView>();
+            .DescribeBody<PayrollCampaignHttp.StartCampaign>().Produces<PayrollCampaignHttp.CampaignView>(StatusCodes.Status201Created).Produces<PayrollCampaignHttp.CampaignView>();
         group.MapGet("/campaigns/{campaignId}", GetAsync).Describe("payroll", "A payroll campaign with its counts per step", OperatorRoles.Operator, OperatorRoles.Admin, OperatorRoles.Auditor).Produces<PayrollCampaignHttp.CampaignView>();
         group.MapDelete("/campaigns/{campaignId}", StopAsync).Describe("payroll", "Stop a payroll campaign (nothing more is sent)", OperatorRoles.Operator, OperatorRoles.Admin).Produces(StatusCodes.Status202Accepted);
         group.MapGet("/managers/{managerId}/tasks", TasksAsync).Describe("payroll", "An account manager's follow-up tasks (?max=1…5000, default 500)", OperatorRoles.Operator, OperatorRoles.Admin, OperatorRoles.Auditor);

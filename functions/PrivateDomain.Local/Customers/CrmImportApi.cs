@@ -25,7 +25,7 @@ public static class CrmImportApi
     {
         app.MapPost("/api/tenants/{tenant}/crm/import", ImportAsync).RequireAuthorization().DisableAntiforgery()
             .Describe("crm", "Upload CRM messages (privatedomain.crm/1), one JSON object per line, up to 50 MiB", OperatorRoles.Operator, OperatorRoles.Admin)
-            .Accepts<string>("application/x-ndjson").Produces<ImportSummary>().ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .DescribeBody<string>("application/x-ndjson").Produces<ImportSummary>().ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         return app;
     }
 

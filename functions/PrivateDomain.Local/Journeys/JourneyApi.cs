@@ -18,12 +18,12 @@ public static class JourneyApi
     {
         var group = app.MapGroup("/api/tenants/{tenant}/journeys").RequireAuthorization();
         group.MapPost("", StartAsync).Describe("journeys", "Start a journey for a customer (201), or return the running one (200)", OperatorRoles.Operator, OperatorRoles.Admin)
-            .Accepts<StartJourney>("application/json").Produces<JourneyView>(StatusCodes.Status201Created).Produces<JourneyView>().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .DescribeBody<StartJourney>().Produces<JourneyView>(StatusCodes.Status201Created).Produces<JourneyView>().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapPost("/segment-starts", StartSegmentAsync).Describe("journeys", "Start a journey for every customer of a segment", OperatorRoles.Operator, OperatorRoles.Admin)
-            .Accepts<StartJourneyForSegment>("application/json").Produces<SegmentStartResult>().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .DescribeBody<StartJourneyForSegment>().Produces<SegmentStartResult>().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/{instanceId}", GetAsync).Describe("journeys", "Read a journey instance", OperatorRoles.Operator, OperatorRoles.Admin, OperatorRoles.Auditor).Produces<JourneyView>();
         group.MapPost("/{instanceId}/signals", SignalAsync).Describe("journeys", "Send a signal (intent, converted, optOut, …) to a journey", OperatorRoles.Operator, OperatorRoles.Admin)
-            .Accepts<SignalJourney>("application/json").Produces(StatusCodes.Status202Accepted);
+            .DescribeBody<SignalJourney>().Produces(StatusCodes.Status202Accepted);
         group.MapDelete("/{instanceId}", CancelAsync).Describe("journeys", "Cancel a journey", OperatorRoles.Operator, OperatorRoles.Admin).Produces(StatusCodes.Status204NoContent);
         return app;
     }

@@ -50,6 +50,22 @@ public static class OperatorApiDocument
             });
         });
 
+    /// <summary>
+    /// Documents the request body without routing metadata: <c>Accepts&lt;T&gt;</c> would make routing answer 415 to any
+    /// other content type, which the Functions app (no such metadata) would not — and both hosts must answer alike; the
+    /// handlers read and validate bodies themselves (<see cref="PrivateDomain.Operators.OperatorRequests"/>).
+    /// </summary>
+    public static RouteHandlerBuilder DescribeBody<T>(this RouteHandlerBuilder endpoint, string contentType = "application/json") =>
+        endpoint.AddOpenApiOperationTransformer(async (operation, context, ct) =>
+        {
+            var schema = await context.GetOrCreateSchemaAsync(typeof(T), null, ct).ConfigureAwait(false);
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType> { [contentType] = new OpenApiMediaType { Schema = schema } },
+            };
+        });
+
     /// <summary>Describes an operation: its summary, tag and the roles that may call it.</summary>
     public static RouteHandlerBuilder Describe(this RouteHandlerBuilder endpoint, string tag, string summary, params string[] roles) =>
         endpoint.WithTags(tag).WithSummary(summary).WithDescription($"Roles: {string.Join(", ", roles)}.")
