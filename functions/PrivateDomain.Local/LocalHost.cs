@@ -173,9 +173,8 @@ public static class LocalHost
             app.MapCrmImportApi();
             app.MapPayrollCampaignApi();
             app.MapPayrollCalendarApi();
-            app.MapOpenApi(OperatorApiDocument.Route.Replace("v1", "{documentName}", StringComparison.Ordinal));
+            app.MapOpenApi(OperatorApiDocument.RoutePattern);
         }
-
         else
         {
             app.MapOperatorApiOff();

@@ -14,6 +14,9 @@ public static class OperatorApiDocument
     /// <summary>Where the document is served (both hosts).</summary>
     public const string Route = "/api/openapi/v1.json";
 
+    /// <summary><see cref="Route"/> as the route pattern <c>MapOpenApi</c> takes.</summary>
+    public const string RoutePattern = "/api/openapi/{documentName}.json";
+
     /// <summary>The security scheme every operation needs.</summary>
     public const string BearerScheme = "bearer";
 
