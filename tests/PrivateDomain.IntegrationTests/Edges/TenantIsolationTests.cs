@@ -50,7 +50,7 @@ public sealed class TenantIsolationTests(AzuriteFixture fixture)
 
     private static async Task SeedAsync(IServiceProvider services, string tenant, string customerId)
     {
-        var at = DateTimeOffset.UtcNow.AddDays(-3);
+        var at = services.GetRequiredService<TimeProvider>().GetUtcNow().AddDays(-3); // the host's clock, not the machine's
         Assert.True(await services.GetRequiredService<ICustomerStore>().TryInsertAsync(Customer.New(tenant, customerId, at) with
         {
             ExternalUserIds = ["wm" + customerId],
