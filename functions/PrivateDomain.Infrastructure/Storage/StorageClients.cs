@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
@@ -10,8 +11,9 @@ namespace PrivateDomain.Storage;
 /// <summary>The tenant's Storage service clients, built once from <see cref="StorageOptions"/>.</summary>
 public sealed class StorageClients
 {
-    /// <summary>Builds the clients: from the connection string if set, else from the URIs with DefaultAzureCredential.</summary>
-    public StorageClients(IOptions<StorageOptions> options)
+    /// <summary>Builds the clients: from the connection string if set, else from the URIs with DefaultAzureCredential.
+    /// With a <paramref name="counter"/> (benchmarks, tests), every request the clients make is counted.</summary>
+    public StorageClients(IOptions<StorageOptions> options, StorageRequestCounter? counter = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var o = options.Value;
@@ -22,20 +24,28 @@ public sealed class StorageClients
         transport.Retry.NetworkTimeout = o.NetworkTimeout;
         queueOptions.Retry.MaxRetries = 2;
         queueOptions.Retry.NetworkTimeout = o.NetworkTimeout;
+        var blobOptions = new BlobClientOptions();
+        if (counter is not null)
+        {
+            transport.AddPolicy(counter.For("table"), HttpPipelinePosition.PerRetry);
+            queueOptions.AddPolicy(counter.For("queue"), HttpPipelinePosition.PerRetry);
+            blobOptions.AddPolicy(counter.For("blob"), HttpPipelinePosition.PerRetry);
+        }
+
         if (!string.IsNullOrWhiteSpace(o.ConnectionString))
         {
             Tables = new TableServiceClient(o.ConnectionString, transport);
             Queues = new QueueServiceClient(o.ConnectionString, queueOptions);
-            RawQueues = new QueueServiceClient(o.ConnectionString, RawOptions(queueOptions));
-            Blobs = new BlobServiceClient(o.ConnectionString);
+            RawQueues = new QueueServiceClient(o.ConnectionString, RawOptions(queueOptions, counter));
+            Blobs = new BlobServiceClient(o.ConnectionString, blobOptions);
         }
         else
         {
             var credential = new DefaultAzureCredential();
             Tables = new TableServiceClient(o.TableServiceUri!, credential, transport);
             Queues = new QueueServiceClient(o.QueueServiceUri!, credential, queueOptions);
-            RawQueues = new QueueServiceClient(o.QueueServiceUri!, credential, RawOptions(queueOptions));
-            Blobs = new BlobServiceClient(o.BlobServiceUri!, credential);
+            RawQueues = new QueueServiceClient(o.QueueServiceUri!, credential, RawOptions(queueOptions, counter));
+            Blobs = new BlobServiceClient(o.BlobServiceUri!, credential, blobOptions);
         }
     }
 
@@ -53,11 +63,16 @@ public sealed class StorageClients
     /// <summary>Blob Storage.</summary>
     public BlobServiceClient Blobs { get; }
 
-    private static QueueClientOptions RawOptions(QueueClientOptions encoded)
+    private static QueueClientOptions RawOptions(QueueClientOptions encoded, StorageRequestCounter? counter)
     {
         var raw = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None };
         raw.Retry.MaxRetries = encoded.Retry.MaxRetries;
         raw.Retry.NetworkTimeout = encoded.Retry.NetworkTimeout;
+        if (counter is not null)
+        {
+            raw.AddPolicy(counter.For("queue"), HttpPipelinePosition.PerRetry);
+        }
+
         return raw;
     }
 
