@@ -40,8 +40,10 @@ public interface IPayrollCounts
 
     /// <summary>Counts the touches one dispatch sent: <see cref="PayrollMetrics.Sent"/> of each touch's step, and
     /// <see cref="PayrollMetrics.Reached"/> for each customer whom no earlier dispatch reached. Exactly once per
-    /// dispatch, whatever is retried (a dispatch is the unit that delivery retries).</summary>
-    Task CountDispatchAsync(string tenant, string campaignId, string dispatchId, IReadOnlyCollection<(string CustomerId, string StepId)> sent,
+    /// dispatch, whatever is retried (a dispatch is the unit that delivery retries). A campaign reaches each customer
+    /// through one account manager (<paramref name="senderId"/>, the dispatch's), so the reached markers of a dispatch
+    /// sit together under that manager.</summary>
+    Task CountDispatchAsync(string tenant, string campaignId, string senderId, string dispatchId, IReadOnlyCollection<(string CustomerId, string StepId)> sent,
         CancellationToken cancellationToken);
 
     /// <summary>The campaign's counters by metric (missing ones are zero).</summary>

@@ -44,10 +44,10 @@ public sealed class PayrollEngagement(
     public async Task DispatchSentAsync(string tenant, string dispatchId, IReadOnlyCollection<Touch> sent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sent);
-        foreach (var campaign in sent.Where(t => t.Campaign is not null).GroupBy(t => t.Campaign!, StringComparer.Ordinal))
+        foreach (var campaign in sent.Where(t => t.Campaign is not null).GroupBy(t => (Campaign: t.Campaign!, t.SenderId)))
         {
-            await counts.CountDispatchAsync(tenant, campaign.Key, dispatchId, [.. campaign.Select(t => (t.CustomerId, t.Id.StepId))], cancellationToken)
-                .ConfigureAwait(false);
+            await counts.CountDispatchAsync(tenant, campaign.Key.Campaign, campaign.Key.SenderId, dispatchId, [.. campaign.Select(t => (t.CustomerId, t.Id.StepId))],
+                cancellationToken).ConfigureAwait(false);
         }
     }
 

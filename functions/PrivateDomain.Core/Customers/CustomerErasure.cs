@@ -130,7 +130,8 @@ public interface ICustomerErasureStore
     IAsyncEnumerable<string> ListCampaignIdsAsync(string tenant, string employerId, CancellationToken cancellationToken);
 
     /// <summary>Deletes the customer's markers in the campaigns' counts (the counters stay); returns how many.</summary>
-    Task<int> DeletePayrollMarkersAsync(string tenant, string customerId, IReadOnlyCollection<string> campaignIds, CancellationToken cancellationToken);
+    Task<int> DeletePayrollMarkersAsync(
+        string tenant, string customerId, IReadOnlyCollection<string> campaignIds, IReadOnlyCollection<string> managerIds, CancellationToken cancellationToken);
 
     /// <summary>Deletes the customer's follow-up tasks of those campaigns on those managers' lists; returns how many.</summary>
     Task<int> DeleteFollowUpTasksAsync(
@@ -222,7 +223,7 @@ public sealed class CustomerErasure(
 
         var relationshipRows = await relationships.ListByCustomerAsync(tenant, customerId, cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
         managers.UnionWith(relationshipRows.Select(r => r.UserId));
-        var markers = await store.DeletePayrollMarkersAsync(tenant, customerId, campaigns, cancellationToken).ConfigureAwait(false);
+        var markers = await store.DeletePayrollMarkersAsync(tenant, customerId, campaigns, managers, cancellationToken).ConfigureAwait(false);
         var tasks = await store.DeleteFollowUpTasksAsync(tenant, customerId, campaigns, managers, cancellationToken).ConfigureAwait(false);
         var opportunities = await store.DeleteOpportunitiesAsync(tenant, customerId, cancellationToken).ConfigureAwait(false);
 

@@ -14,10 +14,13 @@ namespace PrivateDomain.Campaigns;
 /// <item>Per customer (<see cref="CountAsync"/>, <see cref="CountManyAsync"/>): the marker <c>m|{metric}|{customer id}</c>
 /// in the customer's shard is inserted in one transaction with that shard's counter update (ETag), up to 98 customers
 /// of a shard per transaction, so a customer is counted exactly once per metric whatever is retried.</item>
-/// <item>Per dispatch (<see cref="CountDispatchAsync"/>): the customers' <c>m|reached|…</c> markers are inserted first,
-/// each naming the dispatch; then the dispatch's marker <c>d|{dispatch id}</c> is inserted in the dispatch's shard in
-/// one transaction with the counters of every step it sent and of the customers whose reached marker names it. A
-/// retried dispatch finds its own markers, counts them once, and finds its <c>d|</c> marker if it had got that far.</item>
+/// <item>Per dispatch (<see cref="CountDispatchAsync"/>): the customers' reached markers are inserted first, each naming
+/// the dispatch, in the account manager's partition <c>{tenant}|{campaign}|r|{sender}</c> (RK the customer id) — a
+/// dispatch's customers are one manager's, so that is a transaction per 100 customers, and a later step's dispatch that
+/// finds them there reads them back with one range query; then the dispatch's marker <c>d|{dispatch id}</c> is inserted
+/// in the dispatch's shard in one transaction with the counters of every step it sent and of the customers whose reached
+/// marker names it. A retried dispatch finds its own markers, counts them once, and finds its <c>d|</c> marker if it had
+/// got that far.</item>
 /// </list>
 /// </summary>
 public sealed class TablePayrollCounts(StorageClients clients) : IPayrollCounts
@@ -52,7 +55,7 @@ public sealed class TablePayrollCounts(StorageClients clients) : IPayrollCounts
     }
 
     /// <inheritdoc />
-    public async Task CountDispatchAsync(string tenant, string campaignId, string dispatchId, IReadOnlyCollection<(string CustomerId, string StepId)> sent,
+    public async Task CountDispatchAsync(string tenant, string campaignId, string senderId, string dispatchId, IReadOnlyCollection<(string CustomerId, string StepId)> sent,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sent);
@@ -62,15 +65,8 @@ public sealed class TablePayrollCounts(StorageClients clients) : IPayrollCounts
         }
 
         var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
-        var reached = 0;
-        await Parallel.ForEachAsync(sent.Select(s => s.CustomerId).Distinct(StringComparer.Ordinal),
-            new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (customerId, ct) =>
-            {
-                if (await ReachedByAsync(table, tenant, campaignId, customerId, dispatchId, ct).ConfigureAwait(false))
-                {
-                    Interlocked.Increment(ref reached);
-                }
-            }).ConfigureAwait(false);
+        var reached = await ReachedByAsync(table, ReachedPartition(tenant, campaignId, senderId), [.. sent.Select(s => s.CustomerId).Distinct(StringComparer.Ordinal)],
+            dispatchId, cancellationToken).ConfigureAwait(false);
 
         var deltas = sent.GroupBy(s => PayrollMetrics.Sent(s.StepId), StringComparer.Ordinal).ToDictionary(g => g.Key, g => (long)g.Count(), StringComparer.Ordinal);
         if (reached > 0)
@@ -100,30 +96,45 @@ public sealed class TablePayrollCounts(StorageClients clients) : IPayrollCounts
         return totals;
     }
 
-    // The customer's reached marker names the dispatch that reached them first: true if that is this one (also when this
-    // dispatch wrote it before a crash), false if an earlier dispatch did.
-    private static async Task<bool> ReachedByAsync(TableClient table, string tenant, string campaignId, string customerId, string dispatchId, CancellationToken ct)
+    // Each customer's reached marker names the dispatch that reached them first: counts those that name this one (also
+    // when this dispatch wrote them before a crash), not those an earlier dispatch wrote. Markers are inserted a
+    // transaction per 100; a transaction that meets an existing marker reads the chunk's range back and inserts only
+    // the missing ones.
+    private static async Task<int> ReachedByAsync(TableClient table, string pk, IReadOnlyList<string> customerIds, string dispatchId, CancellationToken ct)
     {
-        var pk = Partition(tenant, campaignId, Shard(customerId));
-        var rk = $"m|{PayrollMetrics.Reached}|{TableKeys.Escape(customerId)}";
-        for (var attempt = 0; ; attempt++)
+        var reached = 0;
+        foreach (var chunk in customerIds.Select(TableKeys.Escape).Order(StringComparer.Ordinal).Chunk(100))
         {
-            var existing = await table.GetEntityIfExistsAsync<TableEntity>(pk, rk, ["DispatchId"], ct).ConfigureAwait(false);
-            if (existing.HasValue && existing.Value is { } marker)
+            var pending = chunk.ToList();
+            for (var attempt = 0; pending.Count > 0; attempt++)
             {
-                return string.Equals(marker.GetString("DispatchId"), dispatchId, StringComparison.Ordinal);
-            }
+                try
+                {
+                    await table.SubmitTransactionAsync(pending.Select(rk => new TableTransactionAction(TableTransactionActionType.Add,
+                        new TableEntity(pk, rk) { ["DispatchId"] = dispatchId })), ct).ConfigureAwait(false);
+                    reached += pending.Count;
+                    break;
+                }
+                catch (TableTransactionFailedException e) when (e.Status == 409 && attempt < 5)
+                {
+                    // Some were reached before (or by this dispatch before a crash): whose markers are they?
+                    var (lo, hi) = (pending[0], pending[^1]);
+                    var wanted = pending.ToHashSet(StringComparer.Ordinal);
+                    await foreach (var marker in table.QueryAsync<TableEntity>(x => x.PartitionKey == pk && x.RowKey.CompareTo(lo) >= 0 && x.RowKey.CompareTo(hi) <= 0,
+                                       select: ["RowKey", "DispatchId"], cancellationToken: ct).ConfigureAwait(false))
+                    {
+                        if (wanted.Remove(marker.RowKey) && string.Equals(marker.GetString("DispatchId"), dispatchId, StringComparison.Ordinal))
+                        {
+                            reached++;
+                        }
+                    }
 
-            try
-            {
-                await table.AddEntityAsync(new TableEntity(pk, rk) { ["DispatchId"] = dispatchId }, ct).ConfigureAwait(false);
-                return true;
-            }
-            catch (RequestFailedException e) when (e.Status == 409 && attempt < 3)
-            {
-                // Another dispatch reached them a moment ago: read whose marker it is.
+                    pending = [.. pending.Where(wanted.Contains)];
+                }
             }
         }
+
+        return reached;
     }
 
     // Inserts the markers (those that do not exist yet) and adds to the shard's counters in one transaction per attempt.
@@ -191,6 +202,10 @@ public sealed class TablePayrollCounts(StorageClients clients) : IPayrollCounts
     // A customer's (or a dispatch's) shard: its bucket, mod 64.
     internal static int Shard(string key) =>
         int.Parse(CustomerIds.Bucket(key).AsSpan(0, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture) % Shards;
+
+    /// <summary>The partition of the customers a campaign reached through one account manager.</summary>
+    internal static string ReachedPartition(string tenant, string campaignId, string senderId) =>
+        $"{tenant}|{TableKeys.Escape(campaignId)}|r|{TableKeys.Escape(senderId)}";
 
     internal static string Partition(string tenant, string campaignId, int shard) =>
         string.Create(CultureInfo.InvariantCulture, $"{tenant}|{TableKeys.Escape(campaignId)}|{shard:x2}");

@@ -243,9 +243,11 @@ public sealed class TableCustomerErasureStore(StorageClients clients) : ICustome
     }
 
     /// <inheritdoc />
-    public async Task<int> DeletePayrollMarkersAsync(string tenant, string customerId, IReadOnlyCollection<string> campaignIds, CancellationToken cancellationToken)
+    public async Task<int> DeletePayrollMarkersAsync(
+        string tenant, string customerId, IReadOnlyCollection<string> campaignIds, IReadOnlyCollection<string> managerIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(campaignIds);
+        ArgumentNullException.ThrowIfNull(managerIds);
         var table = await clients.TableAsync(TablePayrollCounts.TableName, cancellationToken).ConfigureAwait(false);
         // Point deletes of every per-customer metric (the markers sit in the customer's shard); the counters stay.
         string[] metrics =
@@ -260,6 +262,13 @@ public sealed class TableCustomerErasureStore(StorageClients clients) : ICustome
             foreach (var metric in metrics)
             {
                 deleted += await TableWrites.DeleteIfExistsAsync(table, pk, $"m|{metric}|{TableKeys.Escape(customerId)}", cancellationToken).ConfigureAwait(false) ? 1 : 0;
+            }
+
+            // Reached markers sit under the account manager who reached them.
+            foreach (var manager in managerIds)
+            {
+                deleted += await TableWrites.DeleteIfExistsAsync(table, TablePayrollCounts.ReachedPartition(tenant, campaignId, manager), TableKeys.Escape(customerId),
+                    cancellationToken).ConfigureAwait(false) ? 1 : 0;
             }
         }
 

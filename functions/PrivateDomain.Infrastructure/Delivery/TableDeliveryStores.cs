@@ -40,6 +40,29 @@ public sealed class TableDeliveryQueue(StorageClients clients, ILogger<TableDeli
     }
 
     /// <inheritdoc />
+    public async Task AddManyAsync(string tenant, IReadOnlyCollection<Touch> touches, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(touches);
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+        foreach (var chunk in touches.DistinctBy(t => t.Id).GroupBy(t => t.SenderId, StringComparer.Ordinal).SelectMany(g => g.Chunk(100)))
+        {
+            try
+            {
+                await table.SubmitTransactionAsync(chunk.Select(t => new TableTransactionAction(TableTransactionActionType.Add, Entity(tenant, t, t.SlotAt))), cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            catch (TableTransactionFailedException e) when (e.Status == 409)
+            {
+                // Queued before, in part (a retried batch): one by one, keeping what is there.
+                foreach (var touch in chunk)
+                {
+                    await AddAsync(tenant, touch, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<Touch>> DueAsync(string tenant, string senderId, DateTimeOffset now, int max, CancellationToken cancellationToken)
     {
         var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);

@@ -122,8 +122,59 @@ public sealed class TableTouchLedger(StorageClients clients, IDeliveryQueue queu
     public async Task<bool> RecordAsync(string tenant, Touch touch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(touch);
+        var (recorded, due) = await InsertAsync(tenant, touch, cancellationToken).ConfigureAwait(false);
+        if (!due)
+        {
+            return false; // delivery has it already
+        }
+
+        await queue.AddAsync(tenant, touch, cancellationToken).ConfigureAwait(false);
+        await nudges.NudgeAsync(tenant, touch.SenderId, touch.SlotAt + delivery.AggregationDelay, cancellationToken).ConfigureAwait(false);
+        return recorded;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The ledger rows first (each its own, keyed by instance), then the outbox rows of the touches still Due
+    /// in transactions per sender, then one nudge per sender and slot — the order <see cref="RecordAsync"/> keeps, so a
+    /// crash in between leaves Due rows whose repeat queues them.</remarks>
+    public async Task<int> RecordManyAsync(string tenant, IReadOnlyList<Touch> touches, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(touches);
+        var due = new System.Collections.Concurrent.ConcurrentBag<Touch>();
+        var recorded = 0;
+        await Parallel.ForEachAsync(touches.DistinctBy(t => t.Id), new ParallelOptions { MaxDegreeOfParallelism = delivery.Parallelism, CancellationToken = cancellationToken },
+            async (touch, ct) =>
+            {
+                var (fresh, isDue) = await InsertAsync(tenant, touch, ct).ConfigureAwait(false);
+                if (fresh)
+                {
+                    Interlocked.Increment(ref recorded);
+                }
+
+                if (isDue)
+                {
+                    due.Add(touch);
+                }
+            }).ConfigureAwait(false);
+        if (due.IsEmpty)
+        {
+            return recorded;
+        }
+
+        await queue.AddManyAsync(tenant, [.. due], cancellationToken).ConfigureAwait(false);
+        foreach (var (sender, at) in due.Select(t => (t.SenderId, t.SlotAt + delivery.AggregationDelay)).Distinct())
+        {
+            await nudges.NudgeAsync(tenant, sender, at, cancellationToken).ConfigureAwait(false);
+        }
+
+        return recorded;
+    }
+
+    // Inserts the ledger row: (true, true) when new; (false, true) when it was there and is still Due (a retried
+    // recording that must still reach the outbox); (false, false) when delivery has it already.
+    private async Task<(bool Recorded, bool Due)> InsertAsync(string tenant, Touch touch, CancellationToken cancellationToken)
+    {
         var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
-        bool recorded;
         try
         {
             await table.AddEntityAsync(new TableEntity(Partition(tenant, touch.Id.InstanceId), Row(touch.Id))
@@ -141,20 +192,12 @@ public sealed class TableTouchLedger(StorageClients clients, IDeliveryQueue queu
                 ["Status"] = nameof(TouchStatus.Due),
                 ["RecordedAt"] = _time.GetUtcNow(),
             }, cancellationToken).ConfigureAwait(false);
-            recorded = true;
+            return (true, true);
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
-            recorded = false;
-            if ((await GetAsync(tenant, touch.Id, cancellationToken).ConfigureAwait(false))?.Status != TouchStatus.Due)
-            {
-                return false; // delivery has it already
-            }
+            return (false, (await GetAsync(tenant, touch.Id, cancellationToken).ConfigureAwait(false))?.Status == TouchStatus.Due);
         }
-
-        await queue.AddAsync(tenant, touch, cancellationToken).ConfigureAwait(false);
-        await nudges.NudgeAsync(tenant, touch.SenderId, touch.SlotAt + delivery.AggregationDelay, cancellationToken).ConfigureAwait(false);
-        return recorded;
     }
 
     /// <inheritdoc />

@@ -39,9 +39,9 @@ public sealed class PayrollCountsTests(AzuriteFixture fixture)
         var welfare = Enumerable.Range(0, 150).Select(i => ($"c{i:D4}", "welfare")).ToList();
         var quiz = Enumerable.Range(100, 100).Select(i => ($"c{i:D4}", "quiz")).ToList(); // 50 reached by welfare, 50 new
 
-        await counts.CountDispatchAsync(_tenant, _campaign, "d-welfare", welfare, CancellationToken.None);
-        await counts.CountDispatchAsync(_tenant, _campaign, "d-welfare", welfare, CancellationToken.None); // retried after a crash
-        await counts.CountDispatchAsync(_tenant, _campaign, "d-quiz", quiz, CancellationToken.None);
+        await counts.CountDispatchAsync(_tenant, _campaign, "am1", "d-welfare", welfare, CancellationToken.None);
+        await counts.CountDispatchAsync(_tenant, _campaign, "am1", "d-welfare", welfare, CancellationToken.None); // retried after a crash
+        await counts.CountDispatchAsync(_tenant, _campaign, "am1", "d-quiz", quiz, CancellationToken.None);
 
         var read = await counts.ReadAsync(_tenant, _campaign, CancellationToken.None);
         Assert.Equal(150, read[PayrollMetrics.Sent("welfare")]);
@@ -56,8 +56,8 @@ public sealed class PayrollCountsTests(AzuriteFixture fixture)
         var customers = Enumerable.Range(0, 120).Select(i => $"c{i:D4}").ToList();
 
         await Task.WhenAll(
-            counts.CountDispatchAsync(_tenant, _campaign, "d-a", [.. customers.Select(c => (c, "welfare"))], CancellationToken.None),
-            counts.CountDispatchAsync(_tenant, _campaign, "d-b", [.. customers.Select(c => (c, "quiz"))], CancellationToken.None));
+            counts.CountDispatchAsync(_tenant, _campaign, "am1", "d-a", [.. customers.Select(c => (c, "welfare"))], CancellationToken.None),
+            counts.CountDispatchAsync(_tenant, _campaign, "am1", "d-b", [.. customers.Select(c => (c, "quiz"))], CancellationToken.None));
 
         var read = await counts.ReadAsync(_tenant, _campaign, CancellationToken.None);
         Assert.Equal((120L, 120L, 120L), (read[PayrollMetrics.Sent("welfare")], read[PayrollMetrics.Sent("quiz")], read[PayrollMetrics.Reached]));

@@ -107,6 +107,32 @@ public sealed class CohortRunnerTests(AzuriteFixture fixture)
         Assert.Equal(retried.NextWakeAt, replayed.NextWakeAt);
     }
 
+    [Theory]
+    [InlineData(false)] // the run died before its outbox transaction
+    [InlineData(true)] // the outbox transaction landed and its answer was lost
+    public async Task A_batch_that_died_between_its_ledger_rows_and_its_outbox_rows_queues_every_touch_once_when_run_again(bool outboxLanded)
+    {
+        var env = new Env(fixture);
+        var cohort = new CohortKey("obx" + (outboxLanded ? "l" : "d") + _run, Journey, new DateOnly(2026, 11, 30), Manager);
+        var customers = Enumerable.Range(0, 30).Select(i => "q" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+        await env.Runner.EnrolAsync(cohort, customers, MondayMorning, CancellationToken.None);
+        var wake = (await env.Runner.RunBatchAsync(new CohortBatch(cohort, 0, 30, MondayMorning), CancellationToken.None)).NextWakeAt!.Value;
+        var queue = new PrivateDomain.Delivery.Storage.TableDeliveryQueue(env.Clients);
+        var dyingLedger = new TableTouchLedger(env.Clients, new OutboxDyingOnBatch(queue, outboxLanded), new NoNudges(), new PrivateDomain.Delivery.Sending.DispatchOptions());
+        var dying = new CohortRunner(env.Catalog, env.Engine, env.States, dyingLedger, env.Inbox, NullLogger<CohortRunner>.Instance);
+
+        await Assert.ThrowsAsync<IOException>(() => dying.RunBatchAsync(new CohortBatch(cohort, 0, 30, wake), CancellationToken.None));
+        var retried = await env.Runner.RunBatchAsync(new CohortBatch(cohort, 0, 30, wake), CancellationToken.None);
+        var replayed = await env.Runner.RunBatchAsync(new CohortBatch(cohort, 0, 30, wake), CancellationToken.None);
+
+        var outbox = await queue.DueAsync(cohort.Tenant, Manager, wake.AddDays(1), 1_000, CancellationToken.None);
+        Assert.Equal(0, retried.TouchesRecorded); // the dead run had recorded them all
+        Assert.Equal(30, retried.Decided); // but had not saved the states: decided again
+        Assert.Equal(0, replayed.Decided);
+        Assert.Equal(30, outbox.Count); // every touch in the manager's outbox, once
+        Assert.Equal(customers.Order(StringComparer.Ordinal), outbox.Select(t => t.CustomerId).Order(StringComparer.Ordinal));
+    }
+
     /// <summary>Who reacts how, and when (Shanghai time): the same plan for both drivers.</summary>
     private static List<CustomerSignal> SignalPlan(List<string> customers)
     {
@@ -261,6 +287,41 @@ public sealed class CohortRunnerTests(AzuriteFixture fixture)
 
             return due;
         }
+    }
+
+    /// <summary>An outbox whose batched write dies once: before writing, or after the write landed (the answer lost).</summary>
+    private sealed class OutboxDyingOnBatch(PrivateDomain.Delivery.Sending.IDeliveryQueue inner, bool landFirst) : PrivateDomain.Delivery.Sending.IDeliveryQueue
+    {
+        private int _died;
+
+        public Task AddAsync(string tenant, Touch touch, CancellationToken cancellationToken) => inner.AddAsync(tenant, touch, cancellationToken);
+
+        public async Task AddManyAsync(string tenant, IReadOnlyCollection<Touch> touches, CancellationToken cancellationToken)
+        {
+            if (landFirst)
+            {
+                await inner.AddManyAsync(tenant, touches, cancellationToken);
+            }
+
+            if (Interlocked.Exchange(ref _died, 1) == 0)
+            {
+                throw new IOException("simulated crash around the outbox transaction");
+            }
+
+            if (!landFirst)
+            {
+                await inner.AddManyAsync(tenant, touches, cancellationToken);
+            }
+        }
+
+        public Task<IReadOnlyList<Touch>> DueAsync(string tenant, string senderId, DateTimeOffset now, int max, CancellationToken cancellationToken) =>
+            inner.DueAsync(tenant, senderId, now, max, cancellationToken);
+
+        public Task PostponeAsync(string tenant, Touch touch, DateTimeOffset notBefore, CancellationToken cancellationToken) =>
+            inner.PostponeAsync(tenant, touch, notBefore, cancellationToken);
+
+        public Task RemoveAsync(string tenant, string senderId, IReadOnlyCollection<TouchId> ids, CancellationToken cancellationToken) =>
+            inner.RemoveAsync(tenant, senderId, ids, cancellationToken);
     }
 
     /// <summary>A batch activity dying right after the Nth new ledger row, before the states are saved.</summary>

@@ -71,6 +71,9 @@ public interface IDeliveryQueue
     /// <summary>Adds a touch (insert-if-absent).</summary>
     Task AddAsync(string tenant, Touch touch, CancellationToken cancellationToken);
 
+    /// <summary>Adds touches (insert-if-absent), a sender's in transactions of up to 100.</summary>
+    Task AddManyAsync(string tenant, IReadOnlyCollection<Touch> touches, CancellationToken cancellationToken);
+
     /// <summary>The sender's touches whose time has come, oldest first, at most <paramref name="max"/>.</summary>
     Task<IReadOnlyList<Touch>> DueAsync(string tenant, string senderId, DateTimeOffset now, int max, CancellationToken cancellationToken);
 

@@ -51,7 +51,7 @@ public sealed class TouchDispatcher(
             return report;
         }
 
-        var run = new Run(tenant, senderId, now);
+        var run = new Run(tenant, senderId, now, due.Count >= options.SenderBookFrom);
         var finished = new ConcurrentBag<TouchId>();
         var ready = new ConcurrentBag<Ready>();
         var inFlight = new ConcurrentDictionary<string, ConcurrentBag<LedgerTouch>>(StringComparer.Ordinal);
@@ -131,8 +131,9 @@ public sealed class TouchDispatcher(
         Relationship? relationship = null;
         foreach (var externalUserId in customer?.ExternalUserIds ?? [])
         {
-            // A point read per WeCom identity (usually one): the sender's relationship with this customer.
-            if ((await relationships.GetAsync(run.Tenant, touch.SenderId, externalUserId, ct).ConfigureAwait(false))?.Value is { } r
+            // The sender's relationship with this customer: from the sender's whole partition, read once for a large run,
+            // or a point read per WeCom identity (usually one) for a small one.
+            if (await run.RelationshipAsync(relationships, externalUserId, ct).ConfigureAwait(false) is { } r
                 && (relationship is null || r.StatusAt > relationship.StatusAt))
             {
                 relationship = r;
@@ -774,8 +775,37 @@ public sealed class TouchDispatcher(
     private sealed record Ready(LedgerTouch Row, Touch Touch, string Recipient, RenderedMessage Message, string Key);
 
     // Per-run caches: the sender's context and each template are looked up once per run.
-    private sealed class Run(string tenant, string senderId, DateTimeOffset now)
+    private sealed class Run(string tenant, string senderId, DateTimeOffset now, bool readBook)
     {
+        private Task<Dictionary<string, Relationship>>? _book;
+
+        // The sender's relationships by external_userid. Read as one partition query (a page per 1,000) when the run
+        // carries many touches; a row missing from it (a contact added since) is read on its own.
+        public async Task<Relationship?> RelationshipAsync(IRelationshipStore store, string externalUserId, CancellationToken ct)
+        {
+            if (readBook)
+            {
+                _book ??= ReadBookAsync(store, ct);
+                if ((await _book.ConfigureAwait(false)).TryGetValue(externalUserId, out var known))
+                {
+                    return known;
+                }
+            }
+
+            return (await store.GetAsync(tenant, senderId, externalUserId, ct).ConfigureAwait(false))?.Value;
+        }
+
+        private async Task<Dictionary<string, Relationship>> ReadBookAsync(IRelationshipStore store, CancellationToken ct)
+        {
+            var book = new Dictionary<string, Relationship>(StringComparer.Ordinal);
+            await foreach (var r in store.ListByEmployeeAsync(tenant, senderId, ct).ConfigureAwait(false))
+            {
+                book[r.ExternalUserId] = r;
+            }
+
+            return book;
+        }
+
         private readonly ConcurrentDictionary<string, Task<SendableResult>> _templates = new(StringComparer.Ordinal);
         private readonly ConcurrentDictionary<(TallySubject, string), Task<DeletionTally>> _tallies = new();
         private Task<SenderContext?>? _sender;
@@ -840,6 +870,11 @@ public sealed record DispatchOptions
 
     /// <summary>Most outbox rows read in one run (the rest get another run at once). Default 5,000.</summary>
     public int MaxTouchesPerRun { get; init; } = 5_000;
+
+    /// <summary>From how many due touches a run reads the sender's relationships as one partition query instead of a
+    /// point read per touch (default 20: a manager's book of up to 20,000 contacts is 20 pages, a point read each
+    /// of 20 touches).</summary>
+    public int SenderBookFrom { get; init; } = 20;
 
     /// <summary>Storage calls in flight per run. Default 16.</summary>
     public int Parallelism { get; init; } = 16;

@@ -101,19 +101,22 @@ public sealed class CohortRunner(
         {
             var rows = await states.ReadAsync(batch.Cohort, batch.From, batch.Count, cancellationToken).ConfigureAwait(false);
             var changed = new ConcurrentBag<StoredCohortMember>();
-            var recorded = 0;
+            var touches = new ConcurrentBag<Touch>();
             var due = rows.Where(r => r.Member.Status == JourneyStatus.Running && !(r.Member.NextWakeAt > batch.Now)).ToList();
             await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
                 async (row, ct) =>
                 {
-                    var (member, newTouches) = await AdvanceAsync(batch.Cohort.Tenant, row.Member, batch.Now, ct).ConfigureAwait(false);
-                    Interlocked.Add(ref recorded, newTouches);
+                    var member = await AdvanceAsync(batch.Cohort.Tenant, row.Member, batch.Now, touches, ct).ConfigureAwait(false);
                     if (member != row.Member)
                     {
                         changed.Add(row with { Member = member });
                     }
                 }).ConfigureAwait(false);
 
+            // The batch's touches in the ledger before the states that say they were sent: the sender's outbox rows in
+            // transactions and one nudge per slot, not one of each per touch. A crash between the two decides the same
+            // touches again on the retry and finds them recorded.
+            var recorded = touches.IsEmpty ? 0 : await ledger.RecordManyAsync(batch.Cohort.Tenant, [.. touches], cancellationToken).ConfigureAwait(false);
             if (!changed.IsEmpty && !await states.TrySaveAsync(batch.Cohort, [.. changed], cancellationToken).ConfigureAwait(false))
             {
                 log.LogWarning("Cohort {Cohort} batch {From}+{Count} changed under us; deciding again", batch.Cohort.Id, batch.From, batch.Count);
@@ -129,13 +132,12 @@ public sealed class CohortRunner(
     }
 
     /// <summary>One member: apply new inbox signals, then decide and act until it waits or ends (the local runner's loop).</summary>
-    private async Task<(CohortMember Member, int Recorded)> AdvanceAsync(string tenant, CohortMember member, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<CohortMember> AdvanceAsync(string tenant, CohortMember member, DateTimeOffset now, ConcurrentBag<Touch> touches, CancellationToken cancellationToken)
     {
         var definition = catalog.Get(member.State.JourneyId, member.State.Version);
         var applied = member.AppliedSignals.IsDefault ? [] : member.AppliedSignals;
         var pending = await JourneyInbox.PendingAsync(inbox, tenant, member.State, applied, cancellationToken).ConfigureAwait(false);
         var (state, appliedNow) = JourneyInbox.Apply(member.State, applied, pending);
-        var recorded = 0;
         for (var i = 0; i < MaxDecisions; i++)
         {
             switch (engine.Decide(definition, state, now))
@@ -143,7 +145,7 @@ public sealed class CohortRunner(
                 case SendTouches send:
                     foreach (var touch in send.Touches)
                     {
-                        recorded += await ledger.RecordAsync(tenant, touch, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+                        touches.Add(touch); // recorded with the batch's others before the state is saved
                         state = JourneyEngine.Apply(state, new TouchSent(touch, now));
                     }
 
@@ -154,10 +156,10 @@ public sealed class CohortRunner(
                     break;
 
                 case CompleteJourney done:
-                    return (member with { State = state, Status = JourneyStatus.Completed, EndReason = done.Reason, NextWakeAt = null, AppliedSignals = appliedNow }, recorded);
+                    return member with { State = state, Status = JourneyStatus.Completed, EndReason = done.Reason, NextWakeAt = null, AppliedSignals = appliedNow };
 
                 case WaitUntil wait:
-                    return (member with { State = state, NextWakeAt = wait.Until, AppliedSignals = appliedNow }, recorded);
+                    return member with { State = state, NextWakeAt = wait.Until, AppliedSignals = appliedNow };
             }
         }
 

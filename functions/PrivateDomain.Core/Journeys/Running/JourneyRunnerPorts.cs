@@ -10,6 +10,22 @@ public interface ITouchLedger
     /// <summary>Records a due touch; false if its id was recorded before.</summary>
     Task<bool> RecordAsync(string tenant, Touch touch, CancellationToken cancellationToken);
 
+    /// <summary>Records a batch's due touches (a cohort batch: one account manager's customers), each as
+    /// <see cref="RecordAsync"/> would, but with what they share written once: the sender's outbox in transactions and one
+    /// delivery nudge per sender and slot. Safe to repeat.</summary>
+    /// <returns>How many were recorded for the first time.</returns>
+    async Task<int> RecordManyAsync(string tenant, IReadOnlyList<Touch> touches, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(touches);
+        var recorded = 0;
+        foreach (var touch in touches)
+        {
+            recorded += await RecordAsync(tenant, touch, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+        }
+
+        return recorded;
+    }
+
     /// <summary>The touches recorded for an instance, in round and step order.</summary>
     IAsyncEnumerable<LedgerEntry> ListAsync(string tenant, string instanceId, CancellationToken cancellationToken);
 }
