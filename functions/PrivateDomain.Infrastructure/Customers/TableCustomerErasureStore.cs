@@ -213,6 +213,8 @@ public sealed class TableCustomerErasureStore(StorageClients clients) : ICustome
                 members += await TableWrites.DeleteIfExistsAsync(table, pk, rk, cancellationToken).ConfigureAwait(false) ? 1 : 0;
             }
 
+            await TableCohortStates.DeleteSignalFlagsOfAsync(table, pk, rk, cancellationToken).ConfigureAwait(false); // signal ids may name the customer
+
             await CustomerRefs.DeleteAsync(clients, tenant, customerId, refRow, cancellationToken).ConfigureAwait(false);
         }
 

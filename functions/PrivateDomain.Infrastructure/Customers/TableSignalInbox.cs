@@ -9,7 +9,8 @@ namespace PrivateDomain.Customers;
 
 /// <summary>
 /// Signals in table <c>Signals</c>: PK <c>{tenant}|{customerId}</c>, RK <c>{at:yyyyMMddHHmmss}|{id}</c>, inserted
-/// with Add so the same signal raised twice is stored once. A journey reads its customer's partition in order.
+/// with Add so the same signal raised twice is stored once. A journey reads its customer's partition in order. A customer
+/// in cohorts gets a flag beside each member row first (<see cref="PrivateDomain.Journeys.Storage.TableCohortStates"/>).
 /// </summary>
 public sealed class TableSignalInbox(StorageClients clients) : ISignalInbox
 {
@@ -22,6 +23,8 @@ public sealed class TableSignalInbox(StorageClients clients) : ISignalInbox
     public async Task RaiseAsync(CustomerSignal signal, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(signal);
+        // A cohort member's batch reads the inbox only when it finds a flag: the flags first.
+        await PrivateDomain.Journeys.Storage.TableCohortStates.FlagSignalAsync(clients, signal.Tenant, signal.CustomerId, signal.Id, cancellationToken).ConfigureAwait(false);
         var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
         var entity = new TableEntity(Partition(signal.Tenant, signal.CustomerId),
             string.Create(CultureInfo.InvariantCulture, $"{signal.At.UtcDateTime:yyyyMMddHHmmss}|{TableKeys.Escape(signal.Id)}"))

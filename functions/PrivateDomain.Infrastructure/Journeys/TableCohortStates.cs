@@ -15,7 +15,9 @@ namespace PrivateDomain.Journeys.Storage;
 /// per cohort, escaped), RK the member index as seven digits, so a batch is one range query and saves in one transaction
 /// (at most 100 rows, all in one partition). Columns: the engine state as JSON (as in <c>JourneyInstances</c>), status,
 /// end reason, next wake-up and the applied inbox signal ids. Enrolment also writes a reference per member in
-/// <c>CustomerRefs</c>, so erasure finds a customer's memberships.
+/// <c>CustomerRefs</c>, so erasure finds a customer's memberships — and so does a signal: raising one for the customer
+/// leaves a flag row <c>{member row}|s|{escaped signal id}</c> beside each of their member rows, inside the batch's key
+/// range, so the batch's one range query tells which members have something in their inbox.
 /// </summary>
 public sealed class TableCohortStates(StorageClients clients) : ICohortStates
 {
@@ -68,13 +70,23 @@ public sealed class TableCohortStates(StorageClients clients) : ICohortStates
         var pk = Partition(cohort);
         var (lo, hi) = (Row(from), Row(from + count));
         var members = new List<StoredCohortMember>(count);
+        var flags = new Dictionary<int, List<string>>();
         await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == pk && x.RowKey.CompareTo(lo) >= 0 && x.RowKey.CompareTo(hi) < 0,
                            cancellationToken: cancellationToken).ConfigureAwait(false))
         {
+            if (e.RowKey.Length > MemberRowLength)
+            {
+                var index = int.Parse(e.RowKey.AsSpan(0, MemberRowLength), NumberStyles.None, CultureInfo.InvariantCulture);
+                (flags.TryGetValue(index, out var list) ? list : flags[index] = []).Add(e.RowKey);
+                continue;
+            }
+
             members.Add(new StoredCohortMember(ToMember(e), e.ETag.ToString()));
         }
 
-        return members;
+        return flags.Count == 0
+            ? members
+            : [.. members.Select(m => flags.TryGetValue(m.Member.Index, out var f) ? m with { SignalFlags = [.. f] } : m)];
     }
 
     /// <inheritdoc />
@@ -103,6 +115,58 @@ public sealed class TableCohortStates(StorageClients clients) : ICohortStates
     }
 
     /// <inheritdoc />
+    public async Task DeleteSignalFlagsAsync(CohortKey cohort, IReadOnlyCollection<string> rowKeys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(cohort);
+        ArgumentNullException.ThrowIfNull(rowKeys);
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+        var pk = Partition(cohort);
+        foreach (var chunk in rowKeys.Distinct(StringComparer.Ordinal).Chunk(100))
+        {
+            try
+            {
+                await table.SubmitTransactionAsync(chunk.Select(rk => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(pk, rk), ETag.All)),
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (TableTransactionFailedException e) when (e.Status == 404)
+            {
+                foreach (var rk in chunk)
+                {
+                    await TableWrites.DeleteIfExistsAsync(table, pk, rk, cancellationToken).ConfigureAwait(false); // another run removed some
+                }
+            }
+        }
+    }
+
+    /// <summary>Leaves a flag for <paramref name="signalId"/> beside each cohort member row of the customer (found through
+    /// their references; none for a customer in no cohort). Written before the signal itself, so a member never misses
+    /// a stored signal; a flag whose signal is not stored yet only costs that member an inbox read.</summary>
+    internal static async Task FlagSignalAsync(StorageClients clients, string tenant, string customerId, string signalId, CancellationToken cancellationToken)
+    {
+        TableClient? table = null;
+        await foreach (var (pk, rk, _) in CustomerRefs.ListAsync(clients, tenant, customerId, CustomerRefs.Cohort, cancellationToken).ConfigureAwait(false))
+        {
+            table ??= await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+            await table.UpsertEntityAsync(new TableEntity(pk, $"{rk}|s|{TableKeys.Escape(signalId)}") { ["SignalId"] = signalId }, TableUpdateMode.Replace, cancellationToken)
+                .ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Deletes the signal flags beside a member row (erasure).</summary>
+    internal static async Task<int> DeleteSignalFlagsOfAsync(TableClient table, string pk, string memberRow, CancellationToken cancellationToken)
+    {
+        var (from, to) = (memberRow + "|", memberRow + "}");
+        var deleted = 0;
+        await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == pk && x.RowKey.CompareTo(from) >= 0 && x.RowKey.CompareTo(to) < 0,
+                           select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            deleted += await TableWrites.DeleteIfExistsAsync(table, pk, e.RowKey, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+        }
+
+        return deleted;
+    }
+
+    /// <inheritdoc />
     public async Task<CohortMember?> FindAsync(string tenant, string customerId, string instanceId, CancellationToken cancellationToken)
     {
         var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
@@ -126,7 +190,10 @@ public sealed class TableCohortStates(StorageClients clients) : ICohortStates
         Enum.Parse<JourneyStatus>(e.GetString("Status")),
         e.GetString("EndReason") is { } r ? Enum.Parse<JourneyEnd>(r) : null,
         e.GetDateTimeOffset("NextWakeAt"),
-        JsonSerializer.Deserialize<ImmutableArray<string>>(e.GetString("AppliedSignals") ?? "[]", TableJourneyStore.Json));
+        JsonSerializer.Deserialize<ImmutableArray<string>>(e.GetString("AppliedSignals") ?? "[]", TableJourneyStore.Json),
+        e.GetBoolean("InboxFlagged") ?? false);
+
+    private const int MemberRowLength = 7;
 
     private static string Row(int index) => index.ToString("D7", CultureInfo.InvariantCulture);
 
@@ -138,5 +205,6 @@ public sealed class TableCohortStates(StorageClients clients) : ICohortStates
         ["NextWakeAt"] = m.NextWakeAt,
         ["AppliedSignals"] = JsonSerializer.Serialize(m.AppliedSignals.IsDefault ? [] : m.AppliedSignals, TableJourneyStore.Json),
         ["CustomerId"] = m.State.CustomerId,
+        ["InboxFlagged"] = m.InboxFlagged,
     };
 }

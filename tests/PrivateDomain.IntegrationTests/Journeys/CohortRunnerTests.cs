@@ -133,6 +133,34 @@ public sealed class CohortRunnerTests(AzuriteFixture fixture)
         Assert.Equal(customers.Order(StringComparer.Ordinal), outbox.Select(t => t.CustomerId).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task A_member_reads_its_inbox_at_its_first_wake_up_and_then_only_when_a_signal_left_a_flag_beside_it()
+    {
+        var env = new Env(fixture);
+        var cohort = new CohortKey("flg" + _run, Journey, new DateOnly(2026, 11, 30), Manager);
+        var customers = Enumerable.Range(0, 20).Select(i => "f" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+        await env.Runner.EnrolAsync(cohort, customers, MondayMorning, CancellationToken.None);
+        var inbox = new CountingInbox(env.Inbox);
+        var runner = new CohortRunner(env.Catalog, env.Engine, env.States, env.Ledger, inbox, NullLogger<CohortRunner>.Instance);
+
+        var first = await runner.RunBatchAsync(new CohortBatch(cohort, 0, 20, MondayMorning), CancellationToken.None);
+        var readsAtFirstWake = inbox.Reads;
+        // f3 deletes the account manager before the first touch is due.
+        await env.Inbox.RaiseAsync(new CustomerSignal(cohort.Tenant, "f3", "sig-f3-deleted", SignalKinds.DeletedUs, MondayMorning.AddMinutes(10),
+            new Dictionary<string, string>()), CancellationToken.None);
+        inbox.Reads = 0;
+        var second = await runner.RunBatchAsync(new CohortBatch(cohort, 0, 20, first.NextWakeAt!.Value), CancellationToken.None);
+        var readsAtSecondWake = inbox.Reads;
+
+        var rows = await env.States.ReadAsync(cohort, 0, 20, CancellationToken.None);
+        var f3 = rows.Single(r => r.Member.State.CustomerId == "f3");
+        Assert.Equal(20, readsAtFirstWake); // every member once
+        Assert.Equal(1, readsAtSecondWake); // only the flagged one
+        Assert.Equal((JourneyStatus.Completed, 0), (f3.Member.Status, (await LedgerEntriesAsync(env, cohort.Tenant, "f3")).Count)); // the signal was applied
+        Assert.Equal(19, second.TouchesRecorded); // the others got their touch
+        Assert.All(rows, r => Assert.True(r.SignalFlags.IsDefaultOrEmpty)); // the flag did its work and went
+    }
+
     /// <summary>Who reacts how, and when (Shanghai time): the same plan for both drivers.</summary>
     private static List<CustomerSignal> SignalPlan(List<string> customers)
     {
@@ -286,6 +314,22 @@ public sealed class CohortRunnerTests(AzuriteFixture fixture)
             }
 
             return due;
+        }
+    }
+
+    /// <summary>Counts inbox reads.</summary>
+    private sealed class CountingInbox(ISignalInbox inner) : ISignalInbox
+    {
+        private int _reads;
+
+        public int Reads { get => Volatile.Read(ref _reads); set => Volatile.Write(ref _reads, value); }
+
+        public Task RaiseAsync(CustomerSignal signal, CancellationToken cancellationToken) => inner.RaiseAsync(signal, cancellationToken);
+
+        public IAsyncEnumerable<CustomerSignal> ListAsync(string tenant, string customerId, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _reads);
+            return inner.ListAsync(tenant, customerId, cancellationToken);
         }
     }
 

@@ -37,11 +37,18 @@ public sealed record CohortKey(string Tenant, string JourneyId, DateOnly StartDa
 /// <param name="EndReason">Why it ended.</param>
 /// <param name="NextWakeAt">When the member next has something due; null before its first decision.</param>
 /// <param name="AppliedSignals">Inbox signal ids already applied (see <see cref="JourneyInbox"/>).</param>
+/// <param name="InboxFlagged">True once the member's inbox has been read: from then on a signal raised for the
+/// customer leaves a flag beside the member row, and the batch reads the inbox only for members it finds flagged.</param>
 public sealed record CohortMember(
-    int Index, JourneyState State, JourneyStatus Status, JourneyEnd? EndReason, DateTimeOffset? NextWakeAt, ImmutableArray<string> AppliedSignals);
+    int Index, JourneyState State, JourneyStatus Status, JourneyEnd? EndReason, DateTimeOffset? NextWakeAt, ImmutableArray<string> AppliedSignals,
+    bool InboxFlagged = false);
 
-/// <summary>A member as read, with the ETag its save must match.</summary>
-public sealed record StoredCohortMember(CohortMember Member, string ETag);
+/// <summary>A member as read, with the ETag its save must match, and the signal flags found beside it (their row keys).</summary>
+public sealed record StoredCohortMember(CohortMember Member, string ETag)
+{
+    /// <summary>Signals raised for the customer since their inbox was last read (row keys of the flag rows).</summary>
+    public ImmutableArray<string> SignalFlags { get; init; } = [];
+}
 
 /// <summary>One batch of a cohort at one wake-up: members <c>[From, From + Count)</c>, decided at <paramref name="Now"/>
 /// (the orchestration's time, so a replayed or retried batch decides exactly as the first run did).</summary>
@@ -67,6 +74,9 @@ public interface ICohortStates
     /// <summary>Replaces the given members in one transaction if every ETag still matches; false (nothing saved) otherwise.
     /// At most <see cref="CohortRunner.MaxBatchSize"/> members.</summary>
     Task<bool> TrySaveAsync(CohortKey cohort, IReadOnlyList<StoredCohortMember> members, CancellationToken cancellationToken);
+
+    /// <summary>Removes signal flags (row keys as read) once their signals were applied and the members saved.</summary>
+    Task DeleteSignalFlagsAsync(CohortKey cohort, IReadOnlyCollection<string> rowKeys, CancellationToken cancellationToken);
 
     /// <summary>The customer's member row whose journey is <paramref name="instanceId"/>, in whichever cohort holds it
     /// (found through the customer's references, never a scan); null if none does.</summary>

@@ -106,7 +106,7 @@ public sealed class CohortRunner(
             await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
                 async (row, ct) =>
                 {
-                    var member = await AdvanceAsync(batch.Cohort.Tenant, row.Member, batch.Now, touches, ct).ConfigureAwait(false);
+                    var member = await AdvanceAsync(batch.Cohort.Tenant, row, batch.Now, touches, ct).ConfigureAwait(false);
                     if (member != row.Member)
                     {
                         changed.Add(row with { Member = member });
@@ -123,6 +123,13 @@ public sealed class CohortRunner(
                 continue;
             }
 
+            // Flags of members whose inbox this run read (and whose state it saved) have done their work.
+            var flags = due.Where(r => !r.SignalFlags.IsDefaultOrEmpty).SelectMany(r => r.SignalFlags).ToList();
+            if (flags.Count > 0)
+            {
+                await states.DeleteSignalFlagsAsync(batch.Cohort, flags, cancellationToken).ConfigureAwait(false);
+            }
+
             var after = rows.Select(r => changed.FirstOrDefault(c => c.Member.Index == r.Member.Index)?.Member ?? r.Member).ToList();
             var running = after.Where(m => m.Status == JourneyStatus.Running).ToList();
             return new CohortBatchResult(rows.Count, running.Count, due.Count, recorded, running.Count == 0 ? null : running.Min(m => m.NextWakeAt ?? batch.Now));
@@ -132,11 +139,16 @@ public sealed class CohortRunner(
     }
 
     /// <summary>One member: apply new inbox signals, then decide and act until it waits or ends (the local runner's loop).</summary>
-    private async Task<CohortMember> AdvanceAsync(string tenant, CohortMember member, DateTimeOffset now, ConcurrentBag<Touch> touches, CancellationToken cancellationToken)
+    private async Task<CohortMember> AdvanceAsync(string tenant, StoredCohortMember row, DateTimeOffset now, ConcurrentBag<Touch> touches, CancellationToken cancellationToken)
     {
+        var member = row.Member with { InboxFlagged = true };
         var definition = catalog.Get(member.State.JourneyId, member.State.Version);
         var applied = member.AppliedSignals.IsDefault ? [] : member.AppliedSignals;
-        var pending = await JourneyInbox.PendingAsync(inbox, tenant, member.State, applied, cancellationToken).ConfigureAwait(false);
+        // The inbox is read the first time and then only when a signal left a flag: one query per engaged member, not one
+        // per member and wake-up.
+        var pending = row.Member.InboxFlagged && row.SignalFlags.IsDefaultOrEmpty
+            ? []
+            : await JourneyInbox.PendingAsync(inbox, tenant, member.State, applied, cancellationToken).ConfigureAwait(false);
         var (state, appliedNow) = JourneyInbox.Apply(member.State, applied, pending);
         for (var i = 0; i < MaxDecisions; i++)
         {
