@@ -8,7 +8,8 @@ public sealed class CampaignPagesOptions
 
     /// <summary>Where customers reach the pages, https, on the app's trusted domain in WeCom (the Functions app's is
     /// <c>https://pages.bank.cn/api</c>): links are <c>{BaseUrl}/p/{token}</c>. Unset: page placeholders cannot be
-    /// rendered (the template is refused, naming the setting) and the authorisation redirect uses the request's own host.</summary>
+    /// rendered (the template is refused, naming the placeholder). The authorisation's redirect_uri is the address the
+    /// visitor reached, which is this one.</summary>
     public Uri? BaseUrl { get; set; }
 
     /// <summary>WeCom's web authorisation endpoint (the sandbox's in development and tests).</summary>

@@ -58,7 +58,7 @@ public sealed class CampaignPageHttp(
                 session = await IdentifyAsync(link.Tenant, code, now, ct).ConfigureAwait(false);
                 SetSession(http, session);
             }
-            else if (IsWeComWebview(http) && AuthoriseUrl(http, link, token) is { } authorise)
+            else if (IsWeComWebview(http) && AuthoriseUrl(http, link) is { } authorise)
             {
                 CustomerPage.AddSecurityHeaders(http.Response);
                 return Results.Redirect(authorise.AbsoluteUri);
@@ -358,7 +358,7 @@ public sealed class CampaignPageHttp(
     private static bool IsWeComWebview(HttpContext http) =>
         http.Request.Headers.UserAgent.ToString().Contains("wxwork/", StringComparison.OrdinalIgnoreCase);
 
-    private Uri? AuthoriseUrl(HttpContext http, CampaignPageLink link, string token)
+    private Uri? AuthoriseUrl(HttpContext http, CampaignPageLink link)
     {
         var o = options.Value;
         if (!o.AgentIds.TryGetValue(link.Tenant, out var agentId) || !tenants.Value.Tenants.TryGetValue(link.Tenant, out var tenant) || tenant.CorpId.Length == 0)
@@ -366,9 +366,9 @@ public sealed class CampaignPageHttp(
             return null;
         }
 
-        var self = o.BaseUrl is { } b
-            ? b.AbsoluteUri.TrimEnd('/') + "/p/" + token
-            : $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{http.Request.Path}";
+        // Back to the address the visitor reached (the app's trusted domain, on either host's route prefix), without
+        // the query: a stale code in it must not be resolved again.
+        var self = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{http.Request.Path}";
         return new Uri($"{o.AuthorizeUrl.AbsoluteUri}?appid={Uri.EscapeDataString(tenant.CorpId)}&redirect_uri={Uri.EscapeDataString(self)}"
             + $"&response_type=code&scope=snsapi_base&state=pd&agentid={Uri.EscapeDataString(agentId)}#wechat_redirect");
     }
