@@ -175,6 +175,7 @@ public static class LocalHost
             app.MapCrmImportApi();
             app.MapPayrollCampaignApi();
             app.MapPayrollCalendarApi();
+            app.MapCampaignPageOperatorApi();
             app.MapOpenApi(OperatorApiDocument.RoutePattern);
         }
         else
