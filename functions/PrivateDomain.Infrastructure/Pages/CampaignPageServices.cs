@@ -16,6 +16,8 @@ public static class CampaignPageServices
             .Validate(o => o.BaseUrl is null || (o.BaseUrl.IsAbsoluteUri && o.BaseUrl.Scheme == Uri.UriSchemeHttps),
                 "CampaignPages:BaseUrl must be an absolute https URL (the app's trusted domain in WeCom), e.g. https://pages.bank.cn/api.")
             .Validate(o => o.SessionLifetime > TimeSpan.Zero && o.LinkLifetime > TimeSpan.Zero, "CampaignPages:SessionLifetime and LinkLifetime must be positive.")
+            // A quiz or product file that does not read stops the start with its name, not the first customer's visit.
+            .Validate(o => CampaignPageContent.Load(o.ResolvedContentPath) is not null, "CampaignPages:ContentPath: the page content does not load.")
             .ValidateOnStart();
         services.AddSingleton(sp => CampaignPageContent.Load(sp.GetRequiredService<IOptions<CampaignPagesOptions>>().Value.ResolvedContentPath));
         services.AddSingleton<IWelfarePools, TableWelfarePools>();
