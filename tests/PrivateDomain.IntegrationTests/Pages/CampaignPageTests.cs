@@ -183,4 +183,30 @@ public sealed class CampaignPageTests(AzuriteFixture fixture)
             $"/connect/oauth2/authorize?appid={stack.Tenant.CorpId}&redirect_uri={Uri.EscapeDataString("https://evil.example/p/x")}&response_type=code&scope=snsapi_base&state=s&agentid={CampaignPageStack.AgentId}");
         Assert.Contains("50001", html, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_quiz_with_an_unanswered_question_is_sent_back_and_a_completed_quiz_counts_once()
+    {
+        await using var stack = await CampaignPageStack.StartAsync(fixture.Azurite.ConnectionString());
+        var (customer, _) = await stack.NewCustomerAsync();
+        var path = stack.PagePath(CampaignPageKinds.Quiz, "default");
+        using var client = stack.WithSession(customer);
+
+        var partial = await client.PostAsync(path + "/quiz", new FormUrlEncodedContent(new Dictionary<string, string> { ["q1"] = "1", ["q2"] = "7" }));
+        Assert.Equal(HttpStatusCode.BadRequest, partial.StatusCode);
+        Assert.Contains("请回答第 2 题", await partial.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(await PageSignalsAsync(stack, customer));
+
+        var answers = new Dictionary<string, string> { ["q1"] = "1", ["q2"] = "1", ["q3"] = "0" };
+        var done = await (await client.PostAsync(path + "/quiz", new FormUrlEncodedContent(answers))).Content.ReadAsStringAsync();
+        Assert.Contains("3 / 3", done, StringComparison.Ordinal);
+        var again = await (await client.PostAsync(path + "/quiz", new FormUrlEncodedContent(new Dictionary<string, string> { ["q1"] = "0", ["q2"] = "0", ["q3"] = "1" })))
+            .Content.ReadAsStringAsync();
+        Assert.Contains("您已完成本期答题", again, StringComparison.Ordinal);
+        Assert.Contains("3 / 3", again, StringComparison.Ordinal); // the first answers stand
+
+        var signal = Assert.Single(await PageSignalsAsync(stack, customer));
+        Assert.Equal(("joined-activity", "quiz"), (signal.Kind, signal.Data["page"]));
+        Assert.Equal(1, Assert.Single(await StatsAsync(stack)).Completions);
+    }
 }
