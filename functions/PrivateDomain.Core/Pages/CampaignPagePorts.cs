@@ -11,10 +11,11 @@ public sealed record WelfareCode(string Code, DateOnly? ValidUntil);
 /// <param name="Pool">The pool id.</param>
 /// <param name="Loaded">Codes loaded so far.</param>
 /// <param name="Claimed">Codes handed out.</param>
-public sealed record WelfareStock(string Pool, int Loaded, int Claimed)
+/// <param name="Expired">Codes set aside unclaimed because their validity ended before anyone claimed them.</param>
+public sealed record WelfareStock(string Pool, int Loaded, int Claimed, int Expired = 0)
 {
     /// <summary>Codes left.</summary>
-    public int Available => Loaded - Claimed;
+    public int Available => Loaded - Claimed - Expired;
 }
 
 /// <summary>The outcome of a claim.</summary>
@@ -36,7 +37,8 @@ public interface IWelfarePools
     Task<WelfareStock> StockAsync(string tenant, string pool, CancellationToken cancellationToken);
 
     /// <summary>Hands <paramref name="customerId"/> one code for <paramref name="campaign"/>, atomically: under any number of
-    /// concurrent claims each code goes out once and each customer gets one per campaign.</summary>
+    /// concurrent claims each code goes out once and each customer gets one per campaign. A code whose validity ended
+    /// before <paramref name="at"/> (China's date) is set aside, never handed out.</summary>
     Task<WelfareClaim> ClaimAsync(string tenant, string pool, string campaign, string customerId, DateTimeOffset at, CancellationToken cancellationToken);
 }
 

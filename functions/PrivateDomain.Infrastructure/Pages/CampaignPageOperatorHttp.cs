@@ -28,8 +28,9 @@ public static class CampaignPageOperatorHttp
     /// <param name="Loaded">Codes loaded.</param>
     /// <param name="Claimed">Codes handed out.</param>
     /// <param name="Available">Codes left.</param>
+    /// <param name="Expired">Codes set aside unclaimed after their validity ended.</param>
     /// <param name="Added">Codes this upload added (a code already in the pool is not added again).</param>
-    public sealed record WelfareStockView(string Pool, int Loaded, int Claimed, int Available, int? Added = null);
+    public sealed record WelfareStockView(string Pool, int Loaded, int Claimed, int Available, int Expired, int? Added = null);
 
     /// <summary>One row of page statistics.</summary>
     public sealed record CampaignPageStatsView(string Campaign, string SenderId, string Content, int Views, int IdentifiedVisitors, int Claims, int Completions, int Intents);
@@ -63,7 +64,7 @@ public static class CampaignPageOperatorHttp
             var before = await pools.StockAsync(tenant, pool, ct).ConfigureAwait(false);
             var stock = await pools.LoadAsync(tenant, pool, codes, ct).ConfigureAwait(false);
             call.Note = $"codes={codes.Count} added={stock.Loaded - before.Loaded}";
-            return Results.Ok(new WelfareStockView(pool, stock.Loaded, stock.Claimed, stock.Available, stock.Loaded - before.Loaded));
+            return Results.Ok(new WelfareStockView(pool, stock.Loaded, stock.Claimed, stock.Available, stock.Expired, stock.Loaded - before.Loaded));
         });
     }
 
@@ -80,7 +81,7 @@ public static class CampaignPageOperatorHttp
             }
 
             var stock = await pools.StockAsync(tenant, pool, ct).ConfigureAwait(false);
-            return Results.Ok(new WelfareStockView(pool, stock.Loaded, stock.Claimed, stock.Available));
+            return Results.Ok(new WelfareStockView(pool, stock.Loaded, stock.Claimed, stock.Available, stock.Expired));
         });
     }
 

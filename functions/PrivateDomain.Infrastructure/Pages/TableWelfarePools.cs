@@ -20,6 +20,7 @@ public sealed class TableWelfarePools(StorageClients clients) : IWelfarePools
 
     private const int Candidates = 32;
     private const int MaxAttempts = 500;
+    private static readonly TimeSpan ChinaTime = TimeSpan.FromHours(8);
 
     /// <inheritdoc />
     public async Task<WelfareStock> LoadAsync(string tenant, string pool, IReadOnlyList<WelfareCode> codes, CancellationToken cancellationToken)
@@ -63,14 +64,21 @@ public sealed class TableWelfarePools(StorageClients clients) : IWelfarePools
     public async Task<WelfareStock> StockAsync(string tenant, string pool, CancellationToken cancellationToken)
     {
         var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
-        int loaded = 0, claimed = 0;
-        await foreach (var e in table.QueryAsync<TableEntity>(CodesFilter(tenant, pool), select: ["Claimed"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        int loaded = 0, claimed = 0, expired = 0;
+        await foreach (var e in table.QueryAsync<TableEntity>(CodesFilter(tenant, pool), select: ["Claimed", "Expired"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             loaded++;
-            claimed += e.GetBoolean("Claimed") == true ? 1 : 0;
+            if (e.GetBoolean("Expired") == true)
+            {
+                expired++;
+            }
+            else if (e.GetBoolean("Claimed") == true)
+            {
+                claimed++;
+            }
         }
 
-        return new WelfareStock(pool, loaded, claimed);
+        return new WelfareStock(pool, loaded, claimed, expired);
     }
 
     /// <inheritdoc />
@@ -105,6 +113,24 @@ public sealed class TableWelfarePools(StorageClients clients) : IWelfarePools
 
             // Concurrent claimers see the same first free codes: each picks one at random so most transactions succeed.
             var code = free[RandomNumberGenerator.GetInt32(free.Count)];
+            if (code.GetString("ValidUntil") is { Length: > 0 } until
+                && string.CompareOrdinal(until, at.ToOffset(ChinaTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)) < 0)
+            {
+                // Past its last day: set aside (Claimed, so no query offers it again; Expired, so the stock says why).
+                code["Claimed"] = true;
+                code["Expired"] = true;
+                try
+                {
+                    await table.UpdateEntityAsync(code, code.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                }
+                catch (RequestFailedException e) when (e.Status == 412)
+                {
+                    // Someone else set it aside or took it first.
+                }
+
+                continue;
+            }
+
             code["Claimed"] = true;
             code["ClaimedBy"] = customerId;
             code["Campaign"] = campaign;

@@ -209,4 +209,21 @@ public sealed class CampaignPageTests(AzuriteFixture fixture)
         Assert.Equal(("joined-activity", "quiz"), (signal.Kind, signal.Data["page"]));
         Assert.Equal(1, Assert.Single(await StatsAsync(stack)).Completions);
     }
+
+    [Fact]
+    public async Task A_code_past_its_last_day_is_set_aside_and_never_handed_out()
+    {
+        await using var stack = await CampaignPageStack.StartAsync(fixture.Azurite.ConnectionString());
+        var pools = stack.Host.Services.GetRequiredService<IWelfarePools>();
+        var at = new DateTimeOffset(2026, 12, 10, 9, 0, 0, TimeSpan.FromHours(8));
+        await pools.LoadAsync(stack.Tenant.Name, "dated", [new WelfareCode("OLD-1", new DateOnly(2026, 12, 9)), new WelfareCode("LAST-DAY", new DateOnly(2026, 12, 10))],
+            CancellationToken.None);
+
+        var first = await pools.ClaimAsync(stack.Tenant.Name, "dated", "camp", "c1", at, CancellationToken.None);
+        var second = await pools.ClaimAsync(stack.Tenant.Name, "dated", "camp", "c2", at, CancellationToken.None);
+
+        Assert.Equal("LAST-DAY", first.Code?.Code);
+        Assert.True(second.OutOfStock);
+        Assert.Equal(new WelfareStock("dated", 2, 1, 1), await pools.StockAsync(stack.Tenant.Name, "dated", CancellationToken.None));
+    }
 }
