@@ -55,8 +55,16 @@ public sealed class CampaignPageHttp(
             var code = http.Request.Query["code"].ToString();
             if (code.Length > 0)
             {
-                session = await IdentifyAsync(link.Tenant, code, now, ct).ConfigureAwait(false);
-                SetSession(http, session);
+                try
+                {
+                    session = await IdentifyAsync(link.Tenant, code, now, ct).ConfigureAwait(false);
+                    SetSession(http, session);
+                }
+                catch (Exception e) when (!ct.IsCancellationRequested && e is not OperationCanceledException)
+                {
+                    // Storage trouble while mapping the visitor: the page, unidentified, without a session (the next visit tries again).
+                    log.LogError(e, "Visitor of a {Tenant} page not identified (storage failed)", LogValue.Of(link.Tenant));
+                }
             }
             else if (IsWeComWebview(http) && AuthoriseUrl(http, link) is { } authorise)
             {
@@ -80,11 +88,31 @@ public sealed class CampaignPageHttp(
             log.LogError(e, "View of {Page} page of {Tenant} not recorded (storage failed)", LogValue.Of(link.Page), LogValue.Of(link.Tenant));
         }
 
-        return await RenderAsync(link, token + "/", customerId, ct).ConfigureAwait(false);
+        return await GuardAsync(http, token, () => RenderAsync(link, token + "/", customerId, ct), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Storage trouble gets the customer a zh-CN "try again" page with the hotline (503), never a JSON error;
+    /// what was recorded before the failure is completed by the retry (a claim shows the same code, a signal not raised
+    /// is raised).</summary>
+    private async Task<IResult> GuardAsync(HttpContext http, string token, Func<Task<IResult>> action, CancellationToken ct)
+    {
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && e is not OperationCanceledException)
+        {
+            var tenant = links.Read(token)?.Tenant ?? "";
+            log.LogError(e, "A campaign page of {Tenant} failed ({Method}); the customer was asked to try again", LogValue.Of(tenant), LogValue.Of(http.Request.Method));
+            return CampaignPageHtml.Page(StatusCodes.Status503ServiceUnavailable, "请稍后再试",
+                CampaignPageHtml.Card(["抱歉，系统繁忙，请稍后再试。", .. Contact(tenant)]));
+        }
     }
 
     /// <summary>POST a welfare claim.</summary>
-    public async Task<IResult> ClaimAsync(HttpContext http, string token, CancellationToken ct)
+    public Task<IResult> ClaimAsync(HttpContext http, string token, CancellationToken ct) => GuardAsync(http, token, () => ClaimCoreAsync(http, token, ct), ct);
+
+    private async Task<IResult> ClaimCoreAsync(HttpContext http, string token, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(http);
         var now = time.GetUtcNow();
@@ -110,7 +138,9 @@ public sealed class CampaignPageHttp(
     }
 
     /// <summary>POST the quiz answers.</summary>
-    public async Task<IResult> QuizAsync(HttpContext http, string token, CancellationToken ct)
+    public Task<IResult> QuizAsync(HttpContext http, string token, CancellationToken ct) => GuardAsync(http, token, () => QuizCoreAsync(http, token, ct), ct);
+
+    private async Task<IResult> QuizCoreAsync(HttpContext http, string token, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(http);
         var now = time.GetUtcNow();
@@ -151,7 +181,9 @@ public sealed class CampaignPageHttp(
     }
 
     /// <summary>POST 我感兴趣 / 预约 on a product page.</summary>
-    public async Task<IResult> IntentAsync(HttpContext http, string token, CancellationToken ct)
+    public Task<IResult> IntentAsync(HttpContext http, string token, CancellationToken ct) => GuardAsync(http, token, () => IntentCoreAsync(http, token, ct), ct);
+
+    private async Task<IResult> IntentCoreAsync(HttpContext http, string token, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(http);
         var now = time.GetUtcNow();

@@ -226,4 +226,28 @@ public sealed class CampaignPageTests(AzuriteFixture fixture)
         Assert.True(second.OutOfStock);
         Assert.Equal(new WelfareStock("dated", 2, 1, 1), await pools.StockAsync(stack.Tenant.Name, "dated", CancellationToken.None));
     }
+
+    [Fact]
+    public async Task With_storage_down_a_claim_gets_a_zh_CN_try_again_page_and_the_retry_shows_the_code()
+    {
+        await using var tables = new LoopbackProxy(fixture.Azurite.TableEndpoint.Port);
+        await using var stack = await CampaignPageStack.StartAsync(fixture.Azurite.ConnectionString(tablePort: tables.Port));
+        var (customer, _) = await stack.NewCustomerAsync();
+        await stack.Host.Services.GetRequiredService<IWelfarePools>().LoadAsync(stack.Tenant.Name, "default", [new WelfareCode("RETRY-1", null)], CancellationToken.None);
+        var path = stack.PagePath(CampaignPageKinds.Welfare, "default");
+        using var client = stack.WithSession(customer);
+
+        tables.Cut();
+        var refused = await client.PostAsync(path + "/claim", null);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Equal("text/html", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("请稍后再试", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("400-000-0000", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        tables.Restore();
+        var retried = await client.PostAsync(path + "/claim", null);
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.Contains("RETRY-1", await retried.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Single(await PageSignalsAsync(stack, customer));
+    }
 }
