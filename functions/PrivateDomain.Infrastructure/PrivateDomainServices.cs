@@ -78,6 +78,7 @@ public static class PrivateDomainServices
         services.AddContentLibrary(configuration);
         services.AddDelivery(configuration);
         services.AddWelcomeMessages(configuration);
+        PrivateDomain.Pages.CampaignPageServices.AddCampaignPages(services, configuration);
         // Campaign touches are counted as delivery writes their outcome (reached, refused-by-policy).
         services.AddSingleton<IDeliveryLedger>(sp => new PayrollDeliveryCounts(sp.GetRequiredService<TableTouchLedger>(), sp.GetRequiredService<PayrollEngagement>()));
         services.AddSingleton<IOperatorAudit, TableOperatorAudit>();

@@ -14,6 +14,7 @@ using PrivateDomain.Local.Customers;
 using PrivateDomain.Local.Health;
 using PrivateDomain.Local.Journeys;
 using PrivateDomain.Local.Operators;
+using PrivateDomain.Local.Pages;
 using PrivateDomain.Local.Queues;
 using PrivateDomain.Local.Sandbox;
 using PrivateDomain.Local.WeCom;
@@ -163,6 +164,7 @@ public static class LocalHost
         if (!string.IsNullOrWhiteSpace(linksKey))
         {
             app.MapTrackedLinkApi();
+            app.MapCampaignPageApi();
         }
 
         if (operatorApi)
@@ -173,6 +175,7 @@ public static class LocalHost
             app.MapCrmImportApi();
             app.MapPayrollCampaignApi();
             app.MapPayrollCalendarApi();
+            app.MapCampaignPageOperatorApi();
             app.MapOpenApi(OperatorApiDocument.RoutePattern);
         }
         else

@@ -186,7 +186,7 @@ public static partial class MessageTemplateReader
 
         foreach (var name in segments.Value.Where(s => s.Placeholder is not null).Select(s => s.Placeholder!).Distinct())
         {
-            if (Placeholders.Known[name].PerCustomer && channel != Channel.OneToOne)
+            if (Placeholders.Known.TryGetValue(name, out var known) && known.PerCustomer && channel != Channel.OneToOne)
             {
                 errors.Add($"{field}: {{{name}}} differs per customer; a {ContentNames.Of(channel)} post is one text seen by many customers, so it cannot use it");
             }
@@ -320,10 +320,16 @@ public static partial class MessageTemplateReader
             return;
         }
 
+        // A campaign page placeholder is the whole url: it renders to the signed https page link.
+        if (url.Length > 2 && url[0] == '{' && url[^1] == '}' && PagePlaceholders.Parse(url[1..^1]) is not null)
+        {
+            return;
+        }
+
         var literal = url.StartsWith("{bank.site}/", StringComparison.Ordinal) ? "https://bank.example" + url["{bank.site}".Length..] : url;
         if (!TemplateRenderer.IsHttps(literal) || literal.Contains("{bank.site}", StringComparison.Ordinal))
         {
-            errors.Add($"{field}: \"{url}\" must be an https URL, or start with {{bank.site}}/ for the bank's own H5 pages");
+            errors.Add($"{field}: \"{url}\" must be an https URL, start with {{bank.site}}/ for the bank's own H5 pages, or be a campaign page ({{page.welfare}}, {{page.quiz}}, {{page.product:<id>}})");
         }
     }
 

@@ -72,9 +72,9 @@ public static class Placeholders
             }
 
             var name = text[(i + 1)..end];
-            if (!Known.ContainsKey(name))
+            if (!Known.ContainsKey(name) && PagePlaceholders.Parse(name) is null)
             {
-                error = $"unknown placeholder {{{name}}}; known: {string.Join(", ", Known.Keys.Order(StringComparer.Ordinal).Select(k => "{" + k + "}"))}";
+                error = $"unknown placeholder {{{name}}}; known: {string.Join(", ", Known.Keys.Order(StringComparer.Ordinal).Select(k => "{" + k + "}"))}, {{page.welfare[:pool]}}, {{page.quiz[:quiz]}}, {{page.product:<id>}}";
                 return null;
             }
 
@@ -133,4 +133,13 @@ public sealed record PlaceholderValues
 
     /// <summary>A payroll campaign's payday.</summary>
     public DateOnly? Payday { get; init; }
+
+    /// <summary>Makes campaign page links for the sender (<c>{page.*}</c>); null where pages are not configured.</summary>
+    public IPageLinks? PageLinks { get; init; }
+
+    /// <summary>What the message is sent for (its page links count against it).</summary>
+    public PageOrigin? PageOrigin { get; init; }
+
+    /// <summary>The template and version being rendered (set by the renderer).</summary>
+    public string? PageContent { get; init; }
 }

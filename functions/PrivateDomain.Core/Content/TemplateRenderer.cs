@@ -18,6 +18,7 @@ public static class TemplateRenderer
     {
         ArgumentNullException.ThrowIfNull(template);
         ArgumentNullException.ThrowIfNull(values);
+        values = values with { PageContent = $"{template.Id}@v{template.Version}" };
         var problems = new List<string>();
         var missing = new SortedSet<string>(StringComparer.Ordinal);
         var body = Fill(template.Body, "body", template.Channel, values, problems, missing);
@@ -86,7 +87,7 @@ public static class TemplateRenderer
                 continue;
             }
 
-            var p = Placeholders.Known[s.Placeholder];
+            var p = Placeholders.Known.TryGetValue(s.Placeholder, out var known) ? known : PagePlaceholders.For(s.Placeholder);
             if (p.PerCustomer && channel != Channel.OneToOne)
             {
                 problems.Add($"{field}: {{{p.Name}}} differs per customer and cannot be used in a {ContentNames.Of(channel)} post");

@@ -72,9 +72,11 @@ public sealed class JourneySignalFunctions(
         // their account manager a follow-up task; a purchase counts as a conversion for the campaigns they were in.
         switch (signal.Kind)
         {
-            case SignalKinds.Clicked when signal.Data.TryGetValue("campaign", out var campaign) && campaign.Length > 0:
+            // A campaign page's view (clicked), claim or quiz (joined-activity) and 预约 (intent) name the step in "step".
+            case SignalKinds.Clicked or "joined-activity" or "intent" when signal.Data.TryGetValue("campaign", out var campaign) && campaign.Length > 0:
                 await payroll.EngagedAsync(signal.Tenant, campaign, signal.CustomerId,
-                    PayrollCampaignJourney.StepOf(signal.Data.GetValueOrDefault(JourneyInbox.TouchIdKey)), signal.At, cancellationToken).ConfigureAwait(false);
+                    PayrollCampaignJourney.StepOf(signal.Data.GetValueOrDefault(JourneyInbox.TouchIdKey)) ?? signal.Data.GetValueOrDefault("step"), signal.At,
+                    cancellationToken).ConfigureAwait(false);
                 break;
             case SignalKinds.Converted:
                 await payroll.ConvertedAsync(signal.Tenant, signal.CustomerId, signal.At, cancellationToken).ConfigureAwait(false);

@@ -11,7 +11,7 @@ namespace PrivateDomain.Delivery.Storage;
 /// details (<c>WeCom:Tenants:{tenant}:BankName/BankHotline/BankSite</c>): the same values the welcome message uses. The
 /// branch id picks a branch's template overrides.
 /// </summary>
-public sealed class DirectorySenderContexts(IEmployeeDirectory employees, IOptions<WeComOptions> tenants) : ISenderContexts
+public sealed class DirectorySenderContexts(IEmployeeDirectory employees, IOptions<WeComOptions> tenants, PrivateDomain.Pages.SignedPageLinks? pages = null) : ISenderContexts
 {
     /// <inheritdoc />
     public async Task<SenderContext?> GetAsync(string tenant, string senderId, CancellationToken cancellationToken)
@@ -23,6 +23,6 @@ public sealed class DirectorySenderContexts(IEmployeeDirectory employees, IOptio
 
         var settings = tenants.Value.Tenants.GetValueOrDefault(tenant);
         var bank = new BankProfile(settings?.BankName, settings?.BankHotline, settings?.BankSite);
-        return new SenderContext(tenant, employee.BranchId, WelcomePlanner.Values(employee, bank));
+        return new SenderContext(tenant, employee.BranchId, WelcomePlanner.Values(employee, bank) with { PageLinks = pages?.For(tenant, senderId) });
     }
 }

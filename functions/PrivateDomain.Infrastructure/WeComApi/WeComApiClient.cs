@@ -21,7 +21,7 @@ public sealed class WeComApiClient(
     IOptions<WeComAppOptions> apps,
     TimeProvider time,
     WeComRetryJitter jitter,
-    ILogger<WeComApiClient> logger) : IWeComApi
+    ILogger<WeComApiClient> logger) : IWeComApi, PrivateDomain.Pages.IWeComWebAuthorisation
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
 
@@ -45,6 +45,9 @@ public sealed class WeComApiClient(
     private static readonly WeComCall GetExternalContact = new("externalcontact/get", HttpMethod.Get, Idempotent: true);
     private static readonly WeComCall TransferCustomer = new("externalcontact/transfer_customer", HttpMethod.Post, Idempotent: false);
     private static readonly WeComCall ResignedTransferCustomer = new("externalcontact/resigned/transfer_customer", HttpMethod.Post, Idempotent: false);
+
+    // A code is single use [96442]: a call whose outcome is unknown is not repeated (the repeat would get 40029).
+    private static readonly WeComCall GetUserInfo = new("auth/getuserinfo", HttpMethod.Get, Idempotent: false);
 
     private readonly WeComApiOptions _options = options.Value;
     private readonly WeComRetryPolicy _policy = options.Value.RetryPolicy;
@@ -114,6 +117,10 @@ public sealed class WeComApiClient(
     /// <inheritdoc />
     public Task<WeComApiResult<CustomerTransferResult>> TransferResignedCustomerAsync(string tenant, CustomerTransfer transfer, CancellationToken cancellationToken) =>
         CallAsync<CustomerTransferResult>(tenant, ResignedTransferCustomer, transfer, null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<WeComApiResult<PrivateDomain.Pages.WeComVisitor>> GetUserInfoAsync(string tenant, string code, CancellationToken cancellationToken) =>
+        CallAsync<PrivateDomain.Pages.WeComVisitor>(tenant, GetUserInfo, null, "&code=" + Uri.EscapeDataString(code), cancellationToken);
 
     private async Task<WeComApiResult<T>> CallAsync<T>(string tenant, WeComCall call, object? body, string? query, CancellationToken ct)
         where T : class

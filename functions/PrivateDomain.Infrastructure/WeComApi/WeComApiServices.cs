@@ -30,7 +30,9 @@ public static class WeComApiServices
         services.AddHttpClient(WeComAccessTokens.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
         services.AddSingleton<WeComRateLimiter>();
         services.AddSingleton<WeComAccessTokens>();
-        services.AddSingleton<IWeComApi, WeComApiClient>();
+        services.AddSingleton<WeComApiClient>();
+        services.AddSingleton<IWeComApi>(sp => sp.GetRequiredService<WeComApiClient>());
+        services.AddSingleton<PrivateDomain.Pages.IWeComWebAuthorisation>(sp => sp.GetRequiredService<WeComApiClient>());
         return services;
     }
 }

@@ -18,9 +18,10 @@ public sealed class PayrollSignals(JourneySignalRouter journeys, PayrollEngageme
         await journeys.RaiseAsync(signal, cancellationToken).ConfigureAwait(false);
         switch (signal.Kind)
         {
-            case SignalKinds.Clicked when signal.Data.TryGetValue("campaign", out var campaign) && campaign.Length > 0:
+            // A campaign page's view (clicked), claim or quiz (joined-activity) and 预约 (intent) name the step in "step".
+            case SignalKinds.Clicked or "joined-activity" or "intent" when signal.Data.TryGetValue("campaign", out var campaign) && campaign.Length > 0:
                 await engagement.EngagedAsync(signal.Tenant, campaign, signal.CustomerId,
-                    PayrollCampaignJourney.StepOf(signal.Data.GetValueOrDefault("touchId")), signal.At, cancellationToken).ConfigureAwait(false);
+                    PayrollCampaignJourney.StepOf(signal.Data.GetValueOrDefault("touchId")) ?? signal.Data.GetValueOrDefault("step"), signal.At, cancellationToken).ConfigureAwait(false);
                 break;
             case SignalKinds.Converted:
                 await engagement.ConvertedAsync(signal.Tenant, signal.CustomerId, signal.At, cancellationToken).ConfigureAwait(false);

@@ -44,6 +44,7 @@ public static partial class WeComSandboxApi
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<WeComSandbox>();
+        services.TryAddSingleton<WeComSandboxWebAuth>();
         return services;
     }
 
@@ -52,6 +53,7 @@ public static partial class WeComSandboxApi
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapGet("/cgi-bin/gettoken", GetToken);
+        WeComSandboxWebAuth.Map(app);
         foreach (var (method, api, handle) in Endpoints)
         {
             app.MapMethods("/cgi-bin/" + api, [method], (HttpContext http, WeComSandbox sandbox) => HandleAsync(http, sandbox, api, handle)).DisableAntiforgery();

@@ -14,7 +14,11 @@ public sealed class WeComSandboxHost : IAsyncDisposable
         _app = app;
         BaseAddress = baseAddress;
         Sandbox = app.Services.GetRequiredService<WeComSandbox>();
+        WebAuth = app.Services.GetRequiredService<WeComSandboxWebAuth>();
     }
+
+    /// <summary>The sandbox's web authorisation (register the app's trusted domain, visible customers).</summary>
+    public WeComSandboxWebAuth WebAuth { get; }
 
     /// <summary>Where the sandbox listens, e.g. http://127.0.0.1:41234 (use as WeCom:Api:BaseUrl).</summary>
     public Uri BaseAddress { get; }

@@ -38,7 +38,16 @@ internal static class ContentFixtures
         BankSite = new Uri("https://h5.example-bank.cn"),
         BranchName = "西湖支行",
         Payday = new DateOnly(2026, 3, 10),
+        PageLinks = new EchoPageLinks(),
+        PageOrigin = new PageOrigin("payroll:E-ACME:2026-03", "payroll-campaign", "welfare"),
     };
+
+    /// <summary>Page links that spell out what they were made from: <c>https://pages.example/p/{placeholder}/{campaign}/{content}</c>.</summary>
+    public sealed class EchoPageLinks : IPageLinks
+    {
+        public string? Link(string placeholder, PageOrigin origin, string content) =>
+            $"https://pages.example/p/{placeholder}/{origin.Campaign}/{content}";
+    }
 
     /// <summary>A valid approved 1:1 template; <paramref name="edit"/> changes its JSON text.</summary>
     public static string Json(string? body = null, string channel = "oneToOne", string kind = "welfare", string id = "t.one", int version = 1, string? extra = null,

@@ -120,4 +120,31 @@ public sealed class TemplateRenderingTests
             Assert.All(m.Attachments.Where(a => a.Url is not null), a => Assert.StartsWith("https://", a.Url, StringComparison.Ordinal));
         }
     }
+
+    [Fact]
+    public void A_page_placeholder_becomes_a_link_naming_the_page_the_campaign_and_the_template_version_but_not_the_customer()
+    {
+        var m = TemplateRenderer.Render(Template("福利：{page.welfare} 答题：{page.quiz:fin-1} 产品：{page.product:steady-income-90}", version: 4), Values);
+
+        Assert.Equal("福利：https://pages.example/p/page.welfare/payroll:E-ACME:2026-03/t.one@v4 答题：https://pages.example/p/page.quiz:fin-1/payroll:E-ACME:2026-03/t.one@v4 "
+            + "产品：https://pages.example/p/page.product:steady-income-90/payroll:E-ACME:2026-03/t.one@v4", m.Text);
+    }
+
+    [Theory]
+    [InlineData("{page.product}")] // a product page must name its product
+    [InlineData("{page.lottery}")]
+    [InlineData("{page.quiz:Bad Id}")]
+    public void An_unknown_or_incomplete_page_placeholder_is_refused_when_the_template_is_read(string placeholder)
+    {
+        Assert.Contains("unknown placeholder", Invalid(Json(placeholder)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_page_links_configured_a_page_placeholder_stops_the_send_naming_the_setting()
+    {
+        var e = Assert.Throws<TemplateRenderException>(() => TemplateRenderer.Render(Template("{page.welfare}"), Values with { PageLinks = null }));
+
+        Assert.Contains("CampaignPages:BaseUrl", e.Message, StringComparison.Ordinal);
+        Assert.Equal(["page.welfare"], e.Missing);
+    }
 }

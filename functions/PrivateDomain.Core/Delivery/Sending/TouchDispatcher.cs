@@ -203,7 +203,7 @@ public sealed class TouchDispatcher(
         RenderedMessage message;
         try
         {
-            message = template.Render(context.Values with { CustomerName = customer.Name, Payday = touch.Payday ?? context.Values.Payday });
+            message = template.Render(context.Values with { CustomerName = customer.Name, Payday = touch.Payday ?? context.Values.Payday, PageOrigin = PageOrigin.Of(touch) });
         }
         catch (TemplateRenderException e)
         {
