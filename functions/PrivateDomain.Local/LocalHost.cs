@@ -176,6 +176,8 @@ public static class LocalHost
             app.MapPayrollCalendarApi();
             app.MapContentApi();
             app.MapFunnelApi();
+            app.MapJourneyDefinitionApi();
+            app.MapOperatorAuditApi();
             app.MapOpenApi(OperatorApiDocument.RoutePattern);
         }
         else

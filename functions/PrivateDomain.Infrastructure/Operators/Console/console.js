@@ -184,6 +184,7 @@
     $('#who-name').textContent = person();
     $('#who-roles').replaceChildren(...roles().map(r => el('span', { 'data-role': r, text: ROLE_NAMES[r] || r })));
     $('#who-tenant').textContent = '租户：' + state.tenant;
+    $('#nav a[data-page="audit"]').hidden = !has('Auditor', 'Admin'); // the audit log is for auditors and admins
     if (!location.hash || location.hash === '#/' || location.hash === '#') location.hash = '#/overview';
     else route();
   }
@@ -281,24 +282,26 @@
   // ---- 旅程 (journeys) ---------------------------------------------------------------------------------------
   async function journeys() {
     page().replaceChildren(card('旅程', el('p', { class: 'muted', text: '加载中…' })));
-    const defs = await api('GET', '/journeys/definitions');
+    const defs = await api('GET', '/journey-definitions');
     const list = table(['旅程', '版本', '名称', '步骤', { label: '进行中', num: true }],
       defs.map(d => el('tr', { class: 'clickable', 'data-journey': d.journeyId, onclick: () => { location.hash = '#/journeys/' + encodeURIComponent(d.journeyId); } },
         el('td', { text: d.journeyId }), el('td', { text: 'v' + d.version }), el('td', { text: d.name }),
-        el('td', { text: d.steps }), el('td', { class: 'num', text: d.running }))), { id: 'journey-list' });
+        el('td', { text: d.steps }), el('td', { class: 'num', text: d.running ?? '—' }))), { id: 'journey-list' });
     page().replaceChildren(card('旅程定义与版本', list), el('div', { id: 'journey-detail' }));
     const id = arguments[0] && arguments[0][0];
     if (id) await journeyDetail(id);
   }
 
   async function journeyDetail(id) {
-    const detail = await api('GET', '/journeys/definitions/' + encodeURIComponent(id));
-    const stages = table(['阶段', { label: '进行中的客户', num: true }],
-      detail.runningByStage.map(s => el('tr', { 'data-stage': s.stage }, el('td', { text: s.stage }), el('td', { class: 'num', text: s.customers }))),
-      { id: 'running-by-stage' });
+    const detail = await api('GET', '/journey-definitions/' + encodeURIComponent(id));
+    const stages = detail.runningByStage
+      ? table(['阶段', { label: '进行中的客户', num: true }],
+        detail.runningByStage.map(s => el('tr', { 'data-stage': s.stage }, el('td', { text: s.stage }), el('td', { class: 'num', text: s.customers }))),
+        { id: 'running-by-stage' })
+      : el('p', { class: 'muted', id: 'running-by-stage', text: '此主机不统计各阶段进行中的客户（Azure 上旅程由 Durable 编排运行）。' });
     const steps = table(['步骤', '阶段', '渠道', '第几天', '内容'],
       detail.steps.map(s => el('tr', {}, el('td', { text: s.id }), el('td', { text: s.stage }), el('td', { text: s.channel }), el('td', { text: s.day }), el('td', { text: s.content }))));
-    const parts = [card(`${detail.journeyId} v${detail.version} ${detail.name}`, el('h3', { text: '各阶段进行中的客户' }), stages, el('h3', { text: '步骤' }), steps)];
+    const parts = [card(`${detail.journeyId} v${detail.version} ${detail.name}（版本：${detail.versions.map(v => 'v' + v).join('、')}）`, el('h3', { text: '各阶段进行中的客户' }), stages, el('h3', { text: '步骤' }), steps)];
     if (canWrite()) {
       const forecast = el('div', { id: 'forecast' });
       const form = el('form', { class: 'inline', id: 'forecast-form', onsubmit: (e) => { e.preventDefault(); act($('#forecast-button'), runForecast); } },
@@ -307,7 +310,7 @@
       parts.push(card('为客群启动', el('p', { class: 'muted', text: '先用模拟器预测该客群的触达量、客户经理每天要确认的群发数和策略会拒绝的触达，再决定启动或取消。' }), form, forecast));
       async function runForecast() {
         const segment = $('#segment').value.trim();
-        const f = await api('POST', '/journeys/forecasts', { journeyId: id, segment });
+        const f = await api('POST', '/journey-definitions/' + encodeURIComponent(id) + '/forecasts', { segment });
         forecast.replaceChildren(renderForecast(f, id, segment));
       }
     }
@@ -326,12 +329,13 @@
     const refusals = table(['原因', { label: '次数', num: true }],
       f.refusals.map(r => el('tr', {}, el('td', { text: r.reason }), el('td', { class: 'num', text: r.count }))), { id: 'forecast-refusals' });
     const out = el('div', {},
-      el('p', { id: 'forecast-summary', text: `客群 ${f.customers} 人（${f.unassigned} 人无客户经理）；预计触达 ${f.totalTouches} 次，策略拒绝 ${f.totalRefusals} 次，模拟 ${f.days} 天。` }),
+      el('p', { id: 'forecast-summary', 'data-customers': f.customers, text: `客群 ${f.customers} 人（${f.unassigned} 人无客户经理）；自 ${f.startDay} 启动，共 ${f.days} 天，预计触达 ${f.totalTouches} 次，策略拒绝 ${f.totalRefusals} 人。` }),
+      el('p', { class: 'muted', text: f.assumptions }),
       el('h3', { text: '每天每渠道的触达' }), touches, el('h3', { text: '每位客户经理每天的群发确认' }), confirmations, el('h3', { text: '策略拒绝（频控、免打扰时段）' }), refusals);
     const actions = el('div', { class: 'toolbar' },
       el('button', { type: 'button', id: 'start-segment', onclick: (e) => act(e.target, async () => {
         const r = await api('POST', '/journeys/segment-starts', { journeyId, segment, limit: Math.max(1, f.customers) });
-        show(`已启动：新启动 ${r.started}，已在进行 ${r.alreadyRunning}，无客户经理 ${r.unassigned}。`);
+        show(`已启动：匹配 ${r.matched}，新启动 ${r.started}，已在进行 ${r.alreadyStarted}，无客户经理 ${r.noAccountManager}。`);
         await journeyDetail(journeyId);
       }) }, '启动'),
       el('button', { type: 'button', class: 'secondary', id: 'cancel-forecast', onclick: () => { out.remove(); show('已取消，未启动任何旅程。'); } }, '取消'));
