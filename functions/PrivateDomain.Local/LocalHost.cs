@@ -178,6 +178,7 @@ public static class LocalHost
             app.MapFunnelApi();
             app.MapJourneyDefinitionApi();
             app.MapOperatorAuditApi();
+            app.MapCustomerApi();
             app.MapOpenApi(OperatorApiDocument.RoutePattern);
         }
         else

@@ -175,6 +175,10 @@ public sealed class OperatorConsoleBrowserTests(AzuriteFixture fixture, Chromium
         await page.Locator("#audit-query").ClickAsync();
         await Assertions.Expect(page.Locator("#audit-table")).ToContainTextAsync("content.list");
         await Assertions.Expect(page.Locator("#audit-table")).ToContainTextAsync("audit@bank.example");
+        await page.Locator("#customer-value").FillAsync("p000");
+        await page.Locator("#customer-query").ClickAsync();
+        await page.Locator("#customer-table").WaitForAsync();
+        Assert.Equal(0, await page.Locator("#erase-customer, #erasure-reason").CountAsync());
         await Screenshots.SaveAsync<OperatorConsoleBrowserTests>(page, "auditor-audit-log");
 
         Assert.Empty(writes);
@@ -216,6 +220,35 @@ public sealed class OperatorConsoleBrowserTests(AzuriteFixture fixture, Chromium
         await Assertions.Expect(page.Locator("#message")).ToContainTextAsync("新启动 500", new() { Timeout = 90_000 });
         await Assertions.Expect(page.Locator("#running-by-stage tr[data-stage='未发送'] td.num")).ToHaveTextAsync("500");
         await Screenshots.SaveAsync<OperatorConsoleBrowserTests>(page, "journeys-started");
+    }
+
+    [Fact]
+    public async Task An_Admin_looks_a_customer_up_masked_and_erases_them_with_a_reason()
+    {
+        await using var host = await StartAsync();
+        var at = host.Services.GetRequiredService<TimeProvider>().GetUtcNow().AddDays(-3);
+        Assert.True(await host.Services.GetRequiredService<ICustomerStore>().TryInsertAsync(Customer.New(_tenant.Name, "k9", at) with
+        {
+            CrmId = "KB-99", Name = "王小明", PhoneMasked = "138****5678", ExternalUserIds = ["wmk9"],
+        }, CancellationToken.None));
+        await using var context = await OperatorConsoleSession.NewContextAsync(chromium);
+        var page = await OperatorConsoleSession.SignInAsync(context, host, _tenant.Name, OperatorConsoleSession.Token(host, "dpo@bank.example", OperatorRoles.Admin));
+
+        await page.Locator("#nav a[data-page='audit']").ClickAsync();
+        await page.Locator("#customer-key").SelectOptionAsync("crmId");
+        await page.Locator("#customer-value").FillAsync("KB-99");
+        await page.Locator("#customer-query").ClickAsync();
+        await Assertions.Expect(page.Locator("#customer-table")).ToContainTextAsync("王**");
+        await Assertions.Expect(page.Locator("#customer-table")).ToContainTextAsync("138****5678");
+        Assert.DoesNotContain("王小明", await page.Locator("body").InnerTextAsync(), StringComparison.Ordinal);
+        await Screenshots.SaveAsync<OperatorConsoleBrowserTests>(page, "audit-customer-masked");
+
+        page.Dialog += (_, d) => d.AcceptAsync();
+        await page.Locator("#erasure-reason").FillAsync("PIPL-2026-0099");
+        await page.Locator("#erase-customer").ClickAsync();
+        await Assertions.Expect(page.Locator("#erasure-done")).ToContainTextAsync("PIPL-2026-0099");
+        Assert.Null(await host.Services.GetRequiredService<ICustomerStore>().GetAsync(_tenant.Name, "k9", CancellationToken.None));
+        await Screenshots.SaveAsync<OperatorConsoleBrowserTests>(page, "audit-customer-erased");
     }
 
     private async Task SeedPayrollAsync(IServiceProvider services, int customers, DateTimeOffset at)

@@ -476,7 +476,31 @@
       el('label', {}, '动作包含', el('input', { id: 'audit-action', placeholder: 'content.approve' })),
       el('button', { type: 'submit', id: 'audit-query' }, '查询'));
     const holder = el('div', { id: 'audit-holder' });
-    page().replaceChildren(card('审计日志', form, holder));
+    const lookup = el('form', { class: 'inline', id: 'customer-form', onsubmit: (e) => { e.preventDefault(); act($('#customer-query'), findCustomer); } },
+      el('label', {}, '按', el('select', { id: 'customer-key' }, [['id', '客户编号'], ['crmId', 'CRM 客户号'], ['externalUserId', 'external_userid']].map(([v, t]) => el('option', { value: v, text: t })))),
+      el('label', {}, '值', el('input', { id: 'customer-value', size: 30 })),
+      el('button', { type: 'submit', id: 'customer-query' }, '查找'));
+    const customer = el('div', { id: 'customer-holder' });
+    page().replaceChildren(card('审计日志', form, holder), card('客户查询（脱敏）', lookup, customer));
+
+    async function findCustomer() {
+      const c = await api('GET', `/customers?${encodeURIComponent($('#customer-key').value)}=${encodeURIComponent($('#customer-value').value.trim())}`);
+      const parts = [table(['客户编号', '层级', '姓名', '手机', '标签', '代发单位', '创建时间'], [el('tr', { 'data-customer': c.customerId },
+        el('td', { text: c.customerId }), el('td', { text: c.tier }), el('td', { text: c.name || '—' }), el('td', { text: c.phone || '—' }),
+        el('td', { text: c.tags.join('、') }), el('td', { text: c.payrollEmployer || '—' }), el('td', { text: fmtTime(c.createdAt) }))], { id: 'customer-table' }),
+        el('h3', { text: '客户经理' }),
+        table(['客户经理', '状态', '添加时间', '渠道码'], c.managers.map(m => el('tr', {}, el('td', { text: m.managerId }), el('td', { text: m.status }),
+          el('td', { text: fmtTime(m.addedAt) }), el('td', { text: m.channelCode || '—' }))))];
+      if (has('Admin')) {
+        const reason = el('input', { id: 'erasure-reason', size: 30, placeholder: '原因，如 PIPL 申请编号' });
+        parts.push(el('div', { class: 'toolbar' }, reason, el('button', { type: 'button', class: 'danger', id: 'erase-customer', onclick: (e) => act(e.target, async () => {
+          if (!confirm(`擦除客户 ${c.customerId} 的全部个人信息（不可恢复）？`)) return;
+          const r = await api('POST', `/customers/${encodeURIComponent(c.customerId)}/erasure`, { reason: reason.value });
+          customer.replaceChildren(el('p', { id: 'erasure-done', text: `已擦除 ${r.customerId}：档案 ${r.profileRemoved ? '已删除' : '不存在'}，关系 ${r.relationships} 条，旅程 ${r.journeys} 个，信号 ${r.signals} 条；记录人 ${r.requestedBy}，原因 ${r.reason}。` }));
+        }) }, '擦除（PIPL）')));
+      }
+      customer.replaceChildren(...parts);
+    }
     async function load() {
       const q = new URLSearchParams({ day: $('#audit-day').value });
       if ($('#audit-actor').value) q.set('actor', $('#audit-actor').value);
