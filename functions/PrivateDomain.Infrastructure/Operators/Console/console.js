@@ -346,13 +346,14 @@
   // ---- 代发 (payroll) ----------------------------------------------------------------------------------------
   async function payroll(args) {
     const form = el('form', { class: 'inline', onsubmit: (e) => { e.preventDefault(); loadWindows(); } },
-      el('label', {}, '未来天数', el('input', { type: 'number', id: 'days', min: 1, max: 366, value: 31 })),
+      el('label', {}, '未来天数', el('input', { type: 'number', id: 'days', min: 1, max: 366, value: sessionStorage.getItem(STORE + '.days') || 31 })),
       el('button', { type: 'submit', id: 'windows-query' }, '查询'));
     const windows = el('div', { id: 'windows' });
     const campaign = el('div', { id: 'campaign' });
     page().replaceChildren(card('代发窗口', form, windows), campaign);
 
     async function loadWindows() {
+      sessionStorage.setItem(STORE + '.days', $('#days').value);
       const data = await api('GET', '/payroll/windows?days=' + encodeURIComponent($('#days').value)).catch(fail);
       if (!data) return;
       const rows = data.windows.map(w => el('tr', { 'data-campaign': w.campaignId },
