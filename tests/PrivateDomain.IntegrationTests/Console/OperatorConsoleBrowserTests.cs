@@ -219,6 +219,7 @@ public sealed class OperatorConsoleBrowserTests(AzuriteFixture fixture, Chromium
         await page.Locator("#start-segment").ClickAsync();
         await Assertions.Expect(page.Locator("#message")).ToContainTextAsync("新启动 500", new() { Timeout = 90_000 });
         await Assertions.Expect(page.Locator("#running-by-stage tr[data-stage='未发送'] td.num")).ToHaveTextAsync("500");
+        await Assertions.Expect(page.Locator("#journey-list tr[data-journey='aida-nurture'] td.num")).ToHaveTextAsync("500");
         await Screenshots.SaveAsync<OperatorConsoleBrowserTests>(page, "journeys-started");
     }
 

@@ -280,7 +280,7 @@
   }
 
   // ---- 旅程 (journeys) ---------------------------------------------------------------------------------------
-  async function journeys() {
+  async function journeys(args) {
     page().replaceChildren(card('旅程', el('p', { class: 'muted', text: '加载中…' })));
     const defs = await api('GET', '/journey-definitions');
     const list = table(['旅程', '版本', '名称', '步骤', { label: '进行中', num: true }],
@@ -288,7 +288,7 @@
         el('td', { text: d.journeyId }), el('td', { text: 'v' + d.version }), el('td', { text: d.name }),
         el('td', { text: d.steps }), el('td', { class: 'num', text: d.running ?? '—' }))), { id: 'journey-list' });
     page().replaceChildren(card('旅程定义与版本', list), el('div', { id: 'journey-detail' }));
-    const id = arguments[0] && arguments[0][0];
+    const id = args && args[0];
     if (id) await journeyDetail(id);
   }
 
@@ -336,7 +336,7 @@
       el('button', { type: 'button', id: 'start-segment', onclick: (e) => act(e.target, async () => {
         const r = await api('POST', '/journeys/segment-starts', { journeyId, segment, limit: Math.max(1, f.customers) });
         show(`已启动：匹配 ${r.matched}，新启动 ${r.started}，已在进行 ${r.alreadyStarted}，无客户经理 ${r.noAccountManager}。`);
-        await journeyDetail(journeyId);
+        await journeys([journeyId]);
       }) }, '启动'),
       el('button', { type: 'button', class: 'secondary', id: 'cancel-forecast', onclick: () => { out.remove(); show('已取消，未启动任何旅程。'); } }, '取消'));
     out.append(actions);
