@@ -29,7 +29,13 @@ public static class FunnelHttp
             var from = Day(http.Request, "from", to.AddDays(-29), errors);
             var by = FunnelDimension.Channel;
             var rawBy = http.Request.Query["by"];
-            if (rawBy.Count > 1 || (rawBy.Count == 1 && !Enum.TryParse(rawBy[0], ignoreCase: true, out by)) || (rawBy.Count == 1 && int.TryParse(rawBy[0], out _)))
+            // Names only: Enum.TryParse would also take numbers and comma lists.
+            var named = rawBy.Count == 1 ? Enum.GetValues<FunnelDimension>().Where(d => string.Equals(d.ToString(), rawBy[0], StringComparison.OrdinalIgnoreCase)).ToList() : [];
+            if (named.Count == 1)
+            {
+                by = named[0];
+            }
+            else if (rawBy.Count > 0)
             {
                 errors["by"] = ["Break the funnel down by one of channel, content, manager, branch."];
             }

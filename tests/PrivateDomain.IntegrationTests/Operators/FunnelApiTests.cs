@@ -57,6 +57,8 @@ public sealed class FunnelApiTests(AzuriteFixture fixture)
     [InlineData("?from=2026-11-31", "from")]
     [InlineData("?to=11/30/2026", "to")]
     [InlineData("?by=region", "by")]
+    [InlineData("?by=channel,content", "by")]
+    [InlineData("?by=1", "by")]
     [InlineData("?from=2026-12-01&to=2026-11-01", "from")]
     [InlineData("?from=2025-01-01&to=2026-11-30", "from")]
     public async Task A_bad_period_or_dimension_is_a_400_naming_the_parameter(string query, string field)
