@@ -35,6 +35,9 @@ param entraAudience string = 'api://${entraClientId}'
 @description('The bank\'s Entra tenant whose operators may operate this PrivateDomain tenant (their tokens\' tid). Default: the tenant of the deployment.')
 param operatorsEntraTenantId string = tenant().tenantId
 
+@description('Application (client) ID of the operators\' console (a single-page-application registration whose redirect URI is https://<app>/api/console/). Default: the operator API\'s own registration, with a SPA platform added.')
+param consoleClientId string = entraClientId
+
 @description('The bank\'s name as customers see it ({bank.name} in welcome messages and campaign copy).')
 param bankName string
 
@@ -232,6 +235,10 @@ var appSettings = {
   AzureAd__Audience: entraAudience
   // Whose operators may operate this tenant: without it every operator call is refused (403).
   'Operators__Tenants__${tenantKey}__EntraTenantId': operatorsEntraTenantId
+  // The operators' console (/api/console/) signs in with MSAL: its app, the operators' Entra tenant, the API's scope.
+  Console__Entra__ClientId: consoleClientId
+  Console__Entra__Authority: '${environment().authentication.loginEndpoint}${operatorsEntraTenantId}'
+  Console__Entra__Scopes__0: '${entraAudience}/.default'
 }
 
 module functionApp 'modules/functionapp.bicep' = {

@@ -70,6 +70,7 @@ public static class FunctionsAppServices
 
         Need("AzureAd:ClientId", "without it the operator API is off");
         Need("Links:SigningKey", "without it tracked links and the unsubscribe page answer 404");
+        Need("Console:Entra:ClientId", "without it nobody can sign in to the operators' console");
         foreach (var tenant in configuration.GetSection("WeCom:Tenants").GetChildren().Select(t => t.Key))
         {
             Need($"Operators:Tenants:{tenant}:EntraTenantId", "without it every operator call for the tenant is refused");

@@ -76,6 +76,7 @@ public static class PrivateDomainServices
         services.AddPayroll(configuration);
         services.AddWeComApi(configuration);
         services.AddContentLibrary(configuration);
+        services.AddSingleton<Funnel.FunnelReader>();
         services.AddDelivery(configuration);
         services.AddWelcomeMessages(configuration);
         PrivateDomain.Pages.CampaignPageServices.AddCampaignPages(services, configuration);

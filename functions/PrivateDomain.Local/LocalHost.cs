@@ -11,6 +11,7 @@ using PrivateDomain.Journeys.Storage;
 using PrivateDomain.Local.Campaigns;
 using PrivateDomain.Local.Content;
 using PrivateDomain.Local.Customers;
+using PrivateDomain.Local.Funnel;
 using PrivateDomain.Local.Health;
 using PrivateDomain.Local.Journeys;
 using PrivateDomain.Local.Operators;
@@ -176,6 +177,11 @@ public static class LocalHost
             app.MapPayrollCampaignApi();
             app.MapPayrollCalendarApi();
             app.MapCampaignPageOperatorApi();
+            app.MapContentApi();
+            app.MapFunnelApi();
+            app.MapJourneyDefinitionApi();
+            app.MapOperatorAuditApi();
+            app.MapCustomerApi();
             app.MapOpenApi(OperatorApiDocument.RoutePattern);
         }
         else
@@ -188,6 +194,7 @@ public static class LocalHost
             app.MapWeComSandbox();
         }
 
+        app.MapOperatorConsole(localTokens is not null);
         return app;
     }
 
@@ -209,6 +216,14 @@ public static class LocalHost
         }
 
         return new LocalOperatorTokens(key);
+    }
+
+    /// <summary>The operators' console at /console/ (static, anonymous; it signs in and calls the operator API).</summary>
+    private static void MapOperatorConsole(this WebApplication app, bool localTokens)
+    {
+        app.MapGet("/console/config.json", (HttpContext http, IConfiguration configuration, Microsoft.Extensions.Options.IOptions<OperatorAccessOptions> access) =>
+            OperatorConsole.Config(http, configuration, access, localTokens)).ExcludeFromDescription();
+        app.MapGet("/console/{**path}", (HttpContext http, string? path) => OperatorConsole.Serve(http, path)).ExcludeFromDescription();
     }
 
     /// <summary>Without authentication the operator routes are not served: say why instead of a bare 404.</summary>

@@ -26,6 +26,7 @@ public static class ContentServices
         services.AddSingleton<ITemplateStore>(sp => sp.GetRequiredService<BlobTemplateStore>());
         services.AddSingleton<ISensitiveWordStore>(sp => sp.GetRequiredService<BlobTemplateStore>());
         services.AddSingleton<IContentApprovalLog, TableContentApprovalLog>();
+        services.AddSingleton<BlobTemplateCatalogue>();
         services.AddSingleton<ContentLibrary>();
         services.AddSingleton<RepositoryContent>();
         return services;
