@@ -9,7 +9,11 @@ using PrivateDomain.Customers;
 using PrivateDomain.IntegrationTests.Browser;
 using PrivateDomain.IntegrationTests.Harness;
 using PrivateDomain.IntegrationTests.Operators;
+using PrivateDomain.Journeys;
+using PrivateDomain.Journeys.Running;
+using PrivateDomain.Journeys.Storage;
 using PrivateDomain.Operators;
+using PrivateDomain.Storage;
 
 namespace PrivateDomain.IntegrationTests.Console;
 
@@ -20,8 +24,29 @@ namespace PrivateDomain.IntegrationTests.Console;
 /// <c>.artifacts/screenshots/OperatorConsoleBrowserTests/</c>.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class OperatorConsoleBrowserTests(AzuriteFixture fixture, ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
+public sealed class OperatorConsoleBrowserTests(AzuriteFixture fixture, ChromiumFixture chromium) : IClassFixture<ChromiumFixture>, IAsyncLifetime
 {
+    /// <inheritdoc />
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>
+    /// Ends the journeys a test started (the 500 of the forecast test): every later local host on this Azurite resumes
+    /// every running journey as it starts, and a test host on a fast clock would step them all — enough load to time out
+    /// the storage calls of the test it belongs to.
+    /// </summary>
+    public async Task DisposeAsync()
+    {
+        var store = new TableJourneyStore(new StorageClients(Microsoft.Extensions.Options.Options.Create(new StorageOptions { ConnectionString = fixture.Azurite.ConnectionString() })));
+        var mine = await store.ListRunningAsync(CancellationToken.None).Where(r => r.Tenant == _tenant.Name).ToListAsync();
+        foreach (var record in mine)
+        {
+            if (await store.GetAsync(_tenant.Name, record.State.InstanceId, CancellationToken.None) is ({ Status: JourneyStatus.Running } current, var etag))
+            {
+                await store.TryReplaceAsync(current with { Status = JourneyStatus.Completed, EndReason = JourneyEnd.Cancelled, NextWakeAt = null }, etag, CancellationToken.None);
+            }
+        }
+    }
+
     private readonly TestTenant _tenant = TestTenant.Create("con" + RandomNumberGenerator.GetHexString(6).ToLowerInvariant());
 
     private Task<LocalHostInstance> StartAsync(bool queueWorkers = false, TimeProvider? clock = null) =>
