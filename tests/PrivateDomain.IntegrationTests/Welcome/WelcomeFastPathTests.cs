@@ -48,6 +48,11 @@ public sealed class WelcomeFastPathTests(AzuriteFixture fixture)
     [Fact]
     public async Task A_retried_callback_and_a_redelivered_queue_message_still_send_one_welcome()
     {
+        // The queue is shared by every test on this Azurite (they run one at a time): start it empty, so "drained" below
+        // is about this test's messages, not one an earlier test's host left invisible when it stopped.
+        var queue = new QueueServiceClient(fixture.Azurite.ConnectionString()).GetQueueClient("welcome-messages");
+        await queue.CreateIfNotExistsAsync();
+        await queue.ClearMessagesAsync();
         await using var stack = await WelcomeStack.StartAsync(fixture.Azurite.ConnectionString());
         await stack.AddEmployeeAsync("chenxiao", "陈晓");
         var code = NewCode();
@@ -59,7 +64,6 @@ public sealed class WelcomeFastPathTests(AzuriteFixture fixture)
         // The outbox sweep (which knows only where the event is) or a queue redelivery can put it on the welcome queue again.
         await stack.Host.Services.GetRequiredService<IWelcomeQueue>().EnqueueAsync(WelcomeRequest.For(
             new CallbackEventMessage(stack.Tenant.Name, record.EventKey, "change_external_contact/add_external_contact", record.AddedAt)), CancellationToken.None);
-        var queue = new QueueServiceClient(fixture.Azurite.ConnectionString()).GetQueueClient("welcome-messages");
         await Eventually.TrueAsync(async () => (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0, "the welcome queue drained");
 
         Assert.Equal(WelcomeStatus.Sent, record.Status);
