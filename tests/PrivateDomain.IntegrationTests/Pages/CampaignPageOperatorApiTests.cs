@@ -47,7 +47,9 @@ public sealed class CampaignPageOperatorApiTests(AzuriteFixture fixture)
         var operatorToken = _tokens.Mint(BankTenant, [OperatorRoles.Operator]);
         var auditor = _tokens.Mint(BankTenant, [OperatorRoles.Auditor]);
 
-        var loaded = await host.Client.SendAsync(Request(HttpMethod.Put, $"{Pools}/payday-dec", operatorToken, "code,validUntil\r\nA-001,2026-12-31\r\nA-002,2026-12-31\r\nA-003\r\n"));
+        // Valid for a year from whenever the test runs (the host reads the real clock): a fixed date would expire the codes.
+        var until = DateTimeOffset.UtcNow.AddYears(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var loaded = await host.Client.SendAsync(Request(HttpMethod.Put, $"{Pools}/payday-dec", operatorToken, $"code,validUntil\r\nA-001,{until}\r\nA-002,{until}\r\nA-003\r\n"));
         Assert.Equal(HttpStatusCode.OK, loaded.StatusCode);
         var stock = await loaded.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal((3, 0, 3, 3), (stock.GetProperty("loaded").GetInt32(), stock.GetProperty("claimed").GetInt32(), stock.GetProperty("available").GetInt32(), stock.GetProperty("added").GetInt32()));
