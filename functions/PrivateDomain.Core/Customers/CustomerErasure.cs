@@ -123,8 +123,9 @@ public interface ICustomerErasureStore
     /// their touches are erased like a journey's. Returns the cohort memberships and what their journeys left.</summary>
     Task<(int Members, JourneyErasure Journeys)> DeleteCohortMembershipsAsync(string tenant, string customerId, string? name, CancellationToken cancellationToken);
 
-    /// <summary>Deletes the customer's delivery history (their 1:1 sends and deletion markers); returns how many rows.</summary>
-    Task<int> DeleteDeliveryHistoryAsync(string tenant, string customerId, CancellationToken cancellationToken);
+    /// <summary>Deletes the customer's delivery history (their 1:1 sends in the books of <paramref name="managerIds"/> and their
+    /// deletion markers); returns how many rows.</summary>
+    Task<int> DeleteDeliveryHistoryAsync(string tenant, string customerId, IReadOnlyCollection<string> managerIds, CancellationToken cancellationToken);
 
     /// <summary>The payroll campaigns of an employer (their ids), for the markers of customers never enrolled in a journey.</summary>
     IAsyncEnumerable<string> ListCampaignIdsAsync(string tenant, string employerId, CancellationToken cancellationToken);
@@ -209,7 +210,6 @@ public sealed class CustomerErasure(
         var (cohortMembers, cohortParts) = await store.DeleteCohortMembershipsAsync(tenant, customerId, name, cancellationToken).ConfigureAwait(false);
         journeyParts = Add(journeyParts, cohortParts);
         await store.DeleteJourneyStartsAsync(tenant, customerId, cancellationToken).ConfigureAwait(false);
-        var history = await store.DeleteDeliveryHistoryAsync(tenant, customerId, cancellationToken).ConfigureAwait(false);
 
         // Payroll: the campaigns they ran in, and every campaign of their employer (a customer without an account
         // manager is counted without a journey).
@@ -223,6 +223,7 @@ public sealed class CustomerErasure(
 
         var relationshipRows = await relationships.ListByCustomerAsync(tenant, customerId, cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
         managers.UnionWith(relationshipRows.Select(r => r.UserId));
+        var history = await store.DeleteDeliveryHistoryAsync(tenant, customerId, managers, cancellationToken).ConfigureAwait(false);
         var markers = await store.DeletePayrollMarkersAsync(tenant, customerId, campaigns, managers, cancellationToken).ConfigureAwait(false);
         var tasks = await store.DeleteFollowUpTasksAsync(tenant, customerId, campaigns, managers, cancellationToken).ConfigureAwait(false);
         var opportunities = await store.DeleteOpportunitiesAsync(tenant, customerId, cancellationToken).ConfigureAwait(false);

@@ -222,10 +222,23 @@ public sealed class TableCustomerErasureStore(StorageClients clients) : ICustome
     }
 
     /// <inheritdoc />
-    public async Task<int> DeleteDeliveryHistoryAsync(string tenant, string customerId, CancellationToken cancellationToken)
+    public async Task<int> DeleteDeliveryHistoryAsync(string tenant, string customerId, IReadOnlyCollection<string> managerIds, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(managerIds);
         var table = await clients.TableAsync(TableDeliveryHistory.TableName, cancellationToken).ConfigureAwait(false);
-        return await DeletePartitionAsync(table, TableDeliveryHistory.CustomerPartition(tenant, customerId), cancellationToken).ConfigureAwait(false);
+        var deleted = 0;
+        foreach (var manager in managerIds)
+        {
+            // The customer's sends in the manager's book (keys start with the day, so the customer is a filter).
+            var pk = TableDeliveryHistory.BookPartition(tenant, manager);
+            await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {pk} and CustomerId eq {customerId}"),
+                               select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                deleted += await TableWrites.DeleteIfExistsAsync(table, pk, e.RowKey, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+            }
+        }
+
+        return deleted + await DeletePartitionAsync(table, TableDeliveryHistory.CustomerPartition(tenant, customerId), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -257,9 +257,11 @@ public sealed class TableDispatchStore(StorageClients clients) : IDispatchStore
 }
 
 /// <summary>
-/// Delivery history in table <c>DeliveryHistory</c>: a customer's sends (PK <c>{tenant}|c|{customer}</c>) and a sender's
-/// posts (PK <c>{tenant}|s|{sender}</c>), RK <c>{ticks:D19}|{id}</c> so "since" is a key range, plus a marker per counted
-/// deletion (RK <c>x|{sender}|{ticks}</c>) so a reprocessed event counts once; and deletion tallies in
+/// Delivery history in table <c>DeliveryHistory</c>: the sender's send book of 1:1 sends (PK <c>{tenant}|m|{sender}</c>,
+/// RK <c>{UTC yyyyMMdd}|{customer}|{ticks:D19}|{touch}</c>, so a day range reads every customer's recent sends at once
+/// and a dispatch writes its sends in transactions of 100), a sender's posts (PK <c>{tenant}|s|{sender}</c>, RK
+/// <c>{ticks:D19}|{dispatch}</c>), and a marker per counted deletion (PK <c>{tenant}|c|{customer}</c>, RK
+/// <c>x|{sender}|{ticks}</c>) so a reprocessed event counts once; and deletion tallies in
 /// <c>DeliveryTallies</c> (PK <c>{tenant}|t|{template}</c> or <c>{tenant}|s|{sender}</c>, RK the UTC day) incremented
 /// with ETag retries.
 /// </summary>
@@ -272,8 +274,55 @@ public sealed class TableDeliveryHistory(StorageClients clients) : IDeliveryHist
     public const string TalliesTable = "DeliveryTallies";
 
     /// <inheritdoc />
-    public Task<ImmutableArray<PastSend>> CustomerSendsAsync(string tenant, string customerId, DateTimeOffset since, CancellationToken cancellationToken) =>
-        SendsAsync(CustomerPartition(tenant, customerId), since, cancellationToken);
+    public async Task<ImmutableArray<PastSend>> CustomerSendsAsync(string tenant, string senderId, string customerId, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var sends = ImmutableArray.CreateBuilder<PastSend>();
+        await foreach (var e in BookAsync(tenant, senderId, since, DateTimeOffset.MaxValue, customerId, cancellationToken).ConfigureAwait(false))
+        {
+            sends.Add(new PastSend(Enum.Parse<Channel>(e.GetString("Channel")), e.GetDateTimeOffset("At") ?? default));
+        }
+
+        return sends.ToImmutable();
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<string, ImmutableArray<PastSend>>> SenderBookAsync(string tenant, string senderId, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var book = new Dictionary<string, ImmutableArray<PastSend>.Builder>(StringComparer.Ordinal);
+        await foreach (var e in BookAsync(tenant, senderId, since, DateTimeOffset.MaxValue, null, cancellationToken).ConfigureAwait(false))
+        {
+            var customer = e.GetString("CustomerId");
+            if (!book.TryGetValue(customer, out var sends))
+            {
+                book[customer] = sends = ImmutableArray.CreateBuilder<PastSend>();
+            }
+
+            sends.Add(new PastSend(Enum.Parse<Channel>(e.GetString("Channel")), e.GetDateTimeOffset("At") ?? default));
+        }
+
+        return book.ToDictionary(kv => kv.Key, kv => kv.Value.ToImmutable(), StringComparer.Ordinal);
+    }
+
+    // The sender's book rows from the UTC day of since (whole days: a row's own At decides), optionally of one customer
+    // (a filter inside the day range, which the service applies).
+    private async IAsyncEnumerable<TableEntity> BookAsync(string tenant, string senderId, DateTimeOffset since, DateTimeOffset until, string? customerId,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+        var pk = BookPartition(tenant, senderId);
+        var from = Day(since);
+        var to = until == DateTimeOffset.MaxValue ? "~" : Day(until) + "~";
+        var filter = customerId is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {from} and RowKey lt {to}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {from} and RowKey lt {to} and CustomerId eq {customerId}");
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (e.GetDateTimeOffset("At") is { } at && at >= since && at <= until)
+            {
+                yield return e;
+            }
+        }
+    }
 
     /// <inheritdoc />
     public Task<ImmutableArray<PastSend>> SenderPostsAsync(string tenant, string senderId, DateTimeOffset since, CancellationToken cancellationToken) =>
@@ -297,22 +346,27 @@ public sealed class TableDeliveryHistory(StorageClients clients) : IDeliveryHist
     }
 
     /// <inheritdoc />
-    /// <remarks>Customer rows are written for 1:1 sends only.</remarks>
+    /// <remarks>Send-book rows are written for 1:1 sends only, in transactions of 100 upserts (safe to repeat).</remarks>
     public async Task RecordSendsAsync(string tenant, Dispatch dispatch, IReadOnlyList<Touch> touches, DateTimeOffset at, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(dispatch);
         ArgumentNullException.ThrowIfNull(touches);
         var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
         var rk = at.UtcTicks.ToString("D19", CultureInfo.InvariantCulture);
-        // Customers' rows serve their 1:1 caps and deletion attribution; a post is not a message to one customer.
-        await Parallel.ForEachAsync(dispatch.Channel == Channel.OneToOne ? touches : [], new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (t, ct) =>
-            await table.UpsertEntityAsync(new TableEntity(CustomerPartition(tenant, t.CustomerId), $"{rk}|{TableKeys.Escape(t.Id.ToString())}")
-            {
-                ["Channel"] = t.Channel.ToString(),
-                ["TemplateId"] = t.Content,
-                ["SenderId"] = t.SenderId,
-                ["At"] = at,
-            }, TableUpdateMode.Replace, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        // The book serves the customers' 1:1 caps and deletion attribution; a post is not a message to one customer.
+        var pk = BookPartition(tenant, dispatch.SenderId);
+        foreach (var chunk in (dispatch.Channel == Channel.OneToOne ? touches : []).DistinctBy(t => t.Id).Chunk(100))
+        {
+            await table.SubmitTransactionAsync(chunk.Select(t => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
+                new TableEntity(pk, $"{Day(at)}|{TableKeys.Escape(t.CustomerId)}|{rk}|{TableKeys.Escape(t.Id.ToString())}")
+                {
+                    ["CustomerId"] = t.CustomerId,
+                    ["Channel"] = t.Channel.ToString(),
+                    ["TemplateId"] = t.Content,
+                    ["At"] = at,
+                })), cancellationToken).ConfigureAwait(false);
+        }
+
         if (touches.Count == 0)
         {
             return;
@@ -337,15 +391,12 @@ public sealed class TableDeliveryHistory(StorageClients clients) : IDeliveryHist
     {
         var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
         var pk = CustomerPartition(tenant, customerId);
-        var from = (at - attribution).UtcTicks.ToString("D19", CultureInfo.InvariantCulture);
-        var to = at.UtcTicks.ToString("D19", CultureInfo.InvariantCulture) + "~";
         TableEntity? last = null;
-        await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == pk && x.RowKey.CompareTo(from) >= 0 && x.RowKey.CompareTo(to) <= 0,
-                           cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var e in BookAsync(tenant, senderId, at - attribution, at, customerId, cancellationToken).ConfigureAwait(false))
         {
-            if (e.GetString("Channel") == nameof(Channel.OneToOne) && e.GetString("SenderId") == senderId)
+            if (last is null || e.GetDateTimeOffset("At") >= last.GetDateTimeOffset("At"))
             {
-                last = e; // rows come in key (time) order
+                last = e;
             }
         }
 
@@ -416,8 +467,12 @@ public sealed class TableDeliveryHistory(StorageClients clients) : IDeliveryHist
         throw new InvalidOperationException($"The tally {pk}/{rk} kept changing under us.");
     }
 
-    /// <summary>The partition of a customer's sends and deletion markers.</summary>
+    /// <summary>The partition of a customer's deletion markers.</summary>
     internal static string CustomerPartition(string tenant, string customerId) => $"{tenant}|c|{TableKeys.Escape(customerId)}";
+
+    /// <summary>The partition of a sender's send book.</summary>
+    internal static string BookPartition(string tenant, string senderId) => $"{tenant}|m|{TableKeys.Escape(senderId)}";
+
 
     private static string TallyPartition(string tenant, TallySubject subject, string id) =>
         $"{tenant}|{(subject == TallySubject.Template ? "t" : "s")}|{TableKeys.Escape(id)}";

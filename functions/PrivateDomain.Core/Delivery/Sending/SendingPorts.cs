@@ -170,11 +170,17 @@ public sealed record DispatchMember(string Recipient, TouchId Touch, string Cust
 
 /// <summary>What the delivery policy needs to know from the past, and where sends and deletions are counted. Deletion
 /// tallies count 1:1 sends only: a 1:1 message is what gets an account manager deleted, and a Moments post has no
-/// per-customer send to blame.</summary>
+/// per-customer send to blame. A customer's 1:1 sends are kept in the book of the account manager who sent them (every
+/// touch of a customer goes through the manager the journey or campaign assigned), so a dispatch run reads the caps of
+/// all its customers in one range read and writes its sends in transactions of 100.</summary>
 public interface IDeliveryHistoryStore
 {
-    /// <summary>The customer's sends (every channel) at or after <paramref name="since"/>.</summary>
-    Task<ImmutableArray<PastSend>> CustomerSendsAsync(string tenant, string customerId, DateTimeOffset since, CancellationToken cancellationToken);
+    /// <summary>The customer's 1:1 sends by <paramref name="senderId"/> at or after <paramref name="since"/>.</summary>
+    Task<ImmutableArray<PastSend>> CustomerSendsAsync(string tenant, string senderId, string customerId, DateTimeOffset since, CancellationToken cancellationToken);
+
+    /// <summary>The 1:1 sends of every customer of <paramref name="senderId"/> at or after <paramref name="since"/>, by
+    /// customer: the sender's send book, read as one key range (a page per 1,000 sends) instead of a query per customer.</summary>
+    Task<IReadOnlyDictionary<string, ImmutableArray<PastSend>>> SenderBookAsync(string tenant, string senderId, DateTimeOffset since, CancellationToken cancellationToken);
 
     /// <summary>The sender's posts (one per dispatch: a Moments post, a group send, a 1:1 task) at or after <paramref name="since"/>.</summary>
     Task<ImmutableArray<PastSend>> SenderPostsAsync(string tenant, string senderId, DateTimeOffset since, CancellationToken cancellationToken);

@@ -151,7 +151,7 @@ public sealed class TouchDispatcher(
         // Caps look back a week (and a day for time zones); tallies over the deletion-rate window.
         var past = new DeliveryHistory(
             touch.Channel == Channel.OneToOne // only 1:1 sends count against a customer's caps
-                ? await history.CustomerSendsAsync(run.Tenant, touch.CustomerId, run.Now.AddDays(-8), ct).ConfigureAwait(false)
+                ? await run.CustomerSendsAsync(history, touch.CustomerId, ct).ConfigureAwait(false)
                 : [],
             await run.SenderPostsAsync(history, ct).ConfigureAwait(false),
             await run.TallyAsync(history, TallySubject.Template, touch.Content, policy.DeletionWindowStart(run.Now), ct).ConfigureAwait(false),
@@ -841,6 +841,21 @@ public sealed class TouchDispatcher(
             }
 
             _sends.Clear();
+        }
+
+        private Task<IReadOnlyDictionary<string, ImmutableArray<PastSend>>>? _sends1to1;
+
+        // The customer's 1:1 sends by this sender over the caps' look-back (a week and a day for time zones): from the
+        // sender's send book, read once for a large run, or the customer's rows of it for a small one.
+        public async Task<ImmutableArray<PastSend>> CustomerSendsAsync(IDeliveryHistoryStore store, string customerId, CancellationToken ct)
+        {
+            if (!readBook)
+            {
+                return await store.CustomerSendsAsync(tenant, senderId, customerId, now.AddDays(-8), ct).ConfigureAwait(false);
+            }
+
+            _sends1to1 ??= store.SenderBookAsync(tenant, senderId, now.AddDays(-8), ct);
+            return (await _sends1to1.ConfigureAwait(false)).GetValueOrDefault(customerId, []);
         }
 
         public Task<ImmutableArray<PastSend>> SenderPostsAsync(IDeliveryHistoryStore store, CancellationToken ct) =>
