@@ -114,7 +114,9 @@ public interface ICustomerErasureStore
     /// sender's outbox, the customer's rows in the WeCom tasks that carried them (a task's text that names the customer
     /// gets <paramref name="name"/> replaced), and the instance row.
     /// </summary>
-    Task<JourneyErasure> DeleteJourneyAsync(string tenant, string instanceId, string? name, CancellationToken cancellationToken);
+    /// <remarks>A campaign journey's touches are kept with its campaign and account manager (<paramref name="campaign"/>,
+    /// <paramref name="senderId"/>, from its state): without them only the instance's own rows are found.</remarks>
+    Task<JourneyErasure> DeleteJourneyAsync(string tenant, string instanceId, string? senderId, string? campaign, string? name, CancellationToken cancellationToken);
 
     /// <summary>Deletes the customer's journey start rows; returns how many.</summary>
     Task<int> DeleteJourneyStartsAsync(string tenant, string customerId, CancellationToken cancellationToken);
@@ -193,7 +195,8 @@ public sealed class CustomerErasure(
         var journeyParts = new JourneyErasure(false, 0, 0, 0, 0);
         await foreach (var start in starts.ListAsync(tenant, customerId, cancellationToken).ConfigureAwait(false))
         {
-            if (await EndAsync(tenant, start.InstanceId, cancellationToken).ConfigureAwait(false) is { } state)
+            var state = await EndAsync(tenant, start.InstanceId, cancellationToken).ConfigureAwait(false);
+            if (state is not null)
             {
                 managers.Add(state.SenderId);
                 if (state.Campaign is { } campaign)
@@ -202,7 +205,7 @@ public sealed class CustomerErasure(
                 }
             }
 
-            var erased = await store.DeleteJourneyAsync(tenant, start.InstanceId, name, cancellationToken).ConfigureAwait(false);
+            var erased = await store.DeleteJourneyAsync(tenant, start.InstanceId, state?.SenderId, state?.Campaign, name, cancellationToken).ConfigureAwait(false);
             journeyCount++;
             journeyParts = Add(journeyParts, erased);
         }

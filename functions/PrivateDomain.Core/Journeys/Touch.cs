@@ -45,7 +45,19 @@ public sealed record Touch(
 
     /// <summary>What delivery groups by: touches with the same key travel in one task or post.</summary>
     public DeliveryKey Delivery => new(SenderId, Channel, Content, Slot);
+
+    /// <summary>Where the touch's ledger row is: its id, and for a campaign's touch the campaign and the sender, whose
+    /// touches share one ledger partition (so a cohort batch records, and a dispatch claims and closes, a hundred in one
+    /// transaction).</summary>
+    public TouchRef Ref => new(Id, SenderId, Campaign);
 }
+
+/// <summary>The address of a touch's ledger row. A campaign's touches (<paramref name="Campaign"/> set) are kept together
+/// per campaign and account manager; any other touch with its journey instance.</summary>
+/// <param name="Id">The touch id.</param>
+/// <param name="SenderId">The account manager who sends it.</param>
+/// <param name="Campaign">The campaign the touch belongs to, or null.</param>
+public readonly record struct TouchRef(TouchId Id, string SenderId, string? Campaign);
 
 /// <summary>A touch's identity: <c>{instance}/r{round}/{step}</c>. The same instance, round and step always give the
 /// same id, so a replayed activity or a restarted runner finds the ledger row and does not send twice.</summary>

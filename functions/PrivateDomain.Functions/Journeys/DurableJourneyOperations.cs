@@ -42,7 +42,7 @@ public sealed class DurableJourneyOperations(
         return new JourneyView(instanceId, s.JourneyId, s.Version, s.CustomerId, s.SenderId, Status(metadata.RuntimeStatus), endReason,
             progress?.Round ?? s.Round, ended ? null : progress?.NextWakeAt, progress?.Intent ?? s.Intent, progress?.Reactions ?? s.Reactions)
         {
-            Touches = await ledger.ListAsync(tenant, instanceId, cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false),
+            Touches = await ledger.ListAsync(tenant, instanceId, s.SenderId, s.Campaign, cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false),
         };
     }
 

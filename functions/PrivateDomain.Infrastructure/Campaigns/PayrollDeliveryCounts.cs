@@ -17,23 +17,47 @@ namespace PrivateDomain.Campaigns;
 public sealed class PayrollDeliveryCounts(IDeliveryLedger inner, PayrollEngagement engagement) : IDeliveryLedger
 {
     /// <inheritdoc />
-    public Task<LedgerTouch?> GetAsync(string tenant, TouchId id, CancellationToken cancellationToken) => inner.GetAsync(tenant, id, cancellationToken);
+    public Task<LedgerTouch?> GetAsync(string tenant, TouchRef touch, CancellationToken cancellationToken) => inner.GetAsync(tenant, touch, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyDictionary<TouchId, LedgerTouch>> GetManyAsync(string tenant, IReadOnlyCollection<Touch> touches, CancellationToken cancellationToken) =>
+        inner.GetManyAsync(tenant, touches, cancellationToken);
 
     /// <inheritdoc />
     public Task<bool> TryClaimAsync(string tenant, LedgerTouch row, string dispatchId, DateTimeOffset at, CancellationToken cancellationToken) =>
         inner.TryClaimAsync(tenant, row, dispatchId, at, cancellationToken);
 
     /// <inheritdoc />
-    public async Task SetOutcomeAsync(string tenant, TouchId id, TouchOutcome outcome, CancellationToken cancellationToken)
+    public Task<bool[]> TryClaimManyAsync(string tenant, IReadOnlyList<LedgerTouch> rows, string dispatchId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        inner.TryClaimManyAsync(tenant, rows, dispatchId, at, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task SetOutcomeAsync(string tenant, TouchRef touch, TouchOutcome outcome, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        if (outcome.Status == TouchStatus.Refused && PayrollCampaignJourney.IsCampaignInstance(tenant, id.InstanceId)
-            && await inner.GetAsync(tenant, id, cancellationToken).ConfigureAwait(false) is { } row)
+        await CountRefusalAsync(tenant, touch, outcome, cancellationToken).ConfigureAwait(false);
+        await inner.SetOutcomeAsync(tenant, touch, outcome, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task SetOutcomesAsync(string tenant, IReadOnlyList<(TouchRef Touch, TouchOutcome Outcome)> outcomes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        foreach (var (touch, outcome) in outcomes)
+        {
+            await CountRefusalAsync(tenant, touch, outcome, cancellationToken).ConfigureAwait(false);
+        }
+
+        await inner.SetOutcomesAsync(tenant, outcomes, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task CountRefusalAsync(string tenant, TouchRef touch, TouchOutcome outcome, CancellationToken cancellationToken)
+    {
+        if (outcome.Status == TouchStatus.Refused && touch.Campaign is not null
+            && await inner.GetAsync(tenant, touch, cancellationToken).ConfigureAwait(false) is { } row)
         {
             await engagement.TouchRefusedAsync(tenant, row.Touch, cancellationToken).ConfigureAwait(false);
         }
-
-        await inner.SetOutcomeAsync(tenant, id, outcome, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -46,6 +70,6 @@ public sealed class PayrollDeliveryCounts(IDeliveryLedger inner, PayrollEngageme
     }
 
     /// <inheritdoc />
-    public Task NoteDeferralAsync(string tenant, TouchId id, string reason, string message, DateTimeOffset retryAt, CancellationToken cancellationToken) =>
-        inner.NoteDeferralAsync(tenant, id, reason, message, retryAt, cancellationToken);
+    public Task NoteDeferralAsync(string tenant, TouchRef touch, string reason, string message, DateTimeOffset retryAt, CancellationToken cancellationToken) =>
+        inner.NoteDeferralAsync(tenant, touch, reason, message, retryAt, cancellationToken);
 }

@@ -144,14 +144,22 @@ public sealed class TableCustomerErasureStore(StorageClients clients) : ICustome
     }
 
     /// <inheritdoc />
-    public async Task<JourneyErasure> DeleteJourneyAsync(string tenant, string instanceId, string? name, CancellationToken cancellationToken)
+    public async Task<JourneyErasure> DeleteJourneyAsync(string tenant, string instanceId, string? senderId, string? campaign, string? name, CancellationToken cancellationToken)
     {
         var ledger = await clients.TableAsync(TableTouchLedger.TableName, cancellationToken).ConfigureAwait(false);
         var outbox = await clients.TableAsync(TableDeliveryQueue.TableName, cancellationToken).ConfigureAwait(false);
         var members = await clients.TableAsync(TableDispatchStore.MembersTable, cancellationToken).ConfigureAwait(false);
         var ledgerPk = TableTouchLedger.Partition(tenant, instanceId);
-        var touches = await ledger.QueryAsync<TableEntity>(x => x.PartitionKey == ledgerPk, select: ["RowKey", "TouchId", "SenderId", "DispatchId"],
+        string[] columns = ["PartitionKey", "RowKey", "TouchId", "SenderId", "DispatchId"];
+        var touches = await ledger.QueryAsync<TableEntity>(x => x.PartitionKey == ledgerPk, select: columns,
             cancellationToken: cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var campaignRows = campaign is null || senderId is null
+            ? []
+            : await ledger.QueryAsync<TableEntity>(
+                    TableClient.CreateQueryFilter($"PartitionKey eq {TableTouchLedger.CampaignPartition(tenant, campaign, senderId)} and InstanceId eq {instanceId}"),
+                    select: columns, cancellationToken: cancellationToken)
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+        touches.AddRange(campaignRows);
 
         // The outbox first (nothing more is sent), then the customer's place in the tasks that carried the touches.
         var outboxRows = 0;
@@ -181,6 +189,11 @@ public sealed class TableCustomerErasureStore(StorageClients clients) : ICustome
         }
 
         await DeletePartitionAsync(ledger, ledgerPk, cancellationToken).ConfigureAwait(false);
+        foreach (var row in campaignRows)
+        {
+            await TableWrites.DeleteIfExistsAsync(ledger, row.PartitionKey, row.RowKey, cancellationToken).ConfigureAwait(false);
+        }
+
         var instances = await clients.TableAsync(TableJourneyStore.TableName, cancellationToken).ConfigureAwait(false);
         var removed = await TableWrites.DeleteIfExistsAsync(instances, TableJourneyStore.Partition(tenant, instanceId), TableKeys.Escape(instanceId), cancellationToken)
             .ConfigureAwait(false);
@@ -207,7 +220,7 @@ public sealed class TableCustomerErasureStore(StorageClients clients) : ICustome
                 && JsonSerializer.Deserialize<JourneyState>(json, TableJourneyStore.Json) is { } state && state.CustomerId == customerId)
             {
                 // A member's touches have the same instance id (and ledger rows) as a per-customer journey's.
-                var erased = await DeleteJourneyAsync(tenant, state.InstanceId, name, cancellationToken).ConfigureAwait(false);
+                var erased = await DeleteJourneyAsync(tenant, state.InstanceId, state.SenderId, state.Campaign, name, cancellationToken).ConfigureAwait(false);
                 parts = new JourneyErasure(parts.InstanceRemoved || erased.InstanceRemoved, parts.Touches + erased.Touches, parts.OutboxTouches + erased.OutboxTouches,
                     parts.DispatchMembers + erased.DispatchMembers, parts.DispatchTexts + erased.DispatchTexts);
                 members += await TableWrites.DeleteIfExistsAsync(table, pk, rk, cancellationToken).ConfigureAwait(false) ? 1 : 0;

@@ -169,6 +169,7 @@ public sealed class TableDispatchStore(StorageClients clients) : IDispatchStore
                     ["InstanceId"] = m.Touch.InstanceId,
                     ["Round"] = m.Touch.Round,
                     ["StepId"] = m.Touch.StepId,
+                    ["Campaign"] = m.Campaign,
                 })), cancellationToken).ConfigureAwait(false);
         }
 
@@ -201,7 +202,7 @@ public sealed class TableDispatchStore(StorageClients clients) : IDispatchStore
         await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == pk, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             yield return new DispatchMember(e.GetString("Recipient"), new TouchId(e.GetString("InstanceId"), e.GetInt32("Round") ?? 0, e.GetString("StepId")),
-                e.GetString("CustomerId"));
+                e.GetString("CustomerId"), e.GetString("Campaign"));
         }
     }
 

@@ -104,11 +104,16 @@ public sealed class TableJourneyStore(StorageClients clients) : IJourneyStore
 }
 
 /// <summary>
-/// The touch ledger in table <c>TouchLedger</c>: PK <c>{tenant}|{instance id}</c>, RK <c>r{round:D2}|{step id}</c>,
-/// inserted with Add so a touch id is recorded once. <c>Status</c> starts as <c>Due</c>; delivery claims the row with
-/// its ETag and writes the outcome (<see cref="TouchStatus"/>), the reason and WeCom's msgid/jobid. Recording also puts
-/// the touch in its sender's outbox (<see cref="IDeliveryQueue"/>) and nudges delivery for its slot plus the aggregation
-/// delay — also when a retried recording finds the row still Due, so a crash between the two writes loses nothing.
+/// The touch ledger in table <c>TouchLedger</c>. An ordinary journey's touch: PK <c>{tenant}|{instance id}</c>, RK
+/// <c>r{round:D2}|{step id}</c>. A campaign's touch (<see cref="Touch.Campaign"/>): PK
+/// <c>{tenant}|k|{campaign}|{sender}</c>, RK <c>r{round:D2}|{step id}|{instance id}</c> — the campaign's touches of one
+/// account manager in one partition, a step's in one key range, so a cohort batch records a hundred in one transaction
+/// and a dispatch reads them with one range query, claims them with one transaction (an ETag per row) and closes them
+/// with another. Rows are inserted with Add so a touch id is recorded once. <c>Status</c> starts as <c>Due</c>;
+/// delivery claims the row with its ETag and writes the outcome (<see cref="TouchStatus"/>), the reason and WeCom's
+/// msgid/jobid. Recording also puts the touch in its sender's outbox (<see cref="IDeliveryQueue"/>) and nudges delivery
+/// for its slot plus the aggregation delay — also when a retried recording finds the row still Due, so a crash between
+/// the two writes loses nothing.
 /// </summary>
 public sealed class TableTouchLedger(StorageClients clients, IDeliveryQueue queue, IDeliveryNudges nudges, DispatchOptions delivery, TimeProvider? time = null)
     : ITouchLedger, IDeliveryLedger
@@ -117,6 +122,9 @@ public sealed class TableTouchLedger(StorageClients clients, IDeliveryQueue queu
 
     /// <summary>The table name.</summary>
     public const string TableName = "TouchLedger";
+
+    /// <summary>The most rows in one entity-group transaction.</summary>
+    private const int TransactionSize = 100;
 
     /// <inheritdoc />
     public async Task<bool> RecordAsync(string tenant, Touch touch, CancellationToken cancellationToken)
@@ -134,15 +142,40 @@ public sealed class TableTouchLedger(StorageClients clients, IDeliveryQueue queu
     }
 
     /// <inheritdoc />
-    /// <remarks>The ledger rows first (each its own, keyed by instance), then the outbox rows of the touches still Due
-    /// in transactions per sender, then one nudge per sender and slot — the order <see cref="RecordAsync"/> keeps, so a
-    /// crash in between leaves Due rows whose repeat queues them.</remarks>
+    /// <remarks>The ledger rows first (a campaign's in transactions of 100 per partition, others one by one), then the
+    /// outbox rows of the touches still Due in transactions per sender, then one nudge per sender and slot — the order
+    /// <see cref="RecordAsync"/> keeps, so a crash in between leaves Due rows whose repeat queues them. A transaction
+    /// that finds a row already there (a repeat, or a lost answer retried) falls back to row by row.</remarks>
     public async Task<int> RecordManyAsync(string tenant, IReadOnlyList<Touch> touches, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(touches);
         var due = new System.Collections.Concurrent.ConcurrentBag<Touch>();
         var recorded = 0;
-        await Parallel.ForEachAsync(touches.DistinctBy(t => t.Id), new ParallelOptions { MaxDegreeOfParallelism = delivery.Parallelism, CancellationToken = cancellationToken },
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+        var distinct = touches.DistinctBy(t => t.Id).ToList();
+        var singles = new System.Collections.Concurrent.ConcurrentBag<Touch>(distinct.Where(t => t.Campaign is null));
+        foreach (var chunk in distinct.Where(t => t.Campaign is not null).GroupBy(t => Key(tenant, t.Ref).Pk, StringComparer.Ordinal).SelectMany(g => g.Chunk(TransactionSize)))
+        {
+            try
+            {
+                await table.SubmitTransactionAsync(chunk.Select(t => new TableTransactionAction(TableTransactionActionType.Add, NewRow(tenant, t))), cancellationToken)
+                    .ConfigureAwait(false);
+                recorded += chunk.Length;
+                foreach (var t in chunk)
+                {
+                    due.Add(t);
+                }
+            }
+            catch (TableTransactionFailedException e) when (e.Status == 409)
+            {
+                foreach (var t in chunk)
+                {
+                    singles.Add(t);
+                }
+            }
+        }
+
+        await Parallel.ForEachAsync(singles, new ParallelOptions { MaxDegreeOfParallelism = delivery.Parallelism, CancellationToken = cancellationToken },
             async (touch, ct) =>
             {
                 var (fresh, isDue) = await InsertAsync(tenant, touch, ct).ConfigureAwait(false);
@@ -177,35 +210,70 @@ public sealed class TableTouchLedger(StorageClients clients, IDeliveryQueue queu
         var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
         try
         {
-            await table.AddEntityAsync(new TableEntity(Partition(tenant, touch.Id.InstanceId), Row(touch.Id))
-            {
-                ["TouchId"] = touch.Id.ToString(),
-                ["Touch"] = JsonSerializer.Serialize(touch, TableJourneyStore.Json),
-                ["CustomerId"] = touch.CustomerId,
-                ["SenderId"] = touch.SenderId,
-                ["Channel"] = touch.Channel.ToString(),
-                ["Stage"] = touch.Stage,
-                ["Kind"] = touch.Kind,
-                ["Content"] = touch.Content,
-                ["ThreeW"] = touch.ThreeW,
-                ["SlotAt"] = touch.SlotAt,
-                ["Status"] = nameof(TouchStatus.Due),
-                ["RecordedAt"] = _time.GetUtcNow(),
-            }, cancellationToken).ConfigureAwait(false);
+            await table.AddEntityAsync(NewRow(tenant, touch), cancellationToken).ConfigureAwait(false);
             return (true, true);
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
-            return (false, (await GetAsync(tenant, touch.Id, cancellationToken).ConfigureAwait(false))?.Status == TouchStatus.Due);
+            return (false, (await GetAsync(tenant, touch.Ref, cancellationToken).ConfigureAwait(false))?.Status == TouchStatus.Due);
         }
     }
 
+    private TableEntity NewRow(string tenant, Touch touch)
+    {
+        var (pk, rk) = Key(tenant, touch.Ref);
+        return new TableEntity(pk, rk)
+        {
+            ["TouchId"] = touch.Id.ToString(),
+            ["InstanceId"] = touch.Id.InstanceId,
+            ["Touch"] = JsonSerializer.Serialize(touch, TableJourneyStore.Json),
+            ["CustomerId"] = touch.CustomerId,
+            ["SenderId"] = touch.SenderId,
+            ["Channel"] = touch.Channel.ToString(),
+            ["Stage"] = touch.Stage,
+            ["Kind"] = touch.Kind,
+            ["Content"] = touch.Content,
+            ["ThreeW"] = touch.ThreeW,
+            ["SlotAt"] = touch.SlotAt,
+            ["Status"] = nameof(TouchStatus.Due),
+            ["RecordedAt"] = _time.GetUtcNow(),
+        };
+    }
+
     /// <inheritdoc />
-    public async IAsyncEnumerable<LedgerEntry> ListAsync(string tenant, string instanceId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <remarks>An instance with no rows of its own (a campaign journey's touches are kept with the campaign) is looked
+    /// for across the tenant's campaign partitions: a scan, for tools and tests; code that has the journey's state uses
+    /// the overload that names its sender and campaign.</remarks>
+    public IAsyncEnumerable<LedgerEntry> ListAsync(string tenant, string instanceId, CancellationToken cancellationToken) =>
+        ListEntriesAsync(tenant, instanceId, null, null, cancellationToken);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<LedgerEntry> ListAsync(string tenant, string instanceId, string senderId, string? campaign, CancellationToken cancellationToken) =>
+        ListEntriesAsync(tenant, instanceId, senderId, campaign, cancellationToken);
+
+    private async IAsyncEnumerable<LedgerEntry> ListEntriesAsync(string tenant, string instanceId, string? senderId, string? campaign,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
-        var pk = Partition(tenant, instanceId);
-        await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == pk, cancellationToken: cancellationToken).ConfigureAwait(false))
+        var rows = await table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition(tenant, instanceId)}"), cancellationToken: cancellationToken)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        if (campaign is not null && senderId is not null)
+        {
+            // The campaign's partition of the sender holds every customer's touches: this instance's by its column.
+            rows.AddRange(await table.QueryAsync<TableEntity>(
+                    TableClient.CreateQueryFilter($"PartitionKey eq {CampaignPartition(tenant, campaign, senderId)} and InstanceId eq {instanceId}"), cancellationToken: cancellationToken)
+                .ToListAsync(cancellationToken).ConfigureAwait(false));
+        }
+        else if (rows.Count == 0)
+        {
+            var low = $"{tenant}|k|";
+            var high = $"{tenant}|k}}";
+            rows.AddRange(await table.QueryAsync<TableEntity>(
+                    TableClient.CreateQueryFilter($"PartitionKey ge {low} and PartitionKey lt {high} and InstanceId eq {instanceId}"), cancellationToken: cancellationToken)
+                .ToListAsync(cancellationToken).ConfigureAwait(false));
+        }
+
+        foreach (var e in rows.OrderBy(e => e.RowKey, StringComparer.Ordinal))
         {
             yield return new LedgerEntry(e.GetString("TouchId"), Enum.Parse<Channel>(e.GetString("Channel")), e.GetString("Content"),
                 e.GetString("SenderId"), e.GetDateTimeOffset("SlotAt") ?? default, e.GetDateTimeOffset("RecordedAt") ?? default)
@@ -219,18 +287,48 @@ public sealed class TableTouchLedger(StorageClients clients, IDeliveryQueue queu
     }
 
     /// <inheritdoc />
-    public async Task<LedgerTouch?> GetAsync(string tenant, TouchId id, CancellationToken cancellationToken)
+    public async Task<LedgerTouch?> GetAsync(string tenant, TouchRef touch, CancellationToken cancellationToken)
     {
         var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
-        var row = await table.GetEntityIfExistsAsync<TableEntity>(Partition(tenant, id.InstanceId), Row(id), cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (!row.HasValue || row.Value is not { } e || e.GetString("Touch") is not { } json)
-        {
-            return null;
-        }
+        var (pk, rk) = Key(tenant, touch);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(pk, rk, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row.HasValue && row.Value is { } e ? ToLedgerTouch(e) : null;
+    }
 
-        return new LedgerTouch(JsonSerializer.Deserialize<Touch>(json, TableJourneyStore.Json)!,
-            Enum.TryParse<TouchStatus>(e.GetString("Status"), out var status) ? status : TouchStatus.Due,
-            e.GetString("DispatchId"), e.GetDateTimeOffset("ClaimedAt"), e.ETag.ToString());
+    /// <inheritdoc />
+    /// <remarks>A campaign's touches: one range query per partition, round and step (the step's rows of every customer of
+    /// the sender, a page per 1,000); other touches: a point read each.</remarks>
+    public async Task<IReadOnlyDictionary<TouchId, LedgerTouch>> GetManyAsync(string tenant, IReadOnlyCollection<Touch> touches, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(touches);
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+        var found = new System.Collections.Concurrent.ConcurrentDictionary<TouchId, LedgerTouch>();
+        var ranges = touches.Where(t => t.Campaign is not null).GroupBy(t => (Key(tenant, t.Ref).Pk, t.Id.Round, t.Id.StepId)).ToList();
+        await Parallel.ForEachAsync(ranges, new ParallelOptions { MaxDegreeOfParallelism = delivery.Parallelism, CancellationToken = cancellationToken },
+            async (range, ct) =>
+            {
+                var wanted = range.ToDictionary(t => Key(tenant, t.Ref).Rk, t => t.Id, StringComparer.Ordinal);
+                var from = StepPrefix(range.Key.Round, range.Key.StepId);
+                var to = from[..^1] + (char)(from[^1] + 1);
+                await foreach (var e in table.QueryAsync<TableEntity>(
+                                   TableClient.CreateQueryFilter($"PartitionKey eq {range.Key.Pk} and RowKey ge {from} and RowKey lt {to}"), maxPerPage: 1000, cancellationToken: ct)
+                                   .ConfigureAwait(false))
+                {
+                    if (wanted.TryGetValue(e.RowKey, out var id) && ToLedgerTouch(e) is { } row)
+                    {
+                        found[id] = row;
+                    }
+                }
+            }).ConfigureAwait(false);
+        await Parallel.ForEachAsync(touches.Where(t => t.Campaign is null), new ParallelOptions { MaxDegreeOfParallelism = delivery.Parallelism, CancellationToken = cancellationToken },
+            async (touch, ct) =>
+            {
+                if (await GetAsync(tenant, touch.Ref, ct).ConfigureAwait(false) is { } row)
+                {
+                    found[touch.Id] = row;
+                }
+            }).ConfigureAwait(false);
+        return found;
     }
 
     /// <inheritdoc />
@@ -240,19 +338,14 @@ public sealed class TableTouchLedger(StorageClients clients, IDeliveryQueue queu
         var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
         try
         {
-            await table.UpdateEntityAsync(new TableEntity(Partition(tenant, row.Touch.Id.InstanceId), Row(row.Touch.Id))
-            {
-                ["Status"] = nameof(TouchStatus.Pending),
-                ["DispatchId"] = dispatchId,
-                ["ClaimedAt"] = at,
-            }, new ETag(row.ETag), TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            await table.UpdateEntityAsync(ClaimRow(tenant, row, dispatchId, at), new ETag(row.ETag), TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (RequestFailedException e) when (e.Status == 412)
         {
             // Someone else changed the row — or we did: a claim whose response was lost is retried by the storage
             // client with the old ETag. The row says which.
-            return await GetAsync(tenant, row.Touch.Id, cancellationToken).ConfigureAwait(false) is { Status: TouchStatus.Pending } now
+            return await GetAsync(tenant, row.Touch.Ref, cancellationToken).ConfigureAwait(false) is { Status: TouchStatus.Pending } now
                 && string.Equals(now.DispatchId, dispatchId, StringComparison.Ordinal);
         }
         catch (RequestFailedException e) when (e.Status == 404)
@@ -262,11 +355,95 @@ public sealed class TableTouchLedger(StorageClients clients, IDeliveryQueue queu
     }
 
     /// <inheritdoc />
-    public async Task SetOutcomeAsync(string tenant, TouchId id, TouchOutcome outcome, CancellationToken cancellationToken)
+    /// <remarks>A campaign's rows in transactions of 100 per partition, each merge conditional on its row's ETag: all of
+    /// a transaction's rows are claimed or none. A transaction refused because a row changed (another run claimed it,
+    /// the customer was erased) — or retried by the storage client after its answer was lost, which finds its own
+    /// claims — is claimed again row by row, where each row says whether it is ours.</remarks>
+    public async Task<bool[]> TryClaimManyAsync(string tenant, IReadOnlyList<LedgerTouch> rows, string dispatchId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+        var won = new bool[rows.Count];
+        var one = new System.Collections.Concurrent.ConcurrentBag<int>(Enumerable.Range(0, rows.Count).Where(i => rows[i].Touch.Campaign is null));
+        var chunks = Enumerable.Range(0, rows.Count).Where(i => rows[i].Touch.Campaign is not null)
+            .GroupBy(i => Key(tenant, rows[i].Touch.Ref).Pk, StringComparer.Ordinal).SelectMany(g => g.Chunk(TransactionSize)).ToList();
+        foreach (var chunk in chunks)
+        {
+            try
+            {
+                await table.SubmitTransactionAsync(chunk.Select(i => new TableTransactionAction(TableTransactionActionType.UpdateMerge,
+                    ClaimRow(tenant, rows[i], dispatchId, at), new ETag(rows[i].ETag))), cancellationToken).ConfigureAwait(false);
+                foreach (var i in chunk)
+                {
+                    won[i] = true;
+                }
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 412 or 404)
+            {
+                foreach (var i in chunk)
+                {
+                    one.Add(i);
+                }
+            }
+        }
+
+        await Parallel.ForEachAsync(one, new ParallelOptions { MaxDegreeOfParallelism = delivery.Parallelism, CancellationToken = cancellationToken },
+            async (i, ct) => won[i] = await TryClaimAsync(tenant, rows[i], dispatchId, at, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        return won;
+    }
+
+    private static TableEntity ClaimRow(string tenant, LedgerTouch row, string dispatchId, DateTimeOffset at)
+    {
+        var (pk, rk) = Key(tenant, row.Touch.Ref);
+        return new TableEntity(pk, rk)
+        {
+            ["Status"] = nameof(TouchStatus.Pending),
+            ["DispatchId"] = dispatchId,
+            ["ClaimedAt"] = at,
+        };
+    }
+
+    /// <inheritdoc />
+    public async Task SetOutcomeAsync(string tenant, TouchRef touch, TouchOutcome outcome, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(outcome);
         var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
-        var entity = new TableEntity(Partition(tenant, id.InstanceId), Row(id))
+        await table.UpdateEntityAsync(OutcomeRow(tenant, touch, outcome), ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>A campaign's outcomes in transactions of 100 per partition (unconditional merges: repeating one writes the
+    /// same); if a transaction is refused (a row erased meanwhile), its rows one by one.</remarks>
+    public async Task SetOutcomesAsync(string tenant, IReadOnlyList<(TouchRef Touch, TouchOutcome Outcome)> outcomes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+        var one = new System.Collections.Concurrent.ConcurrentBag<(TouchRef Touch, TouchOutcome Outcome)>(outcomes.Where(o => o.Touch.Campaign is null));
+        foreach (var chunk in outcomes.Where(o => o.Touch.Campaign is not null).DistinctBy(o => o.Touch.Id)
+                     .GroupBy(o => Key(tenant, o.Touch).Pk, StringComparer.Ordinal).SelectMany(g => g.Chunk(TransactionSize)))
+        {
+            try
+            {
+                await table.SubmitTransactionAsync(chunk.Select(o => new TableTransactionAction(TableTransactionActionType.UpdateMerge, OutcomeRow(tenant, o.Touch, o.Outcome), ETag.All)),
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (TableTransactionFailedException)
+            {
+                foreach (var o in chunk)
+                {
+                    one.Add(o);
+                }
+            }
+        }
+
+        await Parallel.ForEachAsync(one, new ParallelOptions { MaxDegreeOfParallelism = delivery.Parallelism, CancellationToken = cancellationToken },
+            async (o, ct) => await SetOutcomeAsync(tenant, o.Touch, o.Outcome, ct).ConfigureAwait(false)).ConfigureAwait(false);
+    }
+
+    private static TableEntity OutcomeRow(string tenant, TouchRef touch, TouchOutcome outcome)
+    {
+        var (pk, rk) = Key(tenant, touch);
+        var entity = new TableEntity(pk, rk)
         {
             ["Status"] = outcome.Status.ToString(),
             ["Reason"] = outcome.Reason,
@@ -278,22 +455,22 @@ public sealed class TableTouchLedger(StorageClients clients, IDeliveryQueue queu
             entity["WeComId"] = outcome.WeComId;
         }
 
-        await table.UpdateEntityAsync(entity, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+        return entity;
     }
 
     /// <inheritdoc />
-    public async Task SetDispatchOutcomesAsync(string tenant, string dispatchId, IReadOnlyList<TouchResult> results, CancellationToken cancellationToken)
+    public Task SetDispatchOutcomesAsync(string tenant, string dispatchId, IReadOnlyList<TouchResult> results, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(results);
-        await Parallel.ForEachAsync(results, new ParallelOptions { MaxDegreeOfParallelism = delivery.Parallelism, CancellationToken = cancellationToken },
-            async (r, ct) => await SetOutcomeAsync(tenant, r.Touch.Id, r.Outcome, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        return SetOutcomesAsync(tenant, [.. results.Select(r => (r.Touch.Ref, r.Outcome))], cancellationToken);
     }
 
     /// <inheritdoc />
-    public async Task NoteDeferralAsync(string tenant, TouchId id, string reason, string message, DateTimeOffset retryAt, CancellationToken cancellationToken)
+    public async Task NoteDeferralAsync(string tenant, TouchRef touch, string reason, string message, DateTimeOffset retryAt, CancellationToken cancellationToken)
     {
         var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
-        await table.UpdateEntityAsync(new TableEntity(Partition(tenant, id.InstanceId), Row(id))
+        var (pk, rk) = Key(tenant, touch);
+        await table.UpdateEntityAsync(new TableEntity(pk, rk)
         {
             ["Reason"] = reason,
             ["ReasonText"] = message,
@@ -301,7 +478,27 @@ public sealed class TableTouchLedger(StorageClients clients, IDeliveryQueue queu
         }, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
     }
 
+    private static LedgerTouch? ToLedgerTouch(TableEntity e) =>
+        e.GetString("Touch") is not { } json
+            ? null
+            : new LedgerTouch(JsonSerializer.Deserialize<Touch>(json, TableJourneyStore.Json)!,
+                Enum.TryParse<TouchStatus>(e.GetString("Status"), out var status) ? status : TouchStatus.Due,
+                e.GetString("DispatchId"), e.GetDateTimeOffset("ClaimedAt"), e.ETag.ToString());
+
+    /// <summary>An ordinary journey's ledger partition.</summary>
     internal static string Partition(string tenant, string instanceId) => $"{tenant}|{TableKeys.Escape(instanceId)}";
 
-    private static string Row(TouchId id) => $"r{id.Round:D2}|{TableKeys.Escape(id.StepId)}";
+    /// <summary>The ledger partition of a campaign's touches sent by one account manager.</summary>
+    internal static string CampaignPartition(string tenant, string campaign, string senderId) => $"{tenant}|k|{Part(campaign)}|{Part(senderId)}";
+
+    /// <summary>A touch's ledger row key.</summary>
+    internal static (string Pk, string Rk) Key(string tenant, TouchRef touch) => touch.Campaign is { } campaign
+        ? (CampaignPartition(tenant, campaign, touch.SenderId), StepPrefix(touch.Id.Round, touch.Id.StepId) + Part(touch.Id.InstanceId))
+        : (Partition(tenant, touch.Id.InstanceId), $"r{touch.Id.Round:D2}|{TableKeys.Escape(touch.Id.StepId)}");
+
+    // r{round}|{step}| — the key range of one step's touches in a campaign partition.
+    private static string StepPrefix(int round, string stepId) => $"r{round:D2}|{Part(stepId)}|";
+
+    // A key part that cannot contain the separator either.
+    private static string Part(string value) => TableKeys.Escape(value).Replace("|", "%7C", StringComparison.Ordinal);
 }

@@ -25,7 +25,7 @@ public sealed class RunnerJourneyOperations(JourneyRunner runner, IJourneyStore 
         return new JourneyView(s.InstanceId, s.JourneyId, s.Version, s.CustomerId, s.SenderId, r.Status.ToString(), r.EndReason?.ToString(),
             s.Round, r.NextWakeAt, s.Intent, s.Reactions)
         {
-            Touches = await ledger.ListAsync(tenant, instanceId, cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false),
+            Touches = await ledger.ListAsync(tenant, instanceId, s.SenderId, s.Campaign, cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false),
         };
     }
 

@@ -92,7 +92,7 @@ public sealed class TouchDispatchTests(AzuriteFixture fixture) : IAsyncLifetime
         Assert.Single(MassSends());
         foreach (var t in touches)
         {
-            var row = (await DeliveryLedger.GetAsync(_tenant.Name, t.Id, CancellationToken.None))!;
+            var row = (await DeliveryLedger.GetAsync(_tenant.Name, t.Ref, CancellationToken.None))!;
             Assert.Equal(TouchStatus.Sent, row.Status);
         }
 
@@ -100,21 +100,20 @@ public sealed class TouchDispatchTests(AzuriteFixture fixture) : IAsyncLifetime
         Assert.False(string.IsNullOrEmpty(entry.WeComId));
     }
 
-    [Fact]
-    public async Task After_a_crash_between_the_WeCom_call_and_the_ledger_update_the_next_run_finds_the_task_and_does_not_send_again()
+    [Theory]
+    [InlineData(null)] // an ordinary journey's touches: a ledger partition each
+    [InlineData("camp-crash")] // a campaign's: one partition per manager, claimed and closed in transactions
+    public async Task After_a_crash_between_the_WeCom_call_and_the_ledger_update_the_next_run_finds_the_task_and_does_not_send_again(string? campaign)
     {
         await AddCustomerAsync("c1", "lisi");
         await AddCustomerAsync("c2", "lisi");
-        var touches = new[] { TouchFor("c1", "lisi", "aida.interest.ice-breaker", Channel.OneToOne), TouchFor("c2", "lisi", "aida.interest.ice-breaker", Channel.OneToOne) };
-        foreach (var t in touches)
-        {
-            await Ledger.RecordAsync(_tenant.Name, t, CancellationToken.None);
-        }
+        var touches = new[] { TouchFor("c1", "lisi", "aida.interest.ice-breaker", Channel.OneToOne, campaign: campaign), TouchFor("c2", "lisi", "aida.interest.ice-breaker", Channel.OneToOne, campaign: campaign) };
+        Assert.Equal(2, await Ledger.RecordManyAsync(_tenant.Name, touches, CancellationToken.None));
 
         _crash.CrashOnNextCreatedUpdate = true;
         await Assert.ThrowsAsync<SimulatedCrashException>(() => DispatchAsync("lisi"));
         Assert.Single(MassSends());
-        Assert.All(touches, t => Assert.Equal(TouchStatus.Pending, DeliveryLedger.GetAsync(_tenant.Name, t.Id, CancellationToken.None).Result!.Status));
+        Assert.All(touches, t => Assert.Equal(TouchStatus.Pending, DeliveryLedger.GetAsync(_tenant.Name, t.Ref, CancellationToken.None).Result!.Status));
 
         // A run before the dispatch could have finished leaves it alone; one after reconciles.
         Assert.Equal(0, (await DispatchAsync("lisi")).Reconciled);
@@ -125,7 +124,7 @@ public sealed class TouchDispatchTests(AzuriteFixture fixture) : IAsyncLifetime
         var weComIds = new HashSet<string>(StringComparer.Ordinal);
         foreach (var t in touches)
         {
-            var entry = Assert.Single(await Ledger.ListAsync(_tenant.Name, t.Id.InstanceId, CancellationToken.None).ToListAsync());
+            var entry = Assert.Single(await Ledger.ListAsync(_tenant.Name, t.Id.InstanceId, "lisi", campaign, CancellationToken.None).ToListAsync());
             Assert.Equal(TouchStatus.Sent, entry.Status);
             Assert.False(string.IsNullOrEmpty(entry.WeComId));
             weComIds.Add(entry.WeComId!);
@@ -145,25 +144,70 @@ public sealed class TouchDispatchTests(AzuriteFixture fixture) : IAsyncLifetime
         await Ledger.RecordAsync(_tenant.Name, first, CancellationToken.None);
 
         // The storage client retries a claim whose response was lost with the old ETag: the row shows it is ours.
-        var stale = (await DeliveryLedger.GetAsync(_tenant.Name, first.Id, CancellationToken.None))!;
+        var stale = (await DeliveryLedger.GetAsync(_tenant.Name, first.Ref, CancellationToken.None))!;
         Assert.True(await DeliveryLedger.TryClaimAsync(_tenant.Name, stale, "d-probe", TuesdayMorning, CancellationToken.None));
         Assert.True(await DeliveryLedger.TryClaimAsync(_tenant.Name, stale, "d-probe", TuesdayMorning, CancellationToken.None));
         Assert.False(await DeliveryLedger.TryClaimAsync(_tenant.Name, stale, "d-other", TuesdayMorning, CancellationToken.None));
-        await DeliveryLedger.SetOutcomeAsync(_tenant.Name, first.Id, new TouchOutcome(TouchStatus.Due, null, null, null, TuesdayMorning), CancellationToken.None);
+        await DeliveryLedger.SetOutcomeAsync(_tenant.Name, first.Ref, new TouchOutcome(TouchStatus.Due, null, null, null, TuesdayMorning), CancellationToken.None);
 
         Assert.Equal(1, (await DispatchAsync("wangwu")).Tasks);
-        var dispatchId = (await DeliveryLedger.GetAsync(_tenant.Name, first.Id, CancellationToken.None))!.DispatchId!;
+        var dispatchId = (await DeliveryLedger.GetAsync(_tenant.Name, first.Ref, CancellationToken.None))!.DispatchId!;
 
         // A touch left Pending under that dispatch without being one of its members (its claim was taken as lost).
         await Ledger.RecordAsync(_tenant.Name, second, CancellationToken.None);
-        var row = (await DeliveryLedger.GetAsync(_tenant.Name, second.Id, CancellationToken.None))!;
+        var row = (await DeliveryLedger.GetAsync(_tenant.Name, second.Ref, CancellationToken.None))!;
         Assert.True(await DeliveryLedger.TryClaimAsync(_tenant.Name, row, dispatchId, TuesdayMorning, CancellationToken.None));
 
         await DispatchAsync("wangwu"); // finds it stray: due again, not recorded as sent by a task that never carried it
-        Assert.Equal(TouchStatus.Due, (await DeliveryLedger.GetAsync(_tenant.Name, second.Id, CancellationToken.None))!.Status);
+        Assert.Equal(TouchStatus.Due, (await DeliveryLedger.GetAsync(_tenant.Name, second.Ref, CancellationToken.None))!.Status);
         Assert.Equal(1, (await DispatchAsync("wangwu")).Tasks);
-        Assert.Equal(TouchStatus.Sent, (await DeliveryLedger.GetAsync(_tenant.Name, second.Id, CancellationToken.None))!.Status);
+        Assert.Equal(TouchStatus.Sent, (await DeliveryLedger.GetAsync(_tenant.Name, second.Ref, CancellationToken.None))!.Status);
         Assert.Equal([["wmCustc1"], ["wmCustc2"]], MassSends().Select(t => t["external_userid"]!.AsArray().Select(n => (string)n!).ToArray()).ToArray());
+    }
+
+    [Fact]
+    public async Task A_campaigns_claim_transaction_repeated_after_its_answer_was_lost_stays_its_dispatchs_and_a_row_claimed_meanwhile_is_left_to_its_claimer()
+    {
+        const string campaign = "camp-claims";
+        var touches = new List<Touch>();
+        foreach (var c in new[] { "k1", "k2", "k3" })
+        {
+            await AddCustomerAsync(c, "qianba");
+            touches.Add(TouchFor(c, "qianba", "aida.interest.ice-breaker", Channel.OneToOne, campaign: campaign));
+        }
+
+        Assert.Equal(3, await Ledger.RecordManyAsync(_tenant.Name, touches, CancellationToken.None));
+        Assert.Equal(0, await Ledger.RecordManyAsync(_tenant.Name, touches, CancellationToken.None)); // a repeated batch records nothing again
+        var stale = await RowsAsync();
+        Assert.All(stale, r => Assert.Equal(TouchStatus.Due, r.Status));
+
+        // The transaction lands; the storage client, its answer lost, sends it again with the old ETags: still ours.
+        Assert.Equal(new[] { true, true, true }, await DeliveryLedger.TryClaimManyAsync(_tenant.Name, stale, "d-lost", TuesdayMorning, CancellationToken.None));
+        Assert.Equal(new[] { true, true, true }, await DeliveryLedger.TryClaimManyAsync(_tenant.Name, stale, "d-lost", TuesdayMorning, CancellationToken.None));
+        Assert.Equal(new[] { false, false, false }, await DeliveryLedger.TryClaimManyAsync(_tenant.Name, stale, "d-other", TuesdayMorning, CancellationToken.None));
+        Assert.All(await RowsAsync(), r => Assert.Equal((TouchStatus.Pending, "d-lost"), (r.Status, r.DispatchId)));
+
+        // Due again; another run claims the second row between our read and our transaction: we get the other two.
+        var due = new TouchOutcome(TouchStatus.Due, null, null, null, TuesdayMorning);
+        await DeliveryLedger.SetOutcomesAsync(_tenant.Name, [.. touches.Select(t => (t.Ref, due))], CancellationToken.None);
+        var fresh = await RowsAsync();
+        Assert.True(await DeliveryLedger.TryClaimAsync(_tenant.Name, fresh[1], "d-first", TuesdayMorning, CancellationToken.None));
+        Assert.Equal(new[] { true, false, true }, await DeliveryLedger.TryClaimManyAsync(_tenant.Name, fresh, "d-second", TuesdayMorning, CancellationToken.None));
+        Assert.Equal(["d-second", "d-first", "d-second"], (await RowsAsync()).Select(r => r.DispatchId ?? ""));
+
+        // Released, the run sends all three in one task, once.
+        await DeliveryLedger.SetOutcomesAsync(_tenant.Name, [.. touches.Select(t => (t.Ref, due))], CancellationToken.None);
+        Assert.Equal(1, (await DispatchAsync("qianba")).Tasks);
+        Assert.Equal(0, (await DispatchAsync("qianba")).Tasks);
+        var task = Assert.Single(MassSends());
+        Assert.Equal(["wmCustk1", "wmCustk2", "wmCustk3"], task["external_userid"]!.AsArray().Select(n => (string)n!).Order());
+        Assert.All(await RowsAsync(), r => Assert.Equal(TouchStatus.Sent, r.Status));
+
+        async Task<List<LedgerTouch>> RowsAsync()
+        {
+            var rows = await DeliveryLedger.GetManyAsync(_tenant.Name, touches, CancellationToken.None);
+            return [.. touches.Select(t => rows[t.Id])];
+        }
     }
 
     [Fact]
@@ -459,12 +503,15 @@ public sealed class TouchDispatchTests(AzuriteFixture fixture) : IAsyncLifetime
             new Relationship(_tenant.Name, sender, "wmCust" + id, id, at, null, null, null, status, at, null), null, CancellationToken.None));
     }
 
-    private Touch TouchFor(string customerId, string sender, string content, Channel channel, string step = "t1", DateTimeOffset? slot = null)
+    private Touch TouchFor(string customerId, string sender, string content, Channel channel, string step = "t1", DateTimeOffset? slot = null, string? campaign = null)
     {
         var at = slot ?? _clock.GetUtcNow();
         var local = TimeZoneInfo.ConvertTime(at, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).DateTime;
-        return new Touch(new TouchId(JourneyInstanceId.For(_tenant.Name, "aida-nurture", customerId), 1, step), 0, "attention", channel, "welfare",
-            content, false, customerId, sender, local, at);
+        return new Touch(new TouchId(JourneyInstanceId.For(_tenant.Name, "aida-nurture", customerId, campaign), 1, step), 0, "attention", channel, "welfare",
+            content, false, customerId, sender, local, at)
+        {
+            Campaign = campaign,
+        };
     }
 
 

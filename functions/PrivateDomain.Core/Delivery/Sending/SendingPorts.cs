@@ -43,17 +43,58 @@ public sealed record TouchOutcome(TouchStatus Status, string? Reason, string? Me
 public sealed record TouchResult(Touch Touch, TouchOutcome Outcome);
 
 /// <summary>The delivery side of the touch ledger (the journey side records touches through
-/// <see cref="Journeys.Running.ITouchLedger"/>). Rows are claimed with their ETag, so two dispatchers never send one touch.</summary>
+/// <see cref="Journeys.Running.ITouchLedger"/>). Rows are claimed with their ETag, so two dispatchers never send one touch.
+/// Rows are addressed by <see cref="TouchRef"/>: a campaign's touches of one account manager share a partition, so the
+/// batch methods read, claim and close them a page or a transaction at a time; the defaults go row by row.</summary>
 public interface IDeliveryLedger
 {
     /// <summary>Reads a touch's row; null if it was never recorded.</summary>
-    Task<LedgerTouch?> GetAsync(string tenant, TouchId id, CancellationToken cancellationToken);
+    Task<LedgerTouch?> GetAsync(string tenant, TouchRef touch, CancellationToken cancellationToken);
+
+    /// <summary>Reads the rows of <paramref name="touches"/> (those never recorded are missing from the answer).</summary>
+    async Task<IReadOnlyDictionary<TouchId, LedgerTouch>> GetManyAsync(string tenant, IReadOnlyCollection<Touch> touches, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(touches);
+        var rows = new Dictionary<TouchId, LedgerTouch>();
+        foreach (var touch in touches)
+        {
+            if (await GetAsync(tenant, touch.Ref, cancellationToken).ConfigureAwait(false) is { } row)
+            {
+                rows[touch.Id] = row;
+            }
+        }
+
+        return rows;
+    }
 
     /// <summary>Moves a Due (or a stale Pending) row to Pending for <paramref name="dispatchId"/> if its ETag still matches.</summary>
     Task<bool> TryClaimAsync(string tenant, LedgerTouch row, string dispatchId, DateTimeOffset at, CancellationToken cancellationToken);
 
+    /// <summary>Claims rows as <see cref="TryClaimAsync"/> does; true at each index whose row this dispatch holds.</summary>
+    async Task<bool[]> TryClaimManyAsync(string tenant, IReadOnlyList<LedgerTouch> rows, string dispatchId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var won = new bool[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            won[i] = await TryClaimAsync(tenant, rows[i], dispatchId, at, cancellationToken).ConfigureAwait(false);
+        }
+
+        return won;
+    }
+
     /// <summary>Records an outcome (unconditionally: only the claiming dispatch writes outcomes).</summary>
-    Task SetOutcomeAsync(string tenant, TouchId id, TouchOutcome outcome, CancellationToken cancellationToken);
+    Task SetOutcomeAsync(string tenant, TouchRef touch, TouchOutcome outcome, CancellationToken cancellationToken);
+
+    /// <summary>Records outcomes as <see cref="SetOutcomeAsync"/> does (a campaign's in transactions). Safe to repeat.</summary>
+    async Task SetOutcomesAsync(string tenant, IReadOnlyList<(TouchRef Touch, TouchOutcome Outcome)> outcomes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        foreach (var (touch, outcome) in outcomes)
+        {
+            await SetOutcomeAsync(tenant, touch, outcome, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Records the outcomes of the touches one dispatch carried once WeCom created its task: Sent, or Failed for
     /// the customers WeCom left out. One call per dispatch, so what is kept per dispatch rather than per touch (the
@@ -61,7 +102,7 @@ public interface IDeliveryLedger
     Task SetDispatchOutcomesAsync(string tenant, string dispatchId, IReadOnlyList<TouchResult> results, CancellationToken cancellationToken);
 
     /// <summary>Notes why a still-Due touch was put off (quiet hours, a cap) without changing its status.</summary>
-    Task NoteDeferralAsync(string tenant, TouchId id, string reason, string message, DateTimeOffset retryAt, CancellationToken cancellationToken);
+    Task NoteDeferralAsync(string tenant, TouchRef touch, string reason, string message, DateTimeOffset retryAt, CancellationToken cancellationToken);
 }
 
 /// <summary>A sender's outbox: the due touches of one account manager, so delivery finds in one partition everything that
@@ -166,7 +207,12 @@ public interface IDispatchStore
 /// <param name="Recipient">The customer's external_userid (1:1), or the customer id for Moments and group posts.</param>
 /// <param name="Touch">The touch id.</param>
 /// <param name="CustomerId">The customer.</param>
-public sealed record DispatchMember(string Recipient, TouchId Touch, string CustomerId);
+/// <param name="Campaign">The campaign of the touch (<see cref="Journeys.Touch.Campaign"/>), which places its ledger row.</param>
+public sealed record DispatchMember(string Recipient, TouchId Touch, string CustomerId, string? Campaign = null)
+{
+    /// <summary>The touch's ledger address, for a dispatch by <paramref name="senderId"/>.</summary>
+    public TouchRef Ref(string senderId) => new(Touch, senderId, Campaign);
+}
 
 /// <summary>What the delivery policy needs to know from the past, and where sends and deletions are counted. Deletion
 /// tallies count 1:1 sends only: a 1:1 message is what gets an account manager deleted, and a Moments post has no

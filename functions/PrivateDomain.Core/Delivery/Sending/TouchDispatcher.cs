@@ -52,6 +52,18 @@ public sealed class TouchDispatcher(
         }
 
         var run = new Run(tenant, senderId, now, due.Count >= options.SenderBookFrom);
+        // The rows of a campaign's touches a range query per step; a row not among them is read on its own below.
+        IReadOnlyDictionary<TouchId, LedgerTouch> ledgerRows;
+        try
+        {
+            ledgerRows = await ledger.GetManyAsync(tenant, due, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            log.LogWarning(e, "{Sender}: the ledger rows of {Count} due touches could not be read together; reading them one by one", senderId, due.Count);
+            ledgerRows = new Dictionary<TouchId, LedgerTouch>();
+        }
+
         var finished = new ConcurrentBag<TouchId>();
         var ready = new ConcurrentBag<Ready>();
         var inFlight = new ConcurrentDictionary<string, ConcurrentBag<LedgerTouch>>(StringComparer.Ordinal);
@@ -60,7 +72,7 @@ public sealed class TouchDispatcher(
             {
                 try
                 {
-                    var row = await ledger.GetAsync(tenant, touch.Id, ct).ConfigureAwait(false);
+                    var row = ledgerRows.TryGetValue(touch.Id, out var read) ? read : await ledger.GetAsync(tenant, touch.Ref, ct).ConfigureAwait(false);
                     switch (row?.Status)
                     {
                         case null:
@@ -160,7 +172,7 @@ public sealed class TouchDispatcher(
         switch (policy.Evaluate(DeliveryRequest.For(touch, tags, relationship.Status), past, run.Now))
         {
             case DeliveryRefused { RetryAt: { } retryAt } deferred:
-                await ledger.NoteDeferralAsync(run.Tenant, touch.Id, deferred.Reason.ToString(), deferred.Message, retryAt, ct).ConfigureAwait(false);
+                await ledger.NoteDeferralAsync(run.Tenant, touch.Ref, deferred.Reason.ToString(), deferred.Message, retryAt, ct).ConfigureAwait(false);
                 await queue.PostponeAsync(run.Tenant, touch, retryAt, ct).ConfigureAwait(false);
                 await nudges.NudgeAsync(run.Tenant, touch.SenderId, retryAt, ct).ConfigureAwait(false);
                 report.Count(touch.Id, deferred.Reason.ToString(), final: false);
@@ -238,7 +250,7 @@ public sealed class TouchDispatcher(
             $"each names its customer, so each is a task to confirm by hand. Put off to {allowance.NextDayOpens:yyyy-MM-dd HH:mm zzz}.";
         foreach (var r in deferred.SelectMany(c => c))
         {
-            await ledger.NoteDeferralAsync(run.Tenant, r.Touch.Id, nameof(RefusalReason.PersonalTaskCap), message, allowance.NextDayOpens, ct).ConfigureAwait(false);
+            await ledger.NoteDeferralAsync(run.Tenant, r.Touch.Ref, nameof(RefusalReason.PersonalTaskCap), message, allowance.NextDayOpens, ct).ConfigureAwait(false);
             await queue.PostponeAsync(run.Tenant, r.Touch, allowance.NextDayOpens, ct).ConfigureAwait(false);
             report.Count(r.Touch.Id, nameof(RefusalReason.PersonalTaskCap), final: false);
         }
@@ -257,9 +269,7 @@ public sealed class TouchDispatcher(
             first.Message.Text, first.Message.Attachments, 0, run.Now, DispatchStatus.Calling, null, null, [], null);
 
         // Claim every touch for this dispatch; a touch another run claimed first is that run's to send.
-        var won = new bool[group.Length];
-        await Parallel.ForEachAsync(Enumerable.Range(0, group.Length), new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = ct },
-            async (i, c) => won[i] = await ledger.TryClaimAsync(run.Tenant, group[i].Row, dispatch.Id, run.Now, c).ConfigureAwait(false)).ConfigureAwait(false);
+        var won = await ledger.TryClaimManyAsync(run.Tenant, [.. group.Select(r => r.Row)], dispatch.Id, run.Now, ct).ConfigureAwait(false);
         var claimed = group.Where((_, i) => won[i]).ToList();
 
         if (claimed.Count == 0)
@@ -268,7 +278,7 @@ public sealed class TouchDispatcher(
         }
 
         dispatch = dispatch with { Recipients = claimed.Count };
-        await dispatches.CreateAsync(dispatch, [.. claimed.Select(r => new DispatchMember(r.Recipient, r.Touch.Id, r.Touch.CustomerId))], ct).ConfigureAwait(false);
+        await dispatches.CreateAsync(dispatch, [.. claimed.Select(r => new DispatchMember(r.Recipient, r.Touch.Id, r.Touch.CustomerId, r.Touch.Campaign))], ct).ConfigureAwait(false);
         await CallAsync(run, dispatch, [.. claimed.Select(r => (r.Touch, r.Recipient))], report, finished, ct).ConfigureAwait(false);
     }
 
@@ -315,10 +325,10 @@ public sealed class TouchDispatcher(
         if (error is not null)
         {
             await dispatches.UpdateAsync(dispatch with { Status = DispatchStatus.Failed, Error = error.ToString() }, ct).ConfigureAwait(false);
+            var failed = new TouchOutcome(TouchStatus.Failed, error.Code.ToString(CultureInfo.InvariantCulture), error.ToString(), null, run.Now);
+            await ledger.SetOutcomesAsync(run.Tenant, [.. touches.Select(t => (t.Touch.Ref, failed))], ct).ConfigureAwait(false);
             foreach (var t in touches)
             {
-                await ledger.SetOutcomeAsync(run.Tenant, t.Touch.Id, new TouchOutcome(TouchStatus.Failed, error.Code.ToString(CultureInfo.InvariantCulture), error.ToString(), null, run.Now), ct)
-                    .ConfigureAwait(false);
                 report.Count(t.Touch.Id, "Failed", final: true);
                 finished.Add(t.Touch.Id);
             }
@@ -346,7 +356,7 @@ public sealed class TouchDispatcher(
             var claimed = new List<(Touch Touch, string Recipient)>();
             foreach (var t in half)
             {
-                if (await ledger.GetAsync(run.Tenant, t.Touch.Id, ct).ConfigureAwait(false) is { Status: TouchStatus.Pending } row
+                if (await ledger.GetAsync(run.Tenant, t.Touch.Ref, ct).ConfigureAwait(false) is { Status: TouchStatus.Pending } row
                     && string.Equals(row.DispatchId, dispatch.Id, StringComparison.Ordinal)
                     && await ledger.TryClaimAsync(run.Tenant, row, part.Id, run.Now, ct).ConfigureAwait(false))
                 {
@@ -357,7 +367,7 @@ public sealed class TouchDispatcher(
             if (claimed.Count > 0)
             {
                 part = part with { Recipients = claimed.Count };
-                await dispatches.CreateAsync(part, [.. claimed.Select(c => new DispatchMember(c.Recipient, c.Touch.Id, c.Touch.CustomerId))], ct).ConfigureAwait(false);
+                await dispatches.CreateAsync(part, [.. claimed.Select(c => new DispatchMember(c.Recipient, c.Touch.Id, c.Touch.CustomerId, c.Touch.Campaign))], ct).ConfigureAwait(false);
                 parts.Add((part, claimed));
             }
         }
@@ -416,7 +426,7 @@ public sealed class TouchDispatcher(
             // Claimed, but the dispatch row was never written, so nothing was called: due again once the claim is stale.
             foreach (var row in rows.Where(r => r.ClaimedAt is null || run.Now - r.ClaimedAt >= options.ReconcileAfter))
             {
-                await ledger.SetOutcomeAsync(run.Tenant, row.Touch.Id, new TouchOutcome(TouchStatus.Due, "claim-abandoned", "A dispatch claimed the touch and stopped before calling WeCom.", null, run.Now), ct)
+                await ledger.SetOutcomeAsync(run.Tenant, row.Touch.Ref, new TouchOutcome(TouchStatus.Due, "claim-abandoned", "A dispatch claimed the touch and stopped before calling WeCom.", null, run.Now), ct)
                     .ConfigureAwait(false);
             }
 
@@ -430,7 +440,7 @@ public sealed class TouchDispatcher(
         var strays = rows.Where(r => !members.ContainsKey(r.Touch.Id)).ToList();
         foreach (var row in strays)
         {
-            await ledger.SetOutcomeAsync(run.Tenant, row.Touch.Id, new TouchOutcome(TouchStatus.Due, "claim-abandoned", "A dispatch claimed the touch but did not carry it.", null, run.Now), ct)
+            await ledger.SetOutcomeAsync(run.Tenant, row.Touch.Ref, new TouchOutcome(TouchStatus.Due, "claim-abandoned", "A dispatch claimed the touch but did not carry it.", null, run.Now), ct)
                 .ConfigureAwait(false);
         }
 
@@ -454,7 +464,7 @@ public sealed class TouchDispatcher(
             case DispatchStatus.Failed:
                 foreach (var (touch, _) in touches)
                 {
-                    await ledger.SetOutcomeAsync(run.Tenant, touch.Id, new TouchOutcome(TouchStatus.Failed, "dispatch-failed", dispatch.Error, null, run.Now), ct).ConfigureAwait(false);
+                    await ledger.SetOutcomeAsync(run.Tenant, touch.Ref, new TouchOutcome(TouchStatus.Failed, "dispatch-failed", dispatch.Error, null, run.Now), ct).ConfigureAwait(false);
                     finished.Add(touch.Id);
                 }
 
@@ -641,7 +651,7 @@ public sealed class TouchDispatcher(
         }
 
         var members = await dispatches.MembersAsync(tenant, dispatch.Id, ct).ToDictionaryAsync(m => m.Recipient, StringComparer.Ordinal, ct).ConfigureAwait(false);
-        var outcomes = new Dictionary<TouchId, TouchOutcome>();
+        var outcomes = new Dictionary<TouchRef, TouchOutcome>();
         if (dispatch.Channel == Channel.OneToOne)
         {
             cursor = null;
@@ -657,7 +667,7 @@ public sealed class TouchDispatcher(
                 {
                     if (r.ExternalUserId is { } id && members.TryGetValue(id, out var member))
                     {
-                        outcomes[member.Touch] = r.Status switch
+                        outcomes[member.Ref(dispatch.SenderId)] = r.Status switch
                         {
                             MassMessageRecipientStatus.Sent => new TouchOutcome(TouchStatus.Delivered, null, null, msgId, now),
                             MassMessageRecipientStatus.NotAFriend => new TouchOutcome(TouchStatus.Undelivered, "NotAFriend", "The customer was no longer a contact of the account manager.", msgId, now),
@@ -672,13 +682,12 @@ public sealed class TouchDispatcher(
             while (!string.IsNullOrEmpty(cursor));
         }
 
-        foreach (var m in members.Values.Where(m => !outcomes.ContainsKey(m.Touch)))
+        foreach (var m in members.Values.Where(m => !outcomes.ContainsKey(m.Ref(dispatch.SenderId))))
         {
-            outcomes[m.Touch] = new TouchOutcome(TouchStatus.Confirmed, null, null, msgId, now);
+            outcomes[m.Ref(dispatch.SenderId)] = new TouchOutcome(TouchStatus.Confirmed, null, null, msgId, now);
         }
 
-        await Parallel.ForEachAsync(outcomes, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = ct },
-            async (o, c) => await ledger.SetOutcomeAsync(tenant, o.Key, o.Value, c).ConfigureAwait(false)).ConfigureAwait(false);
+        await ledger.SetOutcomesAsync(tenant, [.. outcomes.Select(o => (o.Key, o.Value))], ct).ConfigureAwait(false);
         await dispatches.UpdateAsync(dispatch with { Status = DispatchStatus.Confirmed, ConfirmedAt = now }, ct).ConfigureAwait(false);
         return true;
     }
@@ -705,9 +714,8 @@ public sealed class TouchDispatcher(
         }
 
         var members = await dispatches.MembersAsync(tenant, dispatch.Id, ct).ToListAsync(ct).ConfigureAwait(false);
-        await Parallel.ForEachAsync(members, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = ct },
-            async (m, c) => await ledger.SetOutcomeAsync(tenant, m.Touch, new TouchOutcome(TouchStatus.Confirmed, null, null, weComId, now), c).ConfigureAwait(false))
-            .ConfigureAwait(false);
+        var published = new TouchOutcome(TouchStatus.Confirmed, null, null, weComId, now);
+        await ledger.SetOutcomesAsync(tenant, [.. members.Select(m => (m.Ref(dispatch.SenderId), published))], ct).ConfigureAwait(false);
         await dispatches.UpdateAsync(dispatch with { Status = DispatchStatus.Confirmed, ConfirmedAt = now }, ct).ConfigureAwait(false);
         return true;
     }
@@ -752,7 +760,7 @@ public sealed class TouchDispatcher(
 
     private async Task RefuseAsync(Run run, Touch touch, DispatchReport report, string reason, string message, CancellationToken ct)
     {
-        await ledger.SetOutcomeAsync(run.Tenant, touch.Id, new TouchOutcome(TouchStatus.Refused, reason, message, null, run.Now), ct).ConfigureAwait(false);
+        await ledger.SetOutcomeAsync(run.Tenant, touch.Ref, new TouchOutcome(TouchStatus.Refused, reason, message, null, run.Now), ct).ConfigureAwait(false);
         log.LogInformation("Touch {TouchId} refused: {Reason}: {Message}", touch.Id, reason, message);
         report.Count(touch.Id, reason, final: true);
     }

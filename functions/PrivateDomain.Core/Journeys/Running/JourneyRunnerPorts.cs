@@ -26,8 +26,14 @@ public interface ITouchLedger
         return recorded;
     }
 
-    /// <summary>The touches recorded for an instance, in round and step order.</summary>
+    /// <summary>The touches recorded for an instance, in round and step order. A campaign journey's touches are kept with
+    /// its campaign and account manager (<see cref="Touch.Ref"/>): list them with the overload that names both.</summary>
     IAsyncEnumerable<LedgerEntry> ListAsync(string tenant, string instanceId, CancellationToken cancellationToken);
+
+    /// <summary>The touches recorded for an instance whose journey sends as <paramref name="senderId"/> and belongs to
+    /// <paramref name="campaign"/> (both from its state; null campaign: an ordinary journey), in round and step order.</summary>
+    IAsyncEnumerable<LedgerEntry> ListAsync(string tenant, string instanceId, string senderId, string? campaign, CancellationToken cancellationToken) =>
+        ListAsync(tenant, instanceId, cancellationToken);
 }
 
 /// <summary>A recorded touch.</summary>
