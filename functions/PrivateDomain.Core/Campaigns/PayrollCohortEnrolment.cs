@@ -94,7 +94,7 @@ public sealed class PayrollCohortEnrolment(
 
                 if (await fanOut.ActiveManagerAsync(tenant, customerId, ct).ConfigureAwait(false) is { } active)
                 {
-                    manager[customerId] = active.UserId;
+                    manager[customerId] = active;
                 }
                 else
                 {

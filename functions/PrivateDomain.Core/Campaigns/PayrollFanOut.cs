@@ -96,7 +96,7 @@ public sealed class PayrollFanOut(
 
                 if (await ActiveManagerAsync(tenant, customerId, ct).ConfigureAwait(false) is { } manager)
                 {
-                    enrol[customerId] = manager.UserId;
+                    enrol[customerId] = manager;
                 }
                 else
                 {
@@ -167,17 +167,6 @@ public sealed class PayrollFanOut(
     }
 
     /// <summary>The customer's active account manager on WeCom (the most recent if several), or null.</summary>
-    public async Task<Relationship?> ActiveManagerAsync(string tenant, string customerId, CancellationToken cancellationToken)
-    {
-        Relationship? best = null;
-        await foreach (var r in relationships.ListByCustomerAsync(tenant, customerId, cancellationToken).ConfigureAwait(false))
-        {
-            if (r.Status == RelationshipStatus.Active && (best is null || r.StatusAt > best.StatusAt))
-            {
-                best = r;
-            }
-        }
-
-        return best;
-    }
+    public Task<string?> ActiveManagerAsync(string tenant, string customerId, CancellationToken cancellationToken) =>
+        relationships.ActiveManagerAsync(tenant, customerId, cancellationToken);
 }

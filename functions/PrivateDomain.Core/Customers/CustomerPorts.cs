@@ -33,6 +33,22 @@ public interface IRelationshipStore
 
     /// <summary>A customer's relationships.</summary>
     IAsyncEnumerable<Relationship> ListByCustomerAsync(string tenant, string customerId, CancellationToken cancellationToken);
+
+    /// <summary>The customer's active account manager on WeCom (the most recently active if several), or null: who sends
+    /// a campaign's or a journey's touches to them.</summary>
+    async Task<string?> ActiveManagerAsync(string tenant, string customerId, CancellationToken cancellationToken)
+    {
+        Relationship? best = null;
+        await foreach (var r in ListByCustomerAsync(tenant, customerId, cancellationToken).ConfigureAwait(false))
+        {
+            if (r.Status == RelationshipStatus.Active && (best is null || r.StatusAt > best.StatusAt))
+            {
+                best = r;
+            }
+        }
+
+        return best?.UserId;
+    }
 }
 
 /// <summary>The channel-code table (code → channel, partner, employee).</summary>

@@ -119,6 +119,7 @@ public sealed class TableCustomerErasureStore(StorageClients clients) : ICustome
             TableKeys.Escape(relationship.ExternalUserId), cancellationToken).ConfigureAwait(false);
         var (pk, rk) = TableRelationshipStore.CustomerKey(relationship);
         await TableWrites.DeleteIfExistsAsync(table, pk, rk, cancellationToken).ConfigureAwait(false);
+        await TableWrites.DeleteIfExistsAsync(table, pk, relationship.CustomerId, cancellationToken).ConfigureAwait(false); // the active-manager row
         return deleted;
     }
 

@@ -7,9 +7,11 @@ namespace PrivateDomain.Customers;
 
 /// <summary>
 /// Relationships in table <c>Relationships</c>: the row of record is under the employee
-/// (PK <c>{tenant}|emp|{userid}</c>, RK external_userid), which serves hand-over and opportunity lists; a key-only row
-/// under the customer (PK <c>{tenant}|cust|{bucket}</c>, RK <c>{customerId}|{userid}|{external_userid}</c>) serves
-/// "this customer's account managers". Relationships are never deleted (status changes), so the key row cannot go stale.
+/// (PK <c>{tenant}|emp|{userid}</c>, RK external_userid), which serves hand-over and opportunity lists; a key row
+/// under the customer (PK <c>{tenant}|cust|{bucket}</c>, RK <c>{customerId}|{userid}|{external_userid}</c>, with the
+/// relationship's status) serves "this customer's account managers", and beside them the customer's active-manager row
+/// (RK <c>{customerId}</c>) serves enrolment with one point read. Relationships are never deleted (status changes), so
+/// the key row cannot go stale; status and active manager are written after the row of record, each write repairing them.
 /// </summary>
 public sealed class TableRelationshipStore(StorageClients clients) : IRelationshipStore
 {
@@ -31,10 +33,11 @@ public sealed class TableRelationshipStore(StorageClients clients) : IRelationsh
         ArgumentNullException.ThrowIfNull(relationship);
         var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
         var r = relationship;
+        var (keyPk, keyRk) = CustomerKey(r);
         if (etag is null)
         {
-            var (pk, rk) = CustomerKey(r);
-            await table.UpsertEntityAsync(new TableEntity(pk, rk), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            // The key row first (merged: an existing one keeps its status), so the relationship is always findable.
+            await table.UpsertEntityAsync(new TableEntity(keyPk, keyRk), TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
         }
 
         var entity = new TableEntity(EmployeePartition(r.Tenant, r.UserId), TableKeys.Escape(r.ExternalUserId))
@@ -61,6 +64,12 @@ public sealed class TableRelationshipStore(StorageClients clients) : IRelationsh
                 await table.UpdateEntityAsync(entity, new ETag(etag), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
             }
 
+            // Then the status on the key row, and the customer's active manager worked out again from the key rows. A crash
+            // in between leaves them older than the row (repaired by the event's retry); what is sent is decided on the row
+            // itself, in the manager's book.
+            await table.UpsertEntityAsync(new TableEntity(keyPk, keyRk) { ["Status"] = r.Status.ToString(), ["StatusAt"] = r.StatusAt },
+                TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            await RefreshActiveManagerAsync(table, r.Tenant, r.CustomerId, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (RequestFailedException e) when (e.Status is 409 or 412 or 404)
@@ -84,7 +93,7 @@ public sealed class TableRelationshipStore(StorageClients clients) : IRelationsh
     public async IAsyncEnumerable<Relationship> ListByCustomerAsync(string tenant, string customerId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
-        var pk = $"{tenant}|cust|{CustomerIds.Bucket(customerId)}";
+        var pk = CustomerPartition(tenant, customerId);
         var from = customerId + "|";
         var to = customerId + "}";
         await foreach (var key in table.QueryAsync<TableEntity>(x => x.PartitionKey == pk && x.RowKey.CompareTo(from) >= 0 && x.RowKey.CompareTo(to) < 0,
@@ -99,9 +108,86 @@ public sealed class TableRelationshipStore(StorageClients clients) : IRelationsh
         }
     }
 
+    /// <inheritdoc />
+    /// <remarks>A point read of the customer's active-manager row (<c>{tenant}|cust|{bucket}</c>, RK the customer id),
+    /// which every relationship write keeps; without one (a customer whose relationships were written before it existed)
+    /// the customer's key rows are read.</remarks>
+    public async Task<string?> ActiveManagerAsync(string tenant, string customerId, CancellationToken cancellationToken)
+    {
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(CustomerPartition(tenant, customerId), customerId, ["UserId"], cancellationToken).ConfigureAwait(false);
+        if (row.HasValue && row.Value is { } summary)
+        {
+            return summary.GetString("UserId") is { Length: > 0 } userId ? userId : null;
+        }
+
+        return await WorkOutActiveManagerAsync(table, tenant, customerId, cancellationToken).ConfigureAwait(false);
+    }
+
+    // The most recently active relationship among the customer's key rows (their status; the row itself for a key row
+    // written before key rows kept it).
+    private async Task<string?> WorkOutActiveManagerAsync(TableClient table, string tenant, string customerId, CancellationToken cancellationToken)
+    {
+        var from = customerId + "|";
+        var to = customerId + "}";
+        var pk = CustomerPartition(tenant, customerId);
+        (string UserId, DateTimeOffset At)? best = null;
+        await foreach (var key in table.QueryAsync<TableEntity>(x => x.PartitionKey == pk && x.RowKey.CompareTo(from) >= 0 && x.RowKey.CompareTo(to) < 0,
+                           select: ["RowKey", "Status", "StatusAt"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            var parts = key.RowKey.Split('|');
+            var (userId, externalUserId) = (TableKeys.Unescape(parts[1]), TableKeys.Unescape(parts[2]));
+            var (status, at) = key.GetString("Status") is { } known && key.GetDateTimeOffset("StatusAt") is { } knownAt
+                ? (Enum.Parse<RelationshipStatus>(known), knownAt)
+                : (await GetAsync(tenant, userId, externalUserId, cancellationToken).ConfigureAwait(false))?.Value is { } relationship
+                    ? (relationship.Status, relationship.StatusAt)
+                    : (RelationshipStatus.DeletedByEmployee, DateTimeOffset.MinValue);
+            if (status == RelationshipStatus.Active && (best is null || at > best.Value.At))
+            {
+                best = (userId, at);
+            }
+        }
+
+        return best?.UserId;
+    }
+
+    // Works the active manager out again and stores it, with the row's ETag: two writers racing each redo it until one
+    // stores what it read after the other's status landed.
+    private async Task RefreshActiveManagerAsync(TableClient table, string tenant, string customerId, CancellationToken cancellationToken)
+    {
+        var pk = CustomerPartition(tenant, customerId);
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            var current = await table.GetEntityIfExistsAsync<TableEntity>(pk, customerId, ["UserId"], cancellationToken).ConfigureAwait(false);
+            var entity = new TableEntity(pk, customerId) { ["UserId"] = await WorkOutActiveManagerAsync(table, tenant, customerId, cancellationToken).ConfigureAwait(false) ?? "" };
+            try
+            {
+                if (current.HasValue && current.Value is { } row)
+                {
+                    await table.UpdateEntityAsync(entity, row.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+                }
+
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            {
+                // Another relationship of the customer was written meanwhile: again.
+            }
+        }
+
+        throw new InvalidOperationException($"The active manager of customer {customerId} kept changing under us.");
+    }
+
+    /// <summary>The customer-side partition: key rows <c>{customer}|{user}|{external}</c> and the active-manager row <c>{customer}</c>.</summary>
+    internal static string CustomerPartition(string tenant, string customerId) => $"{tenant}|cust|{CustomerIds.Bucket(customerId)}";
+
     /// <summary>The key of the customer-side key row.</summary>
     internal static (string PartitionKey, string RowKey) CustomerKey(Relationship r) =>
-        ($"{r.Tenant}|cust|{CustomerIds.Bucket(r.CustomerId)}", $"{r.CustomerId}|{TableKeys.Escape(r.UserId)}|{TableKeys.Escape(r.ExternalUserId)}");
+        (CustomerPartition(r.Tenant, r.CustomerId), $"{r.CustomerId}|{TableKeys.Escape(r.UserId)}|{TableKeys.Escape(r.ExternalUserId)}");
 
     internal static string EmployeePartition(string tenant, string userId) => $"{tenant}|emp|{TableKeys.Escape(userId)}";
 

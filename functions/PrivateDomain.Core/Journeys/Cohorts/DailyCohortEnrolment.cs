@@ -114,7 +114,7 @@ public sealed class DailyCohortEnrolment(
         var noManager = 0;
         await foreach (var customerId in segments.MatchAsync(tenant, plan, cancellationToken).ConfigureAwait(false))
         {
-            if (await ActiveManagerAsync(tenant, customerId, cancellationToken).ConfigureAwait(false) is { } manager)
+            if (await relationships.ActiveManagerAsync(tenant, customerId, cancellationToken).ConfigureAwait(false) is { } manager)
             {
                 (byManager.TryGetValue(manager, out var list) ? list : byManager[manager] = []).Add(customerId);
             }
@@ -169,19 +169,5 @@ public sealed class DailyCohortEnrolment(
         log.LogInformation("Journey {Journey} of {Tenant} on {Day}: {Cohorts} cohorts started with {Enrolled} customers; {NoManager} without a manager, {AlreadyOn} already on it",
             journeyId, tenant, day, cohorts, enrolled, noManager, alreadyOn);
         return new DailyCohortResult(journeyId, day, cohorts, enrolled, noManager, alreadyOn);
-    }
-
-    private async Task<string?> ActiveManagerAsync(string tenant, string customerId, CancellationToken cancellationToken)
-    {
-        Relationship? best = null;
-        await foreach (var r in relationships.ListByCustomerAsync(tenant, customerId, cancellationToken).ConfigureAwait(false))
-        {
-            if (r.Status == RelationshipStatus.Active && (best is null || r.StatusAt > best.StatusAt))
-            {
-                best = r;
-            }
-        }
-
-        return best?.UserId;
     }
 }
