@@ -69,7 +69,7 @@ public sealed class TableRelationshipStore(StorageClients clients) : IRelationsh
             // itself, in the manager's book.
             await table.UpsertEntityAsync(new TableEntity(keyPk, keyRk) { ["Status"] = r.Status.ToString(), ["StatusAt"] = r.StatusAt },
                 TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
-            await RefreshActiveManagerAsync(table, r.Tenant, r.CustomerId, cancellationToken).ConfigureAwait(false);
+            await RefreshActiveManagerAsync(table, r, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (RequestFailedException e) when (e.Status is 409 or 412 or 404)
@@ -121,12 +121,12 @@ public sealed class TableRelationshipStore(StorageClients clients) : IRelationsh
             return summary.GetString("UserId") is { Length: > 0 } userId ? userId : null;
         }
 
-        return await WorkOutActiveManagerAsync(table, tenant, customerId, cancellationToken).ConfigureAwait(false);
+        return (await WorkOutActiveManagerAsync(table, tenant, customerId, cancellationToken).ConfigureAwait(false))?.UserId;
     }
 
     // The most recently active relationship among the customer's key rows (their status; the row itself for a key row
     // written before key rows kept it).
-    private async Task<string?> WorkOutActiveManagerAsync(TableClient table, string tenant, string customerId, CancellationToken cancellationToken)
+    private async Task<(string UserId, DateTimeOffset At)?> WorkOutActiveManagerAsync(TableClient table, string tenant, string customerId, CancellationToken cancellationToken)
     {
         var from = customerId + "|";
         var to = customerId + "}";
@@ -148,21 +148,39 @@ public sealed class TableRelationshipStore(StorageClients clients) : IRelationsh
             }
         }
 
-        return best?.UserId;
+        return best;
     }
 
-    // Works the active manager out again and stores it, with the row's ETag: two writers racing each redo it until one
-    // stores what it read after the other's status landed.
-    private async Task RefreshActiveManagerAsync(TableClient table, string tenant, string customerId, CancellationToken cancellationToken)
+    // Keeps the active-manager row after relationship r was written, with the row's ETag (two writers racing each redo
+    // it until one stores what it read after the other's status landed). An active relationship at least as recent as
+    // the row's takes it over without reading anything else; the active manager's relationship ending (or a row missing
+    // while r is not active) works it out from the key rows.
+    private async Task RefreshActiveManagerAsync(TableClient table, Relationship r, CancellationToken cancellationToken)
     {
-        var pk = CustomerPartition(tenant, customerId);
+        var pk = CustomerPartition(r.Tenant, r.CustomerId);
         for (var attempt = 0; attempt < 10; attempt++)
         {
-            var current = await table.GetEntityIfExistsAsync<TableEntity>(pk, customerId, ["UserId"], cancellationToken).ConfigureAwait(false);
-            var entity = new TableEntity(pk, customerId) { ["UserId"] = await WorkOutActiveManagerAsync(table, tenant, customerId, cancellationToken).ConfigureAwait(false) ?? "" };
+            var current = await table.GetEntityIfExistsAsync<TableEntity>(pk, r.CustomerId, ["UserId", "StatusAt"], cancellationToken).ConfigureAwait(false);
+            var row = current.HasValue ? current.Value : null;
+            var (userId, at) = (row?.GetString("UserId") ?? "", row?.GetDateTimeOffset("StatusAt") ?? DateTimeOffset.MinValue);
+            (string UserId, DateTimeOffset At)? next;
+            if (r.Status == RelationshipStatus.Active && (userId.Length == 0 || r.StatusAt >= at || userId == r.UserId))
+            {
+                next = (r.UserId, r.StatusAt);
+            }
+            else if (row is null || (r.Status != RelationshipStatus.Active && userId == r.UserId))
+            {
+                next = await WorkOutActiveManagerAsync(table, r.Tenant, r.CustomerId, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                return; // another manager stays the active one
+            }
+
+            var entity = new TableEntity(pk, r.CustomerId) { ["UserId"] = next?.UserId ?? "", ["StatusAt"] = next?.At };
             try
             {
-                if (current.HasValue && current.Value is { } row)
+                if (row is not null)
                 {
                     await table.UpdateEntityAsync(entity, row.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
                 }
@@ -179,7 +197,7 @@ public sealed class TableRelationshipStore(StorageClients clients) : IRelationsh
             }
         }
 
-        throw new InvalidOperationException($"The active manager of customer {customerId} kept changing under us.");
+        throw new InvalidOperationException($"The active manager of customer {r.CustomerId} kept changing under us.");
     }
 
     /// <summary>The customer-side partition: key rows <c>{customer}|{user}|{external}</c> and the active-manager row <c>{customer}</c>.</summary>
