@@ -22,10 +22,17 @@ public sealed class CustomerEventProcessor(
     IErasureTombstones tombstones,
     ICustomerErasureStore erasure,
     Delivery.Sending.IDeliveryHistoryStore deliveryHistory,
+    Tags.ITagSyncQueue tagSync,
     ILogger<CustomerEventProcessor> log)
 {
     /// <summary>How long after a 1:1 send a deletion is blamed on it (three days).</summary>
     public static readonly TimeSpan DeletionAttribution = TimeSpan.FromDays(3);
+
+    /// <summary>The profile attribute naming the channel code a customer first added through.</summary>
+    public const string ChannelCodeAttribute = "channelCode";
+
+    /// <summary>The source of a tag a channel code applied: this prefix and the code.</summary>
+    public const string ChannelTagSource = "channel:";
 
     /// <summary>The dynamic tag a customer gets when they delete an account manager.</summary>
     public const string DeletedUsTag = "deleted-us";
@@ -79,6 +86,12 @@ public sealed class CustomerEventProcessor(
                 await RefAsync(customerId).ConfigureAwait(false);
                 await pool.UpdateAsync(tenant, customerId, c => CustomerChanges.WithTag(c, DeletedUsTag, TagKind.Dynamic, "wecom", f.CreatedAt),
                     cancellationToken).ConfigureAwait(false);
+                if ((await relationships.GetAsync(tenant, f.UserId, f.ExternalUserId, cancellationToken).ConfigureAwait(false))?.Value.State is { } deletedState)
+                {
+                    // The code's deletion count: the relationship remembers the code it was added through.
+                    await channelCodes.RecordAsync(tenant, deletedState, ChannelCodeMetrics.Deletions, customerId, f.CreatedAt, cancellationToken).ConfigureAwait(false);
+                }
+
                 await RaiseAsync(tenant, customerId, key, SignalKinds.DeletedUs, f.CreatedAt,
                     ("userId", f.UserId), ("externalUserId", f.ExternalUserId)).ConfigureAwait(false);
                 // The deletion-rate throttle: blamed on the last 1:1 template this manager sent the customer.
@@ -180,7 +193,15 @@ public sealed class CustomerEventProcessor(
         {
             // First-touch attribution on the profile; later codes stay on their relationships.
             await pool.UpdateAsync(tenant, customerId, c => c.Attributes.ContainsKey("channel") ? null
-                : CustomerChanges.WithAttributes(c, at, ("channel", code.Channel), ("partner", code.Partner)), ct).ConfigureAwait(false);
+                : CustomerChanges.WithAttributes(c, at, ("channel", code.Channel), ("partner", code.Partner), (ChannelCodeAttribute, code.Code)), ct).ConfigureAwait(false);
+            await channelCodes.RecordAsync(tenant, code.Code, ChannelCodeMetrics.Adds, customerId, at, ct).ConfigureAwait(false);
+            if (code.AppliesOnAdd && code.Tags.Count > 0)
+            {
+                // The code's tags, kept as ours (source channel:{code}) so CRM's set replacement keeps them, and marked at WeCom.
+                await pool.UpdateAsync(tenant, customerId, c => code.Tags.Aggregate((Customer?)null,
+                    (changed, tag) => CustomerChanges.WithTag(changed ?? c, tag, TagKind.Dynamic, ChannelTagSource + code.Code, at) ?? changed), ct).ConfigureAwait(false);
+                await tagSync.RequestAsync(tenant, customerId, ct).ConfigureAwait(false);
+            }
         }
 
         var data = new Dictionary<string, string> { ["userId"] = userId, ["externalUserId"] = externalUserId };
