@@ -157,16 +157,19 @@ public sealed partial record DynamicTagRules(string Id, int Version, string Cont
             if (!Fields.Contains(field))
             {
                 errors.Add(new(n, field.Length == 0 ? "rule" : field, $"unknown field; a rule has {string.Join(", ", Fields)} (written as field = value)"));
+                current.Faulty = true;
                 continue;
             }
 
             if (eq < 0)
             {
                 errors.Add(new(n, field, $"expected \"{field} = value\""));
+                current.Faulty = true;
                 continue;
             }
 
             var value = line[(eq + 1)..].Trim();
+            var before = errors.Count;
             switch (field)
             {
                 case "tag":
@@ -213,6 +216,8 @@ public sealed partial record DynamicTagRules(string Id, int Version, string Cont
 
                     break;
             }
+
+            current.Faulty |= errors.Count > before;
         }
 
         Finish(current, rules, errors);
@@ -229,7 +234,7 @@ public sealed partial record DynamicTagRules(string Id, int Version, string Cont
 
         if (errors.Count > 0)
         {
-            throw new DynamicTagRuleException(source, errors);
+            throw new DynamicTagRuleException(source, [.. errors.OrderBy(e => e.Line)]);
         }
 
         return new DynamicTagRules(id, version, Journeys.JourneyDefinitionReader.Hash(System.Text.Encoding.UTF8.GetBytes(text)), [.. rules]);
@@ -280,9 +285,9 @@ public sealed partial record DynamicTagRules(string Id, int Version, string Cont
 
     private static void Finish(Draft? draft, List<DynamicTagRule> rules, List<DynamicTagRuleError> errors)
     {
-        if (draft is null || draft.Id == "?")
+        if (draft is null || draft.Id == "?" || draft.Faulty)
         {
-            return;
+            return; // its own errors are reported; "no tag" or "no condition" would only repeat them
         }
 
         if (draft.Tag is null)
@@ -314,5 +319,6 @@ public sealed partial record DynamicTagRules(string Id, int Version, string Cont
         public SegmentQuery? When { get; set; }
         public List<BehaviourCondition> Seen { get; } = [];
         public List<BehaviourCondition> Unseen { get; } = [];
+        public bool Faulty { get; set; }
     }
 }
