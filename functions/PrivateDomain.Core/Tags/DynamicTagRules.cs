@@ -82,7 +82,7 @@ public sealed record DynamicTagRule(string Id, string Tag, SegmentQuery? When, I
 /// [high-intent]
 /// tag = 高意向
 /// when = aum&gt;=50000
-/// seen = clicked page=products within 7d
+/// seen = clicked page=product within 7d
 /// </code>
 /// One section per rule; <c>when</c> is a segment query (<see cref="SegmentQuery"/>); <c>seen</c> and <c>unseen</c>
 /// (any number) are <c>{signal} [key=value …] within {n}d</c>. <see cref="Parse"/> reports every problem with its

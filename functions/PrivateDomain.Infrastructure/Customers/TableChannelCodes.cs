@@ -67,9 +67,12 @@ public sealed class TableChannelCodes(StorageClients clients) : IChannelCodes
     public async Task RecordAsync(string tenant, string code, string metric, string customerId, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var table = await clients.TableAsync(TalliesTableName, cancellationToken).ConfigureAwait(false);
+        var (pk, rk) = (TalliesPartition(tenant, code), metric + "|" + customerId);
+        // The reference first, so erasure finds the row (PIPL) even if we crash between the two.
+        await CustomerRefs.AddAsync(clients, tenant, [(customerId, CustomerRefs.ChannelCodeTally, pk, rk)], cancellationToken).ConfigureAwait(false);
         try
         {
-            await table.AddEntityAsync(new TableEntity(TalliesPartition(tenant, code), metric + "|" + customerId) { ["At"] = at }, cancellationToken)
+            await table.AddEntityAsync(new TableEntity(pk, rk) { ["At"] = at }, cancellationToken)
                 .ConfigureAwait(false);
         }
         catch (RequestFailedException e) when (e.Status == 409)
