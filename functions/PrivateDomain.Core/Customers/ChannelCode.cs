@@ -26,7 +26,15 @@ public static class ChannelKinds
     /// <summary>A key person's code (关键人).</summary>
     public const string KeyPerson = "keyPerson";
 
-    /// <summary>Every kind an operator may create.</summary>
+    /// <summary>A customer's referral code (老带新): <see cref="ChannelCode.Partner"/> is the referrer's customer id
+    /// (what the funnel's "referred" stage reads). Made per referrer, not by an operator's request body.</summary>
+    public const string Referral = "referral";
+
+    /// <summary>An add through a referral code that was refused (self-referral, a loop, or a customer already referred or
+    /// already ours): the relationship keeps the state for the record but names no referrer.</summary>
+    public const string ReferralRefused = "referral-refused";
+
+    /// <summary>Every kind an operator may create through the request body.</summary>
     public static readonly IReadOnlyList<string> All = [Branch, Partner, Campaign, KeyPerson];
 }
 

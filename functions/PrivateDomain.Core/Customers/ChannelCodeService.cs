@@ -31,7 +31,8 @@ public sealed record ChannelCodeOutcome(ChannelCode? Code, string? Field = null,
 /// operators), then WeCom's add_contact_way, then the row with WeCom's config_id and QR. A WeCom refusal removes the row.
 /// </summary>
 public sealed class ChannelCodeService(
-    IChannelCodes codes, IWeComContactWays weCom, ContentLibrary content, TimeProvider time, ILogger<ChannelCodeService> log)
+    IChannelCodes codes, IWeComContactWays weCom, ContentLibrary content, ICustomerStore customers, IRelationshipStore relationships, TimeProvider time,
+    ILogger<ChannelCodeService> log)
 {
     /// <summary>The most members a rotation may have.</summary>
     public const int MaxMembers = 100;
@@ -145,7 +146,63 @@ public sealed class ChannelCodeService(
             return new ChannelCodeOutcome(null, "code", $"The code {code.Code} exists (a state is never reused, even after a code is deleted); choose another.", 409);
         }
 
-        var way = new ContactWay(Type: members.Count == 1 ? 1 : 2, Scene: 2, Remark: request.Name, SkipVerify: true, State: code.Code, User: code.Members);
+        return await CreateAtWeComAsync(tenant, code, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The state of a customer's referral code: <c>r-</c> and 20 characters derived from the tenant and the
+    /// customer id, so asking twice gives the same code and the state names nobody.</summary>
+    public static string ReferralState(string tenant, string customerId) =>
+        "r-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(tenant + "\n" + customerId)))[..20];
+
+    /// <summary>
+    /// A customer's referral code (老带新): a "contact me" QR of their account manager whose adds are recorded as referred
+    /// by them. Made once per customer; asking again answers the same code. 404 if the customer is unknown, 409 if they
+    /// have no account manager on WeCom.
+    /// </summary>
+    public async Task<ChannelCodeOutcome> ReferralCodeAsync(string tenant, string referrerId, string? by, CancellationToken cancellationToken)
+    {
+        var state = ReferralState(tenant, referrerId);
+        if (await codes.FindAsync(tenant, state, cancellationToken).ConfigureAwait(false) is { Status: ChannelCodeStatus.Active } existing)
+        {
+            return new ChannelCodeOutcome(existing);
+        }
+
+        if (await customers.GetAsync(tenant, referrerId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return new ChannelCodeOutcome(null, "customerId", $"No customer {referrerId}.", 404);
+        }
+
+        var manager = await relationships.ListByCustomerAsync(tenant, referrerId, cancellationToken)
+            .FirstOrDefaultAsync(r => r.Status == RelationshipStatus.Active, cancellationToken).ConfigureAwait(false);
+        if (manager is null)
+        {
+            return new ChannelCodeOutcome(null, "customerId", "The customer has no account manager on WeCom; a referral code adds to their manager.", 409);
+        }
+
+        var code = new ChannelCode(state, ChannelKinds.Referral, referrerId, "customer", manager.UserId)
+        {
+            Name = "老带新",
+            Members = [manager.UserId],
+            Tags = [],
+            Status = ChannelCodeStatus.Creating,
+            CreatedAt = time.GetUtcNow(),
+            CreatedBy = by,
+        };
+        if (!await codes.TryAddAsync(tenant, code, cancellationToken).ConfigureAwait(false)
+            && await codes.FindAsync(tenant, state, cancellationToken).ConfigureAwait(false) is { } raced)
+        {
+            // Another request made it (or a failed attempt left it): answer what is there rather than a second QR.
+            return raced.Status == ChannelCodeStatus.Active ? new ChannelCodeOutcome(raced)
+                : new ChannelCodeOutcome(raced, null, $"The customer's referral code is {raced.Status}; delete it to make a new one.", 409);
+        }
+
+        return await CreateAtWeComAsync(tenant, code, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ChannelCodeOutcome> CreateAtWeComAsync(string tenant, ChannelCode code, CancellationToken cancellationToken)
+    {
+        var members = code.Members;
+        var way = new ContactWay(Type: members.Count == 1 ? 1 : 2, Scene: 2, Remark: code.Name, SkipVerify: true, State: code.Code, User: code.Members);
         var created = await weCom.AddContactWayAsync(tenant, way, cancellationToken).ConfigureAwait(false);
         if (created.Value is not { } answer)
         {

@@ -31,6 +31,9 @@ public sealed class CustomerEventProcessor(
     /// <summary>The profile attribute naming the channel code a customer first added through.</summary>
     public const string ChannelCodeAttribute = "channelCode";
 
+    /// <summary>The profile attribute naming the customer who referred this one (老带新), set once.</summary>
+    public const string ReferredByAttribute = "referredBy";
+
     /// <summary>The source of a tag a channel code applied: this prefix and the code.</summary>
     public const string ChannelTagSource = "channel:";
 
@@ -179,6 +182,20 @@ public sealed class CustomerEventProcessor(
         // The welcome code too: the welcome ledger's row, keyed by it, names the contact.
         await eventRefs.AddAsync(tenant, customerId, new CustomerEventRef(eventKey, at, null, welcomeCode), ct).ConfigureAwait(false);
         var code = state is null ? null : await channelCodes.FindAsync(tenant, state, ct).ConfigureAwait(false);
+        string? referredBy = null;
+        if (code is { Channel: ChannelKinds.Referral, Partner: { } referrer })
+        {
+            if (await ReferralRefusalAsync(tenant, customerId, referrer, userId, externalUserId, at, ct).ConfigureAwait(false) is { } refusal)
+            {
+                log.LogInformation("Add of {CustomerId} through the referral code of {Referrer} not counted as a referral: {Reason}", customerId, referrer, refusal);
+                code = code with { Channel = ChannelKinds.ReferralRefused, Partner = null };
+            }
+            else
+            {
+                referredBy = referrer;
+            }
+        }
+
         var added = new Relationship(tenant, userId, externalUserId, customerId, at, state, code?.Channel, code?.Partner,
             RelationshipStatus.Active, at, null);
         await WriteRelationshipAsync(added, existing => existing.StatusAt > at ? null : added with
@@ -204,6 +221,15 @@ public sealed class CustomerEventProcessor(
             }
         }
 
+        if (referredBy is not null)
+        {
+            // Once: the first referral is the one kept; the referrer hears of it (a reward, a journey) through a signal.
+            await pool.UpdateAsync(tenant, customerId, c => c.Attributes.ContainsKey(ReferredByAttribute) ? null
+                : CustomerChanges.WithAttributes(c, at, (ReferredByAttribute, referredBy)), ct).ConfigureAwait(false);
+            await signals.RaiseAsync(new CustomerSignal(tenant, referredBy, eventKey + ":" + SignalKinds.Referred, SignalKinds.Referred, at,
+                new Dictionary<string, string> { ["customerId"] = customerId, ["userId"] = userId }), ct).ConfigureAwait(false);
+        }
+
         var data = new Dictionary<string, string> { ["userId"] = userId, ["externalUserId"] = externalUserId };
         if (welcomeCode is not null)
         {
@@ -217,6 +243,53 @@ public sealed class CustomerEventProcessor(
 
         await signals.RaiseAsync(new CustomerSignal(tenant, customerId, eventKey + ":" + SignalKinds.Added, SignalKinds.Added, at, data), ct)
             .ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Why an add through <paramref name="referrer"/>'s referral code is not a referral, or null if it is: the referrer
+    /// themselves (self-referral), a customer someone else referred first, a customer who was already ours through
+    /// another account manager before this add, or a loop (the new customer is up the referrer's own referral chain).
+    /// </summary>
+    private async Task<string?> ReferralRefusalAsync(
+        string tenant, string customerId, string referrer, string userId, string externalUserId, DateTimeOffset at, CancellationToken ct)
+    {
+        if (referrer == customerId)
+        {
+            return "self-referral";
+        }
+
+        var profile = (await customers.GetAsync(tenant, customerId, ct).ConfigureAwait(false))?.Value;
+        if (profile?.Attributes.GetValueOrDefault(ReferredByAttribute) is { } earlier)
+        {
+            return earlier == referrer ? null : "already referred by another customer";
+        }
+
+        await foreach (var r in relationships.ListByCustomerAsync(tenant, customerId, ct).ConfigureAwait(false))
+        {
+            if ((r.UserId != userId || r.ExternalUserId != externalUserId) && r.AddedAt < at)
+            {
+                return "already a customer through " + r.UserId;
+            }
+        }
+
+        var up = referrer;
+        for (var hop = 0; hop < 16; hop++)
+        {
+            var next = (await customers.GetAsync(tenant, up, ct).ConfigureAwait(false))?.Value.Attributes.GetValueOrDefault(ReferredByAttribute);
+            if (next is null)
+            {
+                return null;
+            }
+
+            if (next == customerId)
+            {
+                return "a referral loop";
+            }
+
+            up = next;
+        }
+
+        return null;
     }
 
     private async Task<string> SetStatusAsync(

@@ -58,6 +58,16 @@ public sealed class ChannelCodeFunctions(OperatorAccess access, ChannelCodeServi
             ?? await ChannelCodeHttp.SetPausedAsync(tenant, code, false, request.HttpContext, access, service, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>A customer's referral code.</summary>
+    [Function("OperatorReferralCode")]
+    public async Task<IResult> ReferralCodeAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "tenants/{tenant}/customers/{customerId}/referral-code")] HttpRequest request,
+        string tenant, string customerId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return await OperatorAccess.AuthenticateAsync(request.HttpContext).ConfigureAwait(false)
+            ?? await ChannelCodeHttp.ReferralCodeAsync(tenant, customerId, request.HttpContext, access, service, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Delete a code at WeCom.</summary>
     [Function("OperatorChannelCodeDelete")]
     public async Task<IResult> DeleteAsync([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Route + "/{code}")] HttpRequest request, string tenant, string code,

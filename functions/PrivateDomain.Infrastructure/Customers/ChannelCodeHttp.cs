@@ -95,6 +95,13 @@ public static class ChannelCodeHttp
             Identifiers.ChannelCode.Check(code, "code") is { } invalid ? OperatorRequests.Invalid("code", invalid)
             : Answer(await service.DeleteAsync(tenant, code, ct).ConfigureAwait(false)));
 
+    /// <summary><c>POST …/customers/{customerId}/referral-code</c>: the customer's referral code (老带新) with its QR to share,
+    /// made at WeCom the first time and the same code after.</summary>
+    public static Task<IResult> ReferralCodeAsync(string tenant, string customerId, HttpContext http, OperatorAccess access, ChannelCodeService service, CancellationToken ct) =>
+        access.RunAsync(http, tenant, "channel-code.referral", customerId, Writers, async _ =>
+            Identifiers.CustomerId.Check(customerId, "customerId") is { } invalid ? OperatorRequests.Invalid("customerId", invalid)
+            : Answer(await service.ReferralCodeAsync(tenant, customerId, ContentApprovalHttp.Person(http.User), ct).ConfigureAwait(false)));
+
     private static IResult Answer(ChannelCodeOutcome outcome) => outcome.Status == 200 ? Results.Ok(ChannelCodeView.Of(outcome.Code!)) : Refused(outcome);
 
     private static IResult Refused(ChannelCodeOutcome outcome) => outcome.Status == 400 && outcome.Field is { } field

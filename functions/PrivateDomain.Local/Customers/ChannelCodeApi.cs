@@ -35,6 +35,11 @@ public static class ChannelCodeApi
                 ChannelCodeHttp.DeleteAsync(tenant, code, http, access, service, ct))
             .Describe("channel-codes", "Delete a code at WeCom (del_contact_way): the QR stops working; past adds keep their attribution", ChannelCodeHttp.Writers)
             .Produces<ChannelCodeHttp.ChannelCodeView>();
+        app.MapPost("/api/tenants/{tenant}/customers/{customerId}/referral-code", (string tenant, string customerId, HttpContext http, OperatorAccess access,
+                ChannelCodeService service, CancellationToken ct) => ChannelCodeHttp.ReferralCodeAsync(tenant, customerId, http, access, service, ct))
+            .RequireAuthorization()
+            .Describe("channel-codes", "A customer's referral code (老带新): a QR of their account manager whose new adds are recorded as referred by them; made once, the same code after", ChannelCodeHttp.Writers)
+            .Produces<ChannelCodeHttp.ChannelCodeView>();
         return app;
     }
 }
