@@ -77,6 +77,32 @@ internal sealed class AcquisitionStack : IAsyncDisposable
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    /// <summary>Posts a signed del_follow_user callback: the customer deleted the account manager.</summary>
+    public async Task CustomerDeletesAsync(string userId, string externalUserId)
+    {
+        var xml = Stack.Tenant.EventXml("change_external_contact", "del_follow_user", DateTimeOffset.UtcNow, TestTenant.ContactFields(userId, externalUserId));
+        var (url, body) = Stack.Tenant.SignedPost(xml, DateTimeOffset.UtcNow);
+        using var response = await Stack.Host.Client.PostAsync(url, TestTenant.Xml(body));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    /// <summary>CRM's ProductPurchased for a customer: a conversion.</summary>
+    public async Task CrmPurchaseAsync(string crmId, long version, string product)
+    {
+        var body = JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["schema"] = CrmMessage.Schema,
+            ["messageId"] = Guid.NewGuid().ToString(),
+            ["type"] = CrmMessageTypes.ProductPurchased,
+            ["tenant"] = Tenant,
+            ["crmId"] = crmId,
+            ["version"] = version,
+            ["occurredAt"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+            ["data"] = new Dictionary<string, object?> { ["product"] = product },
+        });
+        Assert.Equal(CrmOutcome.Applied, (await Services.GetRequiredService<CrmIntake>().HandleAsync(body, "test", CancellationToken.None)).Outcome);
+    }
+
     /// <summary>CRM's CustomerUpserted for a WeCom contact with an AUM.</summary>
     public async Task CrmUpsertAsync(string crmId, string externalUserId, long version, decimal aum)
     {

@@ -65,8 +65,20 @@ public sealed class ChannelCodeTests(AzuriteFixture fixture)
         // The next scan reaches the other member; the code's figures count each customer once.
         Assert.NotEqual(member, s.Sandbox.Scan(configId)!.Value.UserId);
         var (_, read) = await s.ApiAsync(HttpMethod.Get, "channel-codes/p-xihu-merchants", null, OperatorRoles.Auditor);
-        Assert.Equal(1, read.GetProperty("stats").GetProperty("adds").GetInt32());
-        Assert.Equal(0, read.GetProperty("stats").GetProperty("deletions").GetInt32());
+        Assert.Equal((1, 0, 0), Stats(read));
+
+        // The customer buys (CRM) and later deletes the account manager: the code's conversions and deletions count them.
+        await s.CrmUpsertAsync("C-" + contact, contact, 1, 1_000m);
+        await s.CrmPurchaseAsync("C-" + contact, 2, "wealth-90d");
+        await s.CustomerDeletesAsync(member, contact);
+        await Eventually.TrueAsync(async () => Stats((await s.ApiAsync(HttpMethod.Get, "channel-codes/p-xihu-merchants")).Body) == (1, 1, 1),
+            "a conversion and a deletion counted for the code", TimeSpan.FromSeconds(30));
+    }
+
+    private static (int Adds, int Deletions, int Conversions) Stats(System.Text.Json.JsonElement code)
+    {
+        var stats = code.GetProperty("stats");
+        return (stats.GetProperty("adds").GetInt32(), stats.GetProperty("deletions").GetInt32(), stats.GetProperty("conversions").GetInt32());
     }
 
     [Fact]
