@@ -106,6 +106,15 @@ public sealed partial record DynamicTagRules(string Id, int Version, string Cont
 
     private static readonly string[] Fields = ["tag", "when", "seen", "unseen"];
 
+    /// <summary>
+    /// True if a signal of <paramref name="kind"/> can change what the rules decide: a kind a rule's seen/unseen names, or
+    /// a profile change when a rule has a when. Other signals (most of them) cost no evaluation; time running out is the
+    /// nightly sweep's.
+    /// </summary>
+    public bool IsRelevant(string kind) =>
+        (kind == Tags.TagSignalKinds.ProfileUpdated && Rules.Any(r => r.When is not null))
+        || Rules.Any(r => r.Seen.Any(c => c.Kind == kind) || r.Unseen.Any(c => c.Kind == kind));
+
     /// <summary>Parses <paramref name="text"/> (the file's content) named <paramref name="source"/>.</summary>
     /// <exception cref="DynamicTagRuleException">Every problem, each with its line and field.</exception>
     public static DynamicTagRules Parse(string text, string source, string id, int version)

@@ -26,6 +26,9 @@ public sealed class DynamicTagger(
     DynamicTagCatalog catalog, ICustomerPool pool, ICustomerReader reader, ITagSyncQueue tagSync, TimeProvider time,
     ILogger<DynamicTagger> log)
 {
+    /// <summary>True if a signal of this kind can change a rule's outcome (<see cref="DynamicTagRules.IsRelevant"/>).</summary>
+    public bool IsRelevant(string kind) => catalog.Current?.IsRelevant(kind) == true;
+
     /// <summary>Evaluates one customer; signals are raised through <paramref name="signals"/>. Answers the change (empty when none).</summary>
     public async Task<DynamicTagChange> EvaluateAsync(string tenant, string customerId, ISignalInbox signals, CancellationToken cancellationToken)
     {
@@ -99,8 +102,8 @@ public sealed record DynamicTagSweepResult(int Customers, int Changed, int Recon
 
 /// <summary>
 /// The signal inbox as the hosts use it, with the acquisition side effects: after a signal is stored (and routed by the
-/// inner inbox), the customer's dynamic tags are evaluated again (not for the tag signals themselves, which would loop),
-/// and a conversion is counted for the channel code the customer first added through.
+/// inner inbox), the customer's dynamic tags are evaluated again when the rules care about its kind (never for the tag
+/// signals themselves, which would loop), and a conversion is counted for the channel code the customer first added through.
 /// </summary>
 public sealed class DynamicTagSignals(ISignalInbox inner, DynamicTagger tagger, IChannelCodes channelCodes, ICustomerStore customers) : ISignalInbox
 {
@@ -121,7 +124,10 @@ public sealed class DynamicTagSignals(ISignalInbox inner, DynamicTagger tagger, 
             await channelCodes.RecordAsync(signal.Tenant, code, ChannelCodeMetrics.Conversions, signal.CustomerId, signal.At, cancellationToken).ConfigureAwait(false);
         }
 
-        await tagger.EvaluateAsync(signal.Tenant, signal.CustomerId, this, cancellationToken).ConfigureAwait(false);
+        if (tagger.IsRelevant(signal.Kind))
+        {
+            await tagger.EvaluateAsync(signal.Tenant, signal.CustomerId, this, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc />

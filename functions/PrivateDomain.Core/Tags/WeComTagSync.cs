@@ -90,6 +90,11 @@ public sealed class WeComTagSync(
                         continue;
                     }
 
+                    if (error.Code == 40068)
+                    {
+                        _tagIds.TryRemove(tenant, out _); // a tag deleted in WeCom's admin console: list (and create) again on the retry
+                    }
+
                     throw new TagSyncException($"mark_tag for customer {customerId} on {r.UserId} failed: {error}; the sync is retried from the queue.");
                 }
             }

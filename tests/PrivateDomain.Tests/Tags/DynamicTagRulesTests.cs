@@ -266,6 +266,15 @@ public sealed class DynamicTagEvaluationTests
     }
 
     [Fact]
+    public void Only_signals_a_rule_names_and_profile_changes_cause_an_evaluation()
+    {
+        Assert.True(Rules.IsRelevant(SignalKinds.Clicked));
+        Assert.True(Rules.IsRelevant(TagSignalKinds.ProfileUpdated));
+        Assert.False(Rules.IsRelevant(SignalKinds.Added));
+        Assert.False(Rules.IsRelevant(TagSignalKinds.TagAdded));
+    }
+
+    [Fact]
     public void A_tag_whose_rule_was_removed_in_a_new_version_goes()
     {
         var tagged = Rich(new CustomerTag("旧标签", TagKind.Dynamic, "rule:retired", Now));
