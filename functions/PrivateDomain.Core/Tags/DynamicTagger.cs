@@ -23,7 +23,7 @@ public static class TagSignalKinds
 /// and queues the WeCom sync. Run when a relevant event arrives and by the nightly sweep (windows expire with time).
 /// </summary>
 public sealed class DynamicTagger(
-    DynamicTagCatalog catalog, ICustomerPool pool, ICustomerReader reader, ITagSyncQueue tagSync, TimeProvider time,
+    DynamicTagCatalog catalog, ICustomerPool pool, ICustomerStore customers, ICustomerReader reader, ITagSyncQueue tagSync, TimeProvider time,
     ILogger<DynamicTagger> log)
 {
     /// <summary>True if a signal of this kind can change a rule's outcome (<see cref="DynamicTagRules.IsRelevant"/>).</summary>
@@ -33,6 +33,15 @@ public sealed class DynamicTagger(
     public async Task<DynamicTagChange> EvaluateAsync(string tenant, string customerId, ISignalInbox signals, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(signals);
+        // One point read first: a customer no rule's profile part fits and who carries no rule's tag cannot change, so
+        // most signals cost no inbox read (the inbox is a partition range).
+        if (await customers.GetAsync(tenant, customerId, cancellationToken).ConfigureAwait(false) is not { } stored
+            || (!stored.Value.Tags.Any(t => t.Source.StartsWith(DynamicTagRules.SourcePrefix, StringComparison.Ordinal))
+                && !(catalog.Current?.Rules ?? []).Any(r => r.When is null || r.When.Matches(stored.Value))))
+        {
+            return new DynamicTagChange(null, [], []);
+        }
+
         var inbox = new List<CustomerSignal>();
         await foreach (var s in signals.ListAsync(tenant, customerId, cancellationToken).ConfigureAwait(false))
         {
