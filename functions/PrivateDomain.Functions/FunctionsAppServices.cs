@@ -20,7 +20,8 @@ public static class FunctionsAppServices
         services.AddPrivateDomain(configuration);
         // Signals go to the inbox table and then to the journey-signals queue, whose trigger nudges Durable journeys.
         services.AddSingleton<TableSignalInbox>();
-        services.AddSingleton<ISignalInbox, QueuedSignalInbox>();
+        services.AddSingleton<QueuedSignalInbox>();
+        services.AddSingleton<ISignalInbox>(sp => ActivatorUtilities.CreateInstance<PrivateDomain.Tags.DynamicTagSignals>(sp, sp.GetRequiredService<QueuedSignalInbox>()));
         // Payroll campaigns run as Durable orchestrations in cohort mode here (one per campaign × account manager).
         services.AddSingleton<PrivateDomain.Campaigns.PayrollCohortEnrolment>();
         // Journeys in cohort mode (Journeys:Cohorts:{journeyId}:Segment), enrolled daily by JourneyCohortEnrolment; none by default.

@@ -14,6 +14,7 @@ using PrivateDomain.Delivery.Storage;
 using PrivateDomain.Journeys.Storage;
 using PrivateDomain.Operators;
 using PrivateDomain.Storage;
+using PrivateDomain.Tags;
 using PrivateDomain.WeCom;
 using PrivateDomain.WeComApi;
 using PrivateDomain.Welcome;
@@ -66,6 +67,7 @@ public static class PrivateDomainServices
         services.AddSingleton<IErasureTombstones>(sp => sp.GetRequiredService<TableCustomerErasureStore>());
         services.AddSingleton<CustomerErasure>();
         services.AddSingleton<CustomerEventProcessor>();
+        services.AddAcquisition(configuration);
         services.AddOptions<CustomersOptions>().Bind(configuration.GetSection(CustomersOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<CustomersOptions>, CustomersOptionsValidator>();
         services.AddSingleton(sp => new PhoneProtector(sp.GetRequiredService<IOptions<CustomersOptions>>().Value.PhoneHashKey));

@@ -18,6 +18,8 @@ using PrivateDomain.Local.Operators;
 using PrivateDomain.Local.Pages;
 using PrivateDomain.Local.Queues;
 using PrivateDomain.Local.Sandbox;
+using PrivateDomain.Local.Tags;
+using PrivateDomain.Tags;
 using PrivateDomain.Local.WeCom;
 using PrivateDomain.Operators;
 using PrivateDomain.WeCom;
@@ -66,7 +68,8 @@ public static class LocalHost
         // Here signals also drive the local journey runner (on Azure the Functions app routes them to Durable).
         builder.Services.AddSingleton<TableSignalInbox>();
         builder.Services.AddSingleton<JourneySignalRouter>();
-        builder.Services.AddSingleton<ISignalInbox, PayrollSignals>();
+        builder.Services.AddSingleton<PayrollSignals>();
+        builder.Services.AddSingleton<ISignalInbox>(sp => ActivatorUtilities.CreateInstance<DynamicTagSignals>(sp, sp.GetRequiredService<PayrollSignals>()));
         // One worker per queue. AddSingleton<IHostedService> rather than AddHostedService: the latter keeps only the
         // first registration of an implementation type, which would silently drop the other queues' workers.
         // Local:QueueWorkers=false runs an intake-only host (the queues fill up; another instance or the Functions app drains them).
@@ -97,6 +100,12 @@ public static class LocalHost
             AddQueueWorker(builder.Services, StorageWelcomeQueue.QueueName, TimeSpan.FromSeconds(30), n => TimeSpan.FromSeconds(Math.Min(16, Math.Pow(2, n))), (services, body, ct) =>
                 services.GetRequiredService<WelcomeSender>().HandleAsync(StorageQueueWorker.Read(() => StorageWelcomeQueue.Deserialize(body)), ct),
                 new QueuePolling(TimeSpan.FromMilliseconds(50), 32, 128, Pipelined: true));
+            // WeCom tag sync: a customer's managed tags marked at WeCom; a rate limit that outlasts the client's retries is retried here.
+            AddQueueWorker(builder.Services, StorageTagSyncQueue.QueueName, TimeSpan.FromMinutes(2), Backoff, (services, body, ct) =>
+            {
+                var m = StorageQueueWorker.Read(() => StorageTagSyncQueue.Parse(body));
+                return services.GetRequiredService<WeComTagSync>().SyncAsync(m.Tenant, m.CustomerId, ct);
+            });
             // Payroll fan-out: one batch of a campaign's cohort per message; the cursor is on the campaign row.
             AddQueueWorker(builder.Services, StoragePayrollFanOutQueue.QueueName, TimeSpan.FromMinutes(5), Backoff, (services, body, ct) =>
             {
@@ -110,6 +119,11 @@ public static class LocalHost
         if (sandbox)
         {
             builder.Services.AddWeComSandbox(builder.Configuration);
+        }
+
+        if (builder.Configuration.GetValue("Local:TagSweep", true))
+        {
+            builder.Services.AddHostedService<DynamicTagSweepService>();
         }
 
         if (builder.Configuration.GetValue("Local:SeedContent", false))
@@ -182,6 +196,7 @@ public static class LocalHost
             app.MapJourneyDefinitionApi();
             app.MapOperatorAuditApi();
             app.MapCustomerApi();
+            app.MapChannelCodeApi();
             app.MapOpenApi(OperatorApiDocument.RoutePattern);
         }
         else

@@ -147,6 +147,9 @@ public interface ICustomerErasureStore
     /// <summary>Deletes the customer's opportunity-list entries (found through the per-customer refs written with them); returns how many.</summary>
     Task<int> DeleteOpportunitiesAsync(string tenant, string customerId, CancellationToken cancellationToken);
 
+    /// <summary>Deletes the customer's rows in the channel codes' tallies (found through the per-customer refs written with them); returns how many.</summary>
+    Task<int> DeleteChannelCodeTalliesAsync(string tenant, string customerId, CancellationToken cancellationToken);
+
     /// <summary>Appends the erasure record (table <c>Erasures</c>, no personal data).</summary>
     Task RecordAsync(ErasureRecord record, CancellationToken cancellationToken);
 }
@@ -230,6 +233,7 @@ public sealed class CustomerErasure(
         var markers = await store.DeletePayrollMarkersAsync(tenant, customerId, campaigns, managers, cancellationToken).ConfigureAwait(false);
         var tasks = await store.DeleteFollowUpTasksAsync(tenant, customerId, campaigns, managers, cancellationToken).ConfigureAwait(false);
         var opportunities = await store.DeleteOpportunitiesAsync(tenant, customerId, cancellationToken).ConfigureAwait(false);
+        await store.DeleteChannelCodeTalliesAsync(tenant, customerId, cancellationToken).ConfigureAwait(false);
 
         var rawEvents = 0;
         var chatMemberships = 0;

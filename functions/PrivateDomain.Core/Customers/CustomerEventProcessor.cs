@@ -22,10 +22,20 @@ public sealed class CustomerEventProcessor(
     IErasureTombstones tombstones,
     ICustomerErasureStore erasure,
     Delivery.Sending.IDeliveryHistoryStore deliveryHistory,
+    Tags.ITagSyncQueue tagSync,
     ILogger<CustomerEventProcessor> log)
 {
     /// <summary>How long after a 1:1 send a deletion is blamed on it (three days).</summary>
     public static readonly TimeSpan DeletionAttribution = TimeSpan.FromDays(3);
+
+    /// <summary>The profile attribute naming the channel code a customer first added through.</summary>
+    public const string ChannelCodeAttribute = "channelCode";
+
+    /// <summary>The profile attribute naming the customer who referred this one (老带新), set once.</summary>
+    public const string ReferredByAttribute = "referredBy";
+
+    /// <summary>The source of a tag a channel code applied: this prefix and the code.</summary>
+    public const string ChannelTagSource = "channel:";
 
     /// <summary>The dynamic tag a customer gets when they delete an account manager.</summary>
     public const string DeletedUsTag = "deleted-us";
@@ -79,6 +89,12 @@ public sealed class CustomerEventProcessor(
                 await RefAsync(customerId).ConfigureAwait(false);
                 await pool.UpdateAsync(tenant, customerId, c => CustomerChanges.WithTag(c, DeletedUsTag, TagKind.Dynamic, "wecom", f.CreatedAt),
                     cancellationToken).ConfigureAwait(false);
+                if ((await relationships.GetAsync(tenant, f.UserId, f.ExternalUserId, cancellationToken).ConfigureAwait(false))?.Value.State is { } deletedState)
+                {
+                    // The code's deletion count: the relationship remembers the code it was added through.
+                    await channelCodes.RecordAsync(tenant, deletedState, ChannelCodeMetrics.Deletions, customerId, f.CreatedAt, cancellationToken).ConfigureAwait(false);
+                }
+
                 await RaiseAsync(tenant, customerId, key, SignalKinds.DeletedUs, f.CreatedAt,
                     ("userId", f.UserId), ("externalUserId", f.ExternalUserId)).ConfigureAwait(false);
                 // The deletion-rate throttle: blamed on the last 1:1 template this manager sent the customer.
@@ -166,6 +182,20 @@ public sealed class CustomerEventProcessor(
         // The welcome code too: the welcome ledger's row, keyed by it, names the contact.
         await eventRefs.AddAsync(tenant, customerId, new CustomerEventRef(eventKey, at, null, welcomeCode), ct).ConfigureAwait(false);
         var code = state is null ? null : await channelCodes.FindAsync(tenant, state, ct).ConfigureAwait(false);
+        string? referredBy = null;
+        if (code is { Channel: ChannelKinds.Referral, Partner: { } referrer })
+        {
+            if (await ReferralRefusalAsync(tenant, customerId, referrer, userId, externalUserId, at, ct).ConfigureAwait(false) is { } refusal)
+            {
+                log.LogInformation("Add of {CustomerId} through the referral code of {Referrer} not counted as a referral: {Reason}", customerId, referrer, refusal);
+                code = code with { Channel = ChannelKinds.ReferralRefused, Partner = null };
+            }
+            else
+            {
+                referredBy = referrer;
+            }
+        }
+
         var added = new Relationship(tenant, userId, externalUserId, customerId, at, state, code?.Channel, code?.Partner,
             RelationshipStatus.Active, at, null);
         await WriteRelationshipAsync(added, existing => existing.StatusAt > at ? null : added with
@@ -180,7 +210,24 @@ public sealed class CustomerEventProcessor(
         {
             // First-touch attribution on the profile; later codes stay on their relationships.
             await pool.UpdateAsync(tenant, customerId, c => c.Attributes.ContainsKey("channel") ? null
-                : CustomerChanges.WithAttributes(c, at, ("channel", code.Channel), ("partner", code.Partner)), ct).ConfigureAwait(false);
+                : CustomerChanges.WithAttributes(c, at, ("channel", code.Channel), ("partner", code.Partner), (ChannelCodeAttribute, code.Code)), ct).ConfigureAwait(false);
+            await channelCodes.RecordAsync(tenant, code.Code, ChannelCodeMetrics.Adds, customerId, at, ct).ConfigureAwait(false);
+            if (code.AppliesOnAdd && code.Tags.Count > 0)
+            {
+                // The code's tags, kept as ours (source channel:{code}) so CRM's set replacement keeps them, and marked at WeCom.
+                await pool.UpdateAsync(tenant, customerId, c => code.Tags.Aggregate((Customer?)null,
+                    (changed, tag) => CustomerChanges.WithTag(changed ?? c, tag, TagKind.Dynamic, ChannelTagSource + code.Code, at) ?? changed), ct).ConfigureAwait(false);
+                await tagSync.RequestAsync(tenant, customerId, ct).ConfigureAwait(false);
+            }
+        }
+
+        if (referredBy is not null)
+        {
+            // Once: the first referral is the one kept; the referrer hears of it (a reward, a journey) through a signal.
+            await pool.UpdateAsync(tenant, customerId, c => c.Attributes.ContainsKey(ReferredByAttribute) ? null
+                : CustomerChanges.WithAttributes(c, at, (ReferredByAttribute, referredBy)), ct).ConfigureAwait(false);
+            await signals.RaiseAsync(new CustomerSignal(tenant, referredBy, eventKey + ":" + SignalKinds.Referred, SignalKinds.Referred, at,
+                new Dictionary<string, string> { ["customerId"] = customerId, ["userId"] = userId }), ct).ConfigureAwait(false);
         }
 
         var data = new Dictionary<string, string> { ["userId"] = userId, ["externalUserId"] = externalUserId };
@@ -196,6 +243,53 @@ public sealed class CustomerEventProcessor(
 
         await signals.RaiseAsync(new CustomerSignal(tenant, customerId, eventKey + ":" + SignalKinds.Added, SignalKinds.Added, at, data), ct)
             .ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Why an add through <paramref name="referrer"/>'s referral code is not a referral, or null if it is: the referrer
+    /// themselves (self-referral), a customer someone else referred first, a customer who was already ours through
+    /// another account manager before this add, or a loop (the new customer is up the referrer's own referral chain).
+    /// </summary>
+    private async Task<string?> ReferralRefusalAsync(
+        string tenant, string customerId, string referrer, string userId, string externalUserId, DateTimeOffset at, CancellationToken ct)
+    {
+        if (referrer == customerId)
+        {
+            return "self-referral";
+        }
+
+        var profile = (await customers.GetAsync(tenant, customerId, ct).ConfigureAwait(false))?.Value;
+        if (profile?.Attributes.GetValueOrDefault(ReferredByAttribute) is { } earlier)
+        {
+            return earlier == referrer ? null : "already referred by another customer";
+        }
+
+        await foreach (var r in relationships.ListByCustomerAsync(tenant, customerId, ct).ConfigureAwait(false))
+        {
+            if ((r.UserId != userId || r.ExternalUserId != externalUserId) && r.AddedAt < at)
+            {
+                return "already a customer through " + r.UserId;
+            }
+        }
+
+        var up = referrer;
+        for (var hop = 0; hop < 16; hop++)
+        {
+            var next = (await customers.GetAsync(tenant, up, ct).ConfigureAwait(false))?.Value.Attributes.GetValueOrDefault(ReferredByAttribute);
+            if (next is null)
+            {
+                return null;
+            }
+
+            if (next == customerId)
+            {
+                return "a referral loop";
+            }
+
+            up = next;
+        }
+
+        return null;
     }
 
     private async Task<string> SetStatusAsync(

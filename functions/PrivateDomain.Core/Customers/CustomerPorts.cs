@@ -59,6 +59,18 @@ public interface IChannelCodes
 
     /// <summary>Adds or replaces a code.</summary>
     Task SaveAsync(string tenant, ChannelCode code, CancellationToken cancellationToken);
+
+    /// <summary>Inserts a new code; false if the code exists (in any status: a state is never reused).</summary>
+    Task<bool> TryAddAsync(string tenant, ChannelCode code, CancellationToken cancellationToken);
+
+    /// <summary>Every code of the tenant, by code.</summary>
+    IAsyncEnumerable<ChannelCode> ListAsync(string tenant, CancellationToken cancellationToken);
+
+    /// <summary>Records that a customer reached a metric through a code (<see cref="ChannelCodeMetrics"/>); once per customer.</summary>
+    Task RecordAsync(string tenant, string code, string metric, string customerId, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>The code's figures.</summary>
+    Task<ChannelCodeStats> StatsAsync(string tenant, string code, CancellationToken cancellationToken);
 }
 
 /// <summary>The inbox other capabilities read signals from. Raising the same signal id twice stores it once.</summary>

@@ -17,6 +17,8 @@ public static class SignalKinds
     public const string Clicked = "clicked";
     /// <summary>The customer opted out on our unsubscribe page: ends journeys; delivery never sends to them again.</summary>
     public const string OptedOut = "opted-out";
+    /// <summary>Raised on the referrer: a new customer added through their referral code (data: customerId, userId).</summary>
+    public const string Referred = "referred";
     /// <summary>An employee left: their customers are listed for hand-over.</summary>
     public const string EmployeeLeft = "employee-left";
 }

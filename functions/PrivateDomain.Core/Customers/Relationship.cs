@@ -40,11 +40,3 @@ public sealed record Relationship(
     RelationshipStatus Status,
     DateTimeOffset StatusAt,
     string? StatusDetail);
-
-/// <summary>A channel code (渠道活码): the State of a "contact me" QR mapped to its channel, partner and employee.</summary>
-/// <param name="Code">The State value, up to 30 characters.</param>
-/// <param name="Channel">e.g. <c>branch</c>, <c>partner</c>, <c>campaign</c>.</param>
-/// <param name="Partner">The key partner (chamber of commerce, village committee, financial service station), if any.</param>
-/// <param name="PartnerKind">e.g. <c>商会</c>, <c>村委</c>, <c>金融服务站</c>.</param>
-/// <param name="EmployeeUserId">The employee the code belongs to, if it is personal.</param>
-public sealed record ChannelCode(string Code, string Channel, string? Partner, string? PartnerKind, string? EmployeeUserId);

@@ -73,7 +73,8 @@ public sealed record JourneyDefinition
 /// <param name="Signal">For <c>signal</c>: the signal name, e.g. <c>applicationAbandoned</c>.</param>
 /// <param name="Recurs">True if the journey may run again for the same customer; its instance id then carries an
 /// occurrence key (the application id, say) so a second occurrence is not mistaken for a duplicate start.</param>
-public sealed record JourneyTrigger(string Kind, string? Signal, bool Recurs);
+/// <param name="Tag">For the signals <c>tagAdded</c> and <c>tagRemoved</c>: the dynamic tag whose change starts the journey.</param>
+public sealed record JourneyTrigger(string Kind, string? Signal, bool Recurs, string? Tag = null);
 
 /// <summary>Which local day is day 1.</summary>
 public enum JourneyStart

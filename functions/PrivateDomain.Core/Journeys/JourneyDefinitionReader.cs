@@ -152,12 +152,25 @@ public static partial class JourneyDefinitionReader
             return null;
         }
 
-        Known(t, "trigger.", errors, "kind", "signal", "recurs");
+        Known(t, "trigger.", errors, "kind", "signal", "recurs", "tag");
         var kind = String(t, "kind", "trigger.kind", errors);
         string? signal = null;
+        string? tag = null;
         if (kind == "signal")
         {
             signal = String(t, "signal", "trigger.signal", errors, SignalPattern(), "a camelCase signal name, e.g. \"applicationAbandoned\"");
+            if (signal is "tagAdded" or "tagRemoved")
+            {
+                tag = String(t, "tag", "trigger.tag", errors);
+                if (tag is { Length: 0 or > 30 })
+                {
+                    errors.Add("trigger.tag: a dynamic tag name, 1–30 characters (e.g. \"高意向\")");
+                }
+            }
+            else if (t.TryGetProperty("tag", out _))
+            {
+                errors.Add("trigger.tag: only the signals \"tagAdded\" and \"tagRemoved\" name a tag");
+            }
         }
         else if (kind is not null and not "enrolment")
         {
@@ -174,7 +187,7 @@ public static partial class JourneyDefinitionReader
             errors.Add("trigger.recurs: must be true or false");
         }
 
-        return kind is null ? null : new JourneyTrigger(kind, signal, recurs);
+        return kind is null ? null : new JourneyTrigger(kind, signal, recurs, tag);
     }
 
     private static ImmutableArray<JourneyStage> ReadStages(JsonElement root, int roundDays, List<string> errors)

@@ -45,6 +45,30 @@ public static class JourneySignalRouting
         return instances;
     }
 
+    /// <summary>
+    /// The journeys a dynamic tag's appearance (<c>tag-added</c>) or disappearance (<c>tag-removed</c>) starts: published
+    /// definitions (latest version of each id) whose trigger is the signal <c>tagAdded</c> / <c>tagRemoved</c> with that
+    /// tag. With each, the occurrence key: the signal id for a recurring journey (each appearance runs it again), else null.
+    /// </summary>
+    public static IReadOnlyList<(string JourneyId, string? Occurrence)> TagJourneys(JourneyCatalog catalog, CustomerSignal signal)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(signal);
+        var trigger = signal.Kind switch { "tag-added" => "tagAdded", "tag-removed" => "tagRemoved", _ => null };
+        if (trigger is null || !signal.Data.TryGetValue("tag", out var tag))
+        {
+            return [];
+        }
+
+        return catalog.All.Where(d => d.Published).GroupBy(d => d.Id, StringComparer.Ordinal).Select(g => g.MaxBy(d => d.Version)!)
+            .Where(d => d.Trigger is { Kind: "signal" } t && t.Signal == trigger && t.Tag == tag)
+            .Select(d => (d.Id, d.Trigger.Recurs ? InputSafe(signal.Id) : null))
+            .ToList();
+    }
+
+    // An occurrence key allows letters, digits and - _ . : only.
+    private static string InputSafe(string id) => new([.. id.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':' ? c : '-').Take(64)]);
+
     /// <summary>For an abandoned loan application, the occurrence key of the check-in journey it starts (the
     /// application id, so each application gets its own journey once); otherwise null.</summary>
     public static string? LoanCheckInOccurrence(CustomerSignal signal)

@@ -109,8 +109,8 @@ public sealed class CallbackIntake
         var message = new CallbackEventMessage(tenant, key, parsed.Kind, parsed.CreatedAt);
         var welcome = parsed switch
         {
-            ExternalContactAdded { WelcomeCode.Length: > 0 } a => WelcomeRequest.For(message) with { UserId = a.UserId, ExternalUserId = a.ExternalUserId, WelcomeCode = a.WelcomeCode },
-            HalfExternalContactAdded { WelcomeCode.Length: > 0 } h => WelcomeRequest.For(message) with { UserId = h.UserId, ExternalUserId = h.ExternalUserId, WelcomeCode = h.WelcomeCode },
+            ExternalContactAdded { WelcomeCode.Length: > 0 } a => WelcomeRequest.For(message) with { UserId = a.UserId, ExternalUserId = a.ExternalUserId, WelcomeCode = a.WelcomeCode, State = a.State },
+            HalfExternalContactAdded { WelcomeCode.Length: > 0 } h => WelcomeRequest.For(message) with { UserId = h.UserId, ExternalUserId = h.ExternalUserId, WelcomeCode = h.WelcomeCode, State = h.State },
             _ => null,
         };
         await EnqueueClaimedAsync(message, welcome, cancellationToken).ConfigureAwait(false);

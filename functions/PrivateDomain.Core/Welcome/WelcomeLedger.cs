@@ -116,8 +116,10 @@ public interface IWelcomeLedger
 /// <param name="UserId">The employee, or null (read the event).</param>
 /// <param name="ExternalUserId">The customer, or null (read the event).</param>
 /// <param name="WelcomeCode">The welcome_code, or null (read the event).</param>
+/// <param name="State">The add's state (the channel code scanned), or null (read the event, or none).</param>
 public sealed record WelcomeRequest(
-    string Tenant, string EventKey, string Kind, DateTimeOffset CreatedAt, string? UserId = null, string? ExternalUserId = null, string? WelcomeCode = null)
+    string Tenant, string EventKey, string Kind, DateTimeOffset CreatedAt, string? UserId = null, string? ExternalUserId = null, string? WelcomeCode = null,
+    string? State = null)
 {
     /// <summary>The request for a stored event, without its fields.</summary>
     public static WelcomeRequest For(CallbackEventMessage message)

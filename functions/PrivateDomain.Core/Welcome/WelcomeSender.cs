@@ -25,12 +25,13 @@ public sealed class WelcomeSender(
     ContentLibrary content,
     IWelcomeLedger ledger,
     IWeComApi weCom,
+    IChannelCodes channelCodes,
     IOptions<WeComOptions> tenants,
     IOptions<WelcomeOptions> options,
     TimeProvider time,
     ILogger<WelcomeSender> log)
 {
-    private readonly ConcurrentDictionary<(string Tenant, string? Branch), (DateTimeOffset Until, SendableResult Result)> _templates = new();
+    private readonly ConcurrentDictionary<(string Tenant, string? Branch, string TemplateId), (DateTimeOffset Until, SendableResult Result)> _templates = new();
     private readonly ConcurrentDictionary<(string Tenant, string UserId), (DateTimeOffset Until, Employee Employee)> _employees = new();
 
     /// <summary>True for the event kinds that can carry a welcome_code.</summary>
@@ -48,7 +49,7 @@ public sealed class WelcomeSender(
             return null;
         }
 
-        var (userId, externalUserId, code) = (message.UserId, message.ExternalUserId, message.WelcomeCode);
+        var (userId, externalUserId, code, state) = (message.UserId, message.ExternalUserId, message.WelcomeCode, message.State);
         if (userId is null || externalUserId is null || code is null)
         {
             // Enqueued by the outbox sweep, which knows only where the event is.
@@ -59,11 +60,11 @@ public sealed class WelcomeSender(
                 return null;
             }
 
-            (userId, externalUserId, code) = CallbackXml.ParseEvent(stored.PlaintextXml) switch
+            (userId, externalUserId, code, state) = CallbackXml.ParseEvent(stored.PlaintextXml) switch
             {
-                ExternalContactAdded a => (a.UserId, a.ExternalUserId, a.WelcomeCode),
-                HalfExternalContactAdded h => (h.UserId, h.ExternalUserId, h.WelcomeCode),
-                _ => (null, null, null),
+                ExternalContactAdded a => (a.UserId, a.ExternalUserId, a.WelcomeCode, a.State),
+                HalfExternalContactAdded h => (h.UserId, h.ExternalUserId, h.WelcomeCode, h.State),
+                _ => (null, null, null, null),
             };
         }
 
@@ -73,7 +74,7 @@ public sealed class WelcomeSender(
         }
 
         var tenant = message.Tenant;
-        var decision = await DecideAsync(tenant, code, userId, externalUserId, message.CreatedAt, cancellationToken).ConfigureAwait(false);
+        var decision = await DecideAsync(tenant, code, userId, externalUserId, state, message.CreatedAt, cancellationToken).ConfigureAwait(false);
         var record = new WelcomeRecord(tenant, code, message.EventKey, userId, externalUserId, message.CreatedAt, WelcomeStatus.Sending, null, time.GetUtcNow(),
             ClaimId: Guid.NewGuid().ToString("N"));
         if (decision is DoNotSendWelcome no)
@@ -116,7 +117,7 @@ public sealed class WelcomeSender(
 
     /// <summary>Gathers the facts (concurrently: the window is short) and decides.</summary>
     private async Task<WelcomeDecision> DecideAsync(
-        string tenant, string code, string userId, string externalUserId, DateTimeOffset addedAt, CancellationToken ct)
+        string tenant, string code, string userId, string externalUserId, string? state, DateTimeOffset addedAt, CancellationToken ct)
     {
         var o = options.Value;
         var now = time.GetUtcNow();
@@ -127,9 +128,13 @@ public sealed class WelcomeSender(
 
         var employeeTask = EmployeeAsync(tenant, userId, ct);
         var stateTask = CustomerStateAsync(tenant, userId, externalUserId, addedAt, ct);
+        // A channel code with a welcome of its own (an active one) replaces the tenant's welcome template.
+        var channelTask = state is null ? Task.FromResult<ChannelCode?>(null) : channelCodes.FindAsync(tenant, state, ct);
         var employee = await employeeTask.ConfigureAwait(false);
         var (optedOut, ended) = await stateTask.ConfigureAwait(false);
-        var template = employee is null ? null : await TemplateAsync(tenant, employee.BranchId, ct).ConfigureAwait(false);
+        var channel = await channelTask.ConfigureAwait(false);
+        var templateId = channel is { AppliesOnAdd: true, WelcomeTemplateId: { } own } ? own : o.TemplateId;
+        var template = employee is null ? null : await TemplateAsync(tenant, employee.BranchId, templateId, ct).ConfigureAwait(false);
         var settings = tenants.Value.Tenants.GetValueOrDefault(tenant);
         var bank = new BankProfile(settings?.BankName, settings?.BankHotline, settings?.BankSite);
         return WelcomePlanner.Decide(new WelcomeFacts(code, userId, addedAt, time.GetUtcNow(), o.Window, employee, bank, optedOut, ended, template));
@@ -174,18 +179,18 @@ public sealed class WelcomeSender(
 
     /// <summary>The sendable welcome template for a branch, reused for <see cref="WelcomeOptions.ContentCacheDuration"/>.
     /// Refusals are not kept, so content published a moment later is picked up at once.</summary>
-    private async Task<SendableResult> TemplateAsync(string tenant, string? branch, CancellationToken ct)
+    private async Task<SendableResult> TemplateAsync(string tenant, string? branch, string templateId, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        if (_templates.TryGetValue((tenant, branch), out var cached) && cached.Until > now)
+        if (_templates.TryGetValue((tenant, branch, templateId), out var cached) && cached.Until > now)
         {
             return cached.Result;
         }
 
-        var result = await content.GetSendableAsync(options.Value.TemplateId, tenant, branch, ct).ConfigureAwait(false);
+        var result = await content.GetSendableAsync(templateId, tenant, branch, ct).ConfigureAwait(false);
         if (result.IsSendable && options.Value.ContentCacheDuration > TimeSpan.Zero)
         {
-            _templates[(tenant, branch)] = (now + options.Value.ContentCacheDuration, result);
+            _templates[(tenant, branch, templateId)] = (now + options.Value.ContentCacheDuration, result);
         }
 
         return result;

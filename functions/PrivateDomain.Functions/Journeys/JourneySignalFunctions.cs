@@ -96,5 +96,21 @@ public sealed class JourneySignalFunctions(
             await JourneyOrchestration.StartAsync(client, starts, catalog, engine, time, signal.Tenant, JourneySignalRouting.LoanJourney,
                 signal.CustomerId, manager.UserId, occurrence, cancellationToken).ConfigureAwait(false);
         }
+        else if (JourneySignalRouting.TagJourneys(catalog, signal) is { Count: > 0 } tagJourneys)
+        {
+            // A dynamic tag appeared or disappeared: the journeys that start on it (as the local host's JourneySignalRouter).
+            var manager = await relationships.ListByCustomerAsync(signal.Tenant, signal.CustomerId, cancellationToken)
+                .FirstOrDefaultAsync(r => r.Status == RelationshipStatus.Active, cancellationToken).ConfigureAwait(false);
+            if (manager is null)
+            {
+                return;
+            }
+
+            foreach (var (journeyId, tagOccurrence) in tagJourneys)
+            {
+                await JourneyOrchestration.StartAsync(client, starts, catalog, engine, time, signal.Tenant, journeyId,
+                    signal.CustomerId, manager.UserId, tagOccurrence, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 }

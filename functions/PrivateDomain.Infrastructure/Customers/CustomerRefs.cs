@@ -21,6 +21,9 @@ internal static class CustomerRefs
     /// <summary>Opportunity-list entries: RK <c>opp|{list partition}</c>.</summary>
     public const string Opportunity = "opp";
 
+    /// <summary>Channel-code tallies (adds, deletions, conversions): RK <c>code|{tallies partition}|{tally row}</c>.</summary>
+    public const string ChannelCodeTally = "code";
+
     /// <summary>Records references (upserts: writing one again is harmless), a few at a time.</summary>
     public static async Task AddAsync(StorageClients clients, string tenant, IEnumerable<(string CustomerId, string Kind, string PartitionKey, string RowKey)> refs,
         CancellationToken cancellationToken)

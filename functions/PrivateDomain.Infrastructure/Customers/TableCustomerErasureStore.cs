@@ -367,6 +367,20 @@ public sealed class TableCustomerErasureStore(StorageClients clients) : ICustome
     }
 
     /// <inheritdoc />
+    public async Task<int> DeleteChannelCodeTalliesAsync(string tenant, string customerId, CancellationToken cancellationToken)
+    {
+        var table = await clients.TableAsync(TableChannelCodes.TalliesTableName, cancellationToken).ConfigureAwait(false);
+        var deleted = 0;
+        await foreach (var (pk, rk, refRow) in CustomerRefs.ListAsync(clients, tenant, customerId, CustomerRefs.ChannelCodeTally, cancellationToken).ConfigureAwait(false))
+        {
+            deleted += await TableWrites.DeleteIfExistsAsync(table, pk, rk, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+            await CustomerRefs.DeleteAsync(clients, tenant, customerId, refRow, cancellationToken).ConfigureAwait(false);
+        }
+
+        return deleted;
+    }
+
+    /// <inheritdoc />
     public async Task RecordAsync(ErasureRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);

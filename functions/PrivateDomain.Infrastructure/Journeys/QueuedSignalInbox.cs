@@ -25,7 +25,8 @@ public sealed class QueuedSignalInbox(TableSignalInbox inbox, StorageClients cli
     {
         ArgumentNullException.ThrowIfNull(signal);
         await inbox.RaiseAsync(signal, cancellationToken).ConfigureAwait(false);
-        if (JourneyInbox.ToEvent(signal.Kind, signal.At, null) is null && JourneySignalRouting.LoanCheckInOccurrence(signal) is null)
+        if (JourneyInbox.ToEvent(signal.Kind, signal.At, null) is null && JourneySignalRouting.LoanCheckInOccurrence(signal) is null
+            && signal.Kind is not ("tag-added" or "tag-removed"))
         {
             return;
         }

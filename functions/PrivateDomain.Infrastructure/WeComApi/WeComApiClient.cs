@@ -13,7 +13,7 @@ namespace PrivateDomain.WeComApi;
 /// call retried once; -1, 45009, 45033 and (for idempotent calls) timeouts and 5xx are retried with exponential backoff
 /// and jitter per <see cref="WeComRetryPolicy"/>. The access token is a query parameter: every URL logged is redacted.
 /// </summary>
-public sealed class WeComApiClient(
+public sealed partial class WeComApiClient(
     IHttpClientFactory httpClients,
     WeComAccessTokens tokens,
     WeComRateLimiter limiter,

@@ -11,7 +11,7 @@ namespace PrivateDomain.Local.Journeys;
 /// signal for a journey that starts later is not lost.
 /// </summary>
 public sealed class JourneySignalRouter(
-    TableSignalInbox inbox, JourneyRunner runner, IJourneyStarts starts, IRelationshipStore relationships, ILogger<JourneySignalRouter> log)
+    TableSignalInbox inbox, JourneyRunner runner, IJourneyStarts starts, IRelationshipStore relationships, JourneyCatalog catalog, ILogger<JourneySignalRouter> log)
     : ISignalInbox
 {
     /// <inheritdoc />
@@ -37,6 +37,22 @@ public sealed class JourneySignalRouter(
             }
 
             await runner.StartAsync(signal.Tenant, JourneySignalRouting.LoanJourney, signal.CustomerId, manager.UserId, occurrence, cancellationToken).ConfigureAwait(false);
+        }
+        else if (JourneySignalRouting.TagJourneys(catalog, signal) is { Count: > 0 } tagJourneys)
+        {
+            // A dynamic tag appeared or disappeared: the journeys that start on it, with the customer's account manager.
+            var manager = await relationships.ListByCustomerAsync(signal.Tenant, signal.CustomerId, cancellationToken)
+                .FirstOrDefaultAsync(r => r.Status == RelationshipStatus.Active, cancellationToken).ConfigureAwait(false);
+            if (manager is null)
+            {
+                log.LogInformation("Customer {CustomerId} got a tag signal but has no account manager on WeCom; no journey", signal.CustomerId);
+                return;
+            }
+
+            foreach (var (journeyId, tagOccurrence) in tagJourneys)
+            {
+                await runner.StartAsync(signal.Tenant, journeyId, signal.CustomerId, manager.UserId, tagOccurrence, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

@@ -18,7 +18,7 @@ public sealed record SandboxFault(string Api, int Errcode, int Count, int? HttpS
 /// business objects (welcome codes used, mass-send tasks and their progress, Moments posts, corp tags, tag marks).
 /// Thread-safe; in memory.
 /// </summary>
-public sealed class WeComSandbox(IOptions<WeComSandboxOptions> options, TimeProvider time)
+public sealed partial class WeComSandbox(IOptions<WeComSandboxOptions> options, TimeProvider time)
 {
     private readonly WeComSandboxOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, string> _apps = new(options.Value.Apps, StringComparer.Ordinal);
@@ -242,6 +242,7 @@ public sealed class WeComSandbox(IOptions<WeComSandboxOptions> options, TimeProv
         Moments.Clear();
         TagGroups.Clear();
         Marks.Clear();
+        ContactWays.Clear();
         Interlocked.Exchange(ref _getTokenCalls, 0);
     }
 

@@ -33,6 +33,11 @@ public static partial class WeComSandboxApi
         ("GET", "externalcontact/get", GetExternalContact),
         ("POST", "externalcontact/transfer_customer", TransferCustomer),
         ("POST", "externalcontact/resigned/transfer_customer", TransferCustomer),
+        ("POST", "externalcontact/add_contact_way", AddContactWay),
+        ("POST", "externalcontact/update_contact_way", UpdateContactWay),
+        ("POST", "externalcontact/get_contact_way", GetContactWay),
+        ("POST", "externalcontact/list_contact_way", ListContactWay),
+        ("POST", "externalcontact/del_contact_way", DelContactWay),
     ];
 
     /// <summary>Registers the sandbox's state and options (section <c>WeComSandbox</c>).</summary>

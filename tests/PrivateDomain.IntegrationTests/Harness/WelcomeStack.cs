@@ -39,14 +39,16 @@ public sealed class WelcomeStack : IAsyncDisposable
     /// <summary>The tenant.</summary>
     public TestTenant Tenant { get; }
 
-    /// <summary>Starts the sandbox and the host for a new tenant, and waits until the welcome template is sendable.</summary>
+    /// <summary>Starts the sandbox and the host for a new tenant (or <paramref name="tenant"/>, when settings must name it), and
+    /// waits until the welcome template is sendable.</summary>
     public static async Task<WelcomeStack> StartAsync(
-        string storageConnectionString, bool bankDetails = true, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+        string storageConnectionString, bool bankDetails = true, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null,
+        TestTenant? tenant = null)
     {
         var sandbox = await WeComSandboxHost.StartAsync(o => o.MaxRecordedRequests = 100_000);
         try
         {
-            var tenant = TestTenant.Create("bank" + RandomNumberGenerator.GetHexString(6).ToLowerInvariant());
+            tenant ??= TestTenant.Create("bank" + RandomNumberGenerator.GetHexString(6).ToLowerInvariant());
             var secret = "S3cr3t" + RandomNumberGenerator.GetHexString(16);
             sandbox.Sandbox.RegisterApp(tenant.CorpId, secret);
             var config = new Dictionary<string, string?>

@@ -23,10 +23,27 @@ public sealed class JourneyDefinitionTests
     {
         var catalog = JourneyCatalog.Load(JourneyFixtures.DefinitionsDirectory);
 
-        Assert.Equal(["aida-nurture v1", "loan-abandoned-checkin v1", "payroll-campaign v1"], catalog.All.Select(d => d.ToString()));
+        Assert.Equal(["aida-nurture v1", "high-intent-followup v1", "loan-abandoned-checkin v1", "payroll-campaign v1"], catalog.All.Select(d => d.ToString()));
         Assert.All(catalog.All, d => Assert.True(d.Published));
         Assert.Equal("signal", catalog.Get("loan-abandoned-checkin").Trigger.Kind);
         Assert.True(catalog.Get("loan-abandoned-checkin").Trigger.Recurs);
+        Assert.Equal(new JourneyTrigger("signal", "tagAdded", false, "高意向"), catalog.Get("high-intent-followup").Trigger);
+    }
+
+    [Fact]
+    public void A_tag_trigger_must_name_its_tag()
+    {
+        var e = Invalid(Valid.Replace("\"trigger\": { \"kind\": \"enrolment\" }", "\"trigger\": { \"kind\": \"signal\", \"signal\": \"tagAdded\" }", StringComparison.Ordinal));
+
+        Assert.Contains(e.Errors, x => x.StartsWith("trigger.tag:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Only_tag_signals_name_a_tag()
+    {
+        var e = Invalid(Valid.Replace("\"trigger\": { \"kind\": \"enrolment\" }", "\"trigger\": { \"kind\": \"signal\", \"signal\": \"applicationAbandoned\", \"tag\": \"高意向\" }", StringComparison.Ordinal));
+
+        Assert.Contains(e.Errors, x => x.StartsWith("trigger.tag: only", StringComparison.Ordinal));
     }
 
     [Fact]

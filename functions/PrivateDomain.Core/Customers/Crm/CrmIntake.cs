@@ -159,7 +159,8 @@ public sealed class CrmIntake(
         {
             CrmMessageTypes.ProductPurchased => (SignalKinds.Converted, "product", m.DataString("product")!),
             CrmMessageTypes.LoanApplicationAbandoned => (SignalKinds.LoanApplicationAbandoned, "applicationId", m.DataString("applicationId")!),
-            _ => default((string, string, string)?),
+            // Any other change to the profile (attributes, tags, products): dynamic tags over them are evaluated again.
+            _ => (Tags.TagSignalKinds.ProfileUpdated, "type", m.Type),
         };
         if (signal is var (kind, field, value))
         {
