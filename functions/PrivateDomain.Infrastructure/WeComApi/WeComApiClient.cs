@@ -13,7 +13,7 @@ namespace PrivateDomain.WeComApi;
 /// call retried once; -1, 45009, 45033 and (for idempotent calls) timeouts and 5xx are retried with exponential backoff
 /// and jitter per <see cref="WeComRetryPolicy"/>. The access token is a query parameter: every URL logged is redacted.
 /// </summary>
-public sealed class WeComApiClient(
+public sealed partial class WeComApiClient(
     IHttpClientFactory httpClients,
     WeComAccessTokens tokens,
     WeComRateLimiter limiter,
@@ -21,7 +21,7 @@ public sealed class WeComApiClient(
     IOptions<WeComAppOptions> apps,
     TimeProvider time,
     WeComRetryJitter jitter,
-    ILogger<WeComApiClient> logger) : IWeComApi, PrivateDomain.Pages.IWeComWebAuthorisation
+    ILogger<WeComApiClient> logger) : IWeComApi, PrivateDomain.Pages.IWeComWebAuthorisation, PrivateDomain.Managers.IWeComAppMessages
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
 
