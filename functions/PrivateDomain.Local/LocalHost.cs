@@ -14,6 +14,7 @@ using PrivateDomain.Local.Customers;
 using PrivateDomain.Local.Funnel;
 using PrivateDomain.Local.Health;
 using PrivateDomain.Local.Journeys;
+using PrivateDomain.Local.Managers;
 using PrivateDomain.Local.Operators;
 using PrivateDomain.Local.Pages;
 using PrivateDomain.Local.Queues;
@@ -61,6 +62,11 @@ public static class LocalHost
         if (builder.Configuration.GetValue("Local:PayrollRun", true))
         {
             builder.Services.AddHostedService<PayrollDailyRun>();
+        }
+
+        if (builder.Configuration.GetValue("Local:ManagerDigest", true))
+        {
+            builder.Services.AddHostedService<ManagerDigestRun>();
         }
 
         // Here signals also drive the local journey runner (on Azure the Functions app routes them to Durable).
@@ -182,6 +188,7 @@ public static class LocalHost
             app.MapJourneyDefinitionApi();
             app.MapOperatorAuditApi();
             app.MapCustomerApi();
+            app.MapManagerApi();
             app.MapOpenApi(OperatorApiDocument.RoutePattern);
         }
         else

@@ -133,7 +133,8 @@ public interface ICustomerErasureStore
     Task<int> DeletePayrollMarkersAsync(
         string tenant, string customerId, IReadOnlyCollection<string> campaignIds, IReadOnlyCollection<string> managerIds, CancellationToken cancellationToken);
 
-    /// <summary>Deletes the customer's follow-up tasks of those campaigns on those managers' lists; returns how many.</summary>
+    /// <summary>Deletes the customer's follow-up tasks of those campaigns on those managers' lists, and the staff messages
+    /// about the customer (task cards, 流失提醒, recall offers) in those managers' and their supervisors' ledgers; returns how many.</summary>
     Task<int> DeleteFollowUpTasksAsync(
         string tenant, string customerId, IReadOnlyCollection<string> campaignIds, IReadOnlyCollection<string> managerIds, CancellationToken cancellationToken);
 
