@@ -87,7 +87,7 @@ public sealed class TableStaffMessageLedger(StorageClients clients) : IStaffMess
     {
         var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
         var pk = Partition(tenant, managerId);
-        await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == pk && x.GetDateTimeOffset("At") >= since, cancellationToken: cancellationToken)
+        await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {pk} and At ge {since}"), cancellationToken: cancellationToken)
             .ConfigureAwait(false))
         {
             yield return FromEntity(tenant, e);

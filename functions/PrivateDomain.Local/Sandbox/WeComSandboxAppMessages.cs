@@ -162,7 +162,7 @@ public sealed class WeComSandboxAppMessages(WeComSandbox sandbox, TimeProvider t
         {
             var perMinute = Count(corpId, $"min|{app.AgentId}|{member}|{now.ToUnixTimeSeconds() / 60}", 1);
             var perHour = Count(corpId, $"hour|{app.AgentId}|{member}|{now.ToUnixTimeSeconds() / 3600}", 1);
-            var message = new SandboxAppMessage(msgId, corpId, app.AgentId, member, msgType, body.ToJsonString(), taskId, perMinute > 30 || perHour > 1000, now);
+            var message = new SandboxAppMessage(msgId, corpId, app.AgentId, member, msgType, body.ToJsonString(WeComJson.Options), taskId, perMinute > 30 || perHour > 1000, now);
             foreach (var b in (body["template_card"]?["button_list"] as JsonArray ?? []).OfType<JsonObject>())
             {
                 message.Buttons[b["key"]?.GetValue<string>() ?? ""] = b["text"]?.GetValue<string>() ?? "";
