@@ -14,7 +14,7 @@ using PrivateDomain.Local.Customers;
 using PrivateDomain.Local.Funnel;
 using PrivateDomain.Local.Health;
 using PrivateDomain.Local.Journeys;
-using PrivateDomain.Local.Managers;
+using PrivateDomain.Local.AccountManagers;
 using PrivateDomain.Local.Operators;
 using PrivateDomain.Local.Pages;
 using PrivateDomain.Local.Queues;

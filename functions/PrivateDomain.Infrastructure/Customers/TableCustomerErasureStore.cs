@@ -312,11 +312,11 @@ public sealed class TableCustomerErasureStore(StorageClients clients) : ICustome
             }
         }
 
-        var table = await clients.TableAsync(PrivateDomain.Managers.TableStaffMessageLedger.TableName, ct).ConfigureAwait(false);
+        var table = await clients.TableAsync(PrivateDomain.AccountManagers.TableStaffMessageLedger.TableName, ct).ConfigureAwait(false);
         var deleted = 0;
         foreach (var owner in owners)
         {
-            var pk = PrivateDomain.Managers.TableStaffMessageLedger.Partition(tenant, owner);
+            var pk = PrivateDomain.AccountManagers.TableStaffMessageLedger.Partition(tenant, owner);
             await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == pk && x.GetString("CustomerId") == customerId, select: ["PartitionKey", "RowKey"],
                 cancellationToken: ct).ConfigureAwait(false))
             {

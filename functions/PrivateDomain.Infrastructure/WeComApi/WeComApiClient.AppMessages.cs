@@ -1,5 +1,5 @@
 using PrivateDomain.Delivery;
-using PrivateDomain.Managers;
+using PrivateDomain.AccountManagers;
 
 namespace PrivateDomain.WeComApi;
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PrivateDomain.Delivery;
 
-namespace PrivateDomain.Managers;
+namespace PrivateDomain.AccountManagers;
 
 /// <summary>A staff message to send: its ledger row's identity and the WeCom body (card or text).</summary>
 public sealed record StaffMessage(

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace PrivateDomain.Managers;
+namespace PrivateDomain.AccountManagers;
 
 /// <summary>What a staff message is about.</summary>
 public enum StaffMessageKind

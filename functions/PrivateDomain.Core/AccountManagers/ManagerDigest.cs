@@ -4,7 +4,7 @@ using PrivateDomain.Campaigns;
 using PrivateDomain.Customers;
 using PrivateDomain.Delivery.Sending;
 
-namespace PrivateDomain.Managers;
+namespace PrivateDomain.AccountManagers;
 
 /// <summary>
 /// The morning digest: each account manager with something to do gets one text message a local day — their open

@@ -12,10 +12,10 @@ using PrivateDomain.IntegrationTests.Operators;
 using PrivateDomain.Journeys;
 using PrivateDomain.Journeys.Running;
 using PrivateDomain.Local.Sandbox;
-using PrivateDomain.Managers;
+using PrivateDomain.AccountManagers;
 using PrivateDomain.Operators;
 
-namespace PrivateDomain.IntegrationTests.Managers;
+namespace PrivateDomain.IntegrationTests.AccountManagers;
 
 /// <summary>
 /// Messages to account managers through the self-built app, on Azurite, the WeCom sandbox and the local host with its

@@ -6,7 +6,7 @@ using PrivateDomain.Delivery.Sending;
 using PrivateDomain.Journeys;
 using PrivateDomain.WeCom;
 
-namespace PrivateDomain.Managers;
+namespace PrivateDomain.AccountManagers;
 
 /// <summary>
 /// 流失提醒 and the recall offer, and the dispatch of card button presses. A customer deleting their account manager

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using PrivateDomain.Campaigns;
 using PrivateDomain.Customers;
 
-namespace PrivateDomain.Managers;
+namespace PrivateDomain.AccountManagers;
 
 /// <summary>
 /// Follow-up task cards: when a customer engages, their account manager gets one <c>button_interaction</c> card (the

@@ -4,7 +4,7 @@ using PrivateDomain.Campaigns;
 using PrivateDomain.Customers;
 using PrivateDomain.WeComApi;
 
-namespace PrivateDomain.Managers;
+namespace PrivateDomain.AccountManagers;
 
 /// <summary>DI wiring of the account managers' side: staff messages, task cards, 流失提醒, the digest.</summary>
 public static class ManagerServices

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Options;
-using PrivateDomain.Managers;
+using PrivateDomain.AccountManagers;
 using PrivateDomain.WeCom;
 
-namespace PrivateDomain.Local.Managers;
+namespace PrivateDomain.Local.AccountManagers;
 
 /// <summary>
 /// The local host's stand-in for the <c>ManagerMorningDigest</c> timer: every 15 minutes, once the bank's local time is

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using PrivateDomain.Delivery;
 
-namespace PrivateDomain.Managers;
+namespace PrivateDomain.AccountManagers;
 
 /// <summary>
 /// WeCom's app messages to members [90236 message/send, 94888 update_template_card]: what the bank's self-built app

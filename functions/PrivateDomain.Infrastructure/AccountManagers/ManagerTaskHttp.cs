@@ -5,7 +5,7 @@ using PrivateDomain.Customers;
 using PrivateDomain.Input;
 using PrivateDomain.Operators;
 
-namespace PrivateDomain.Managers;
+namespace PrivateDomain.AccountManagers;
 
 /// <summary>
 /// The account managers' operator edge, shared by both hosts, <c>/api/tenants/{tenant}/managers/{managerId}</c>: a

@@ -3,10 +3,10 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using PrivateDomain.Campaigns;
 using PrivateDomain.Customers;
-using PrivateDomain.Managers;
+using PrivateDomain.AccountManagers;
 using PrivateDomain.Operators;
 
-namespace PrivateDomain.Functions.Managers;
+namespace PrivateDomain.Functions.AccountManagers;
 
 /// <summary>
 /// The account managers' side on Azure: the operator API (<see cref="ManagerTaskHttp"/>, the local host's edge) and the

@@ -2,10 +2,10 @@ using Microsoft.Extensions.Options;
 using PrivateDomain.Campaigns;
 using PrivateDomain.Customers;
 using PrivateDomain.Local.Operators;
-using PrivateDomain.Managers;
+using PrivateDomain.AccountManagers;
 using PrivateDomain.Operators;
 
-namespace PrivateDomain.Local.Managers;
+namespace PrivateDomain.Local.AccountManagers;
 
 /// <summary>Operator API for account managers on the local host, <c>/api/tenants/{tenant}/managers</c>: the edge of
 /// <see cref="ManagerTaskHttp"/>, shared with the Functions app.</summary>

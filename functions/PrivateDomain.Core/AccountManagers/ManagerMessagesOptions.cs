@@ -1,4 +1,4 @@
-namespace PrivateDomain.Managers;
+namespace PrivateDomain.AccountManagers;
 
 /// <summary>
 /// Settings for messages to account managers through the bank's self-built app (section <c>Managers</c>).

@@ -3,7 +3,7 @@ using Azure;
 using Azure.Data.Tables;
 using PrivateDomain.Storage;
 
-namespace PrivateDomain.Managers;
+namespace PrivateDomain.AccountManagers;
 
 /// <summary>
 /// The staff message ledger in table <c>StaffMessages</c>: PK <c>{tenant}|{escaped manager userid}</c>, RK the message
