@@ -43,6 +43,9 @@ public sealed record ErasureRecord(
     /// <summary>Follow-up tasks removed.</summary>
     public int FollowUpTasks { get; init; }
 
+    /// <summary>Staff messages about the customer (task cards, 流失提醒, recall offers) removed from the managers' ledgers.</summary>
+    public int StaffMessages { get; init; }
+
     /// <summary>Welcome-ledger rows whose external_userid was removed (the row stays, so the welcome code is not sent twice).</summary>
     public int Welcomes { get; init; }
 
@@ -133,10 +136,13 @@ public interface ICustomerErasureStore
     Task<int> DeletePayrollMarkersAsync(
         string tenant, string customerId, IReadOnlyCollection<string> campaignIds, IReadOnlyCollection<string> managerIds, CancellationToken cancellationToken);
 
-    /// <summary>Deletes the customer's follow-up tasks of those campaigns on those managers' lists, and the staff messages
-    /// about the customer (task cards, 流失提醒, recall offers) in those managers' and their supervisors' ledgers; returns how many.</summary>
+    /// <summary>Deletes the customer's follow-up tasks of those campaigns on those managers' lists; returns how many.</summary>
     Task<int> DeleteFollowUpTasksAsync(
         string tenant, string customerId, IReadOnlyCollection<string> campaignIds, IReadOnlyCollection<string> managerIds, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the staff messages about the customer (task cards, 流失提醒, recall offers) in those managers' and
+    /// their supervisors' ledgers; returns how many.</summary>
+    Task<int> DeleteStaffMessagesAsync(string tenant, string customerId, IReadOnlyCollection<string> managerIds, CancellationToken cancellationToken);
 
     /// <summary>Removes the contact from a welcome-ledger row (the row and its outcome stay, so the code is never sent
     /// twice); false if there was no row or it did not name them.</summary>
@@ -226,6 +232,7 @@ public sealed class CustomerErasure(
         managers.UnionWith(relationshipRows.Select(r => r.UserId));
         var markers = await store.DeletePayrollMarkersAsync(tenant, customerId, campaigns, managers, cancellationToken).ConfigureAwait(false);
         var tasks = await store.DeleteFollowUpTasksAsync(tenant, customerId, campaigns, managers, cancellationToken).ConfigureAwait(false);
+        var staffMessages = await store.DeleteStaffMessagesAsync(tenant, customerId, managers, cancellationToken).ConfigureAwait(false);
         var opportunities = await store.DeleteOpportunitiesAsync(tenant, customerId, cancellationToken).ConfigureAwait(false);
 
         var rawEvents = 0;
@@ -266,6 +273,7 @@ public sealed class CustomerErasure(
             DeliveryHistory = history,
             PayrollMarkers = markers,
             FollowUpTasks = tasks,
+            StaffMessages = staffMessages,
             Welcomes = welcomes,
             Opportunities = opportunities,
         };

@@ -294,33 +294,34 @@ public sealed class TableCustomerErasureStore(StorageClients clients) : ICustome
             }
         }
 
-        return deleted + await DeleteStaffMessagesAsync(tenant, customerId, managerIds, cancellationToken).ConfigureAwait(false);
+        return deleted;
     }
 
-    /// <summary>The staff messages about the customer (task cards, 流失提醒) in each manager's partition of
-    /// <c>StaffMessages</c>, and the recall offers in their supervisors' partitions: one partition query each, no scan.</summary>
-    private async Task<int> DeleteStaffMessagesAsync(string tenant, string customerId, IReadOnlyCollection<string> managerIds, CancellationToken ct)
+    /// <inheritdoc />
+    /// <remarks>Each manager's partition of <c>StaffMessages</c> and their supervisors' (recall offers): one partition query each, no scan.</remarks>
+    public async Task<int> DeleteStaffMessagesAsync(string tenant, string customerId, IReadOnlyCollection<string> managerIds, CancellationToken cancellationToken)
     {
-        var employees = await clients.TableAsync(TableEmployeeDirectory.TableName, ct).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(managerIds);
+        var employees = await clients.TableAsync(TableEmployeeDirectory.TableName, cancellationToken).ConfigureAwait(false);
         var owners = new HashSet<string>(managerIds, StringComparer.Ordinal);
         foreach (var manager in managerIds)
         {
-            var row = await employees.GetEntityIfExistsAsync<TableEntity>(TableKeys.Escape(tenant), TableKeys.Escape(manager), ["SupervisorId"], ct).ConfigureAwait(false);
+            var row = await employees.GetEntityIfExistsAsync<TableEntity>(TableKeys.Escape(tenant), TableKeys.Escape(manager), ["SupervisorId"], cancellationToken).ConfigureAwait(false);
             if (row.HasValue && row.Value?.GetString("SupervisorId") is { Length: > 0 } supervisor)
             {
                 owners.Add(supervisor);
             }
         }
 
-        var table = await clients.TableAsync(PrivateDomain.AccountManagers.TableStaffMessageLedger.TableName, ct).ConfigureAwait(false);
+        var table = await clients.TableAsync(PrivateDomain.AccountManagers.TableStaffMessageLedger.TableName, cancellationToken).ConfigureAwait(false);
         var deleted = 0;
         foreach (var owner in owners)
         {
             var pk = PrivateDomain.AccountManagers.TableStaffMessageLedger.Partition(tenant, owner);
             await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == pk && x.GetString("CustomerId") == customerId, select: ["PartitionKey", "RowKey"],
-                cancellationToken: ct).ConfigureAwait(false))
+                cancellationToken: cancellationToken).ConfigureAwait(false))
             {
-                deleted += await TableWrites.DeleteIfExistsAsync(table, e.PartitionKey, e.RowKey, ct).ConfigureAwait(false) ? 1 : 0;
+                deleted += await TableWrites.DeleteIfExistsAsync(table, e.PartitionKey, e.RowKey, cancellationToken).ConfigureAwait(false) ? 1 : 0;
             }
         }
 
@@ -393,6 +394,7 @@ public sealed class TableCustomerErasureStore(StorageClients clients) : ICustome
             ["DeliveryHistory"] = record.DeliveryHistory,
             ["PayrollMarkers"] = record.PayrollMarkers,
             ["FollowUpTasks"] = record.FollowUpTasks,
+            ["StaffMessages"] = record.StaffMessages,
             ["Welcomes"] = record.Welcomes,
             ["Opportunities"] = record.Opportunities,
         }, cancellationToken).ConfigureAwait(false);
