@@ -23,6 +23,8 @@ public static class ManagerServices
         services.AddSingleton<ManagerAlerts>();
         services.AddSingleton<IManagerAlerts>(sp => sp.GetRequiredService<ManagerAlerts>());
         services.AddSingleton<ManagerDigest>();
+        services.AddSingleton<IJsApiTickets, WeComJsApiTickets>();
+        services.AddSingleton<ChatSidebar>();
         return services;
     }
 }

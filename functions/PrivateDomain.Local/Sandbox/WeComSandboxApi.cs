@@ -46,6 +46,7 @@ public static partial class WeComSandboxApi
         services.TryAddSingleton<WeComSandbox>();
         services.TryAddSingleton<WeComSandboxWebAuth>();
         services.TryAddSingleton<WeComSandboxAppMessages>();
+        services.TryAddSingleton<WeComSandboxJsApi>();
         return services;
     }
 
@@ -56,6 +57,7 @@ public static partial class WeComSandboxApi
         app.MapGet("/cgi-bin/gettoken", GetToken);
         WeComSandboxWebAuth.Map(app);
         WeComSandboxAppMessages.Map(app);
+        WeComSandboxJsApi.Map(app);
         foreach (var (method, api, handle) in Endpoints)
         {
             app.MapMethods("/cgi-bin/" + api, [method], (HttpContext http, WeComSandbox sandbox) => HandleAsync(http, sandbox, api, handle)).DisableAntiforgery();
