@@ -168,6 +168,7 @@ public static class LocalHost
         app.UseStatusCodePages();
         app.MapHealthApi();
         app.MapWeComCallbackApi();
+        app.MapChatSidebar();
         if (!string.IsNullOrWhiteSpace(linksKey))
         {
             app.MapTrackedLinkApi();

@@ -37,6 +37,12 @@ public sealed class ManagerMessagesOptions
     /// <summary>An open follow-up task older than this counts as expired.</summary>
     public TimeSpan TaskExpiresAfter { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>The chat sidebar's session key (base64, at least 32 bytes); without one the sidebar is not served.</summary>
+    public string? SidebarKey { get; set; }
+
+    /// <summary>How long a sidebar session lasts after web authorisation.</summary>
+    public TimeSpan SidebarSessionLifetime { get; set; } = TimeSpan.FromHours(8);
+
     /// <summary>The zone, resolved.</summary>
     public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZoneId);
 

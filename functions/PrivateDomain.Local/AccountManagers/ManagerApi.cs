@@ -36,3 +36,33 @@ public static class ManagerApi
         IOptions<ManagerMessagesOptions> options, TimeProvider time, CancellationToken ct) =>
         ManagerTaskHttp.TeamAsync(tenant, managerId, http, access, employees, tasks, ledger, options, time, ct);
 }
+
+/// <summary>The chat sidebar (聊天工具栏) on the local host, <c>/sidebar/{tenant}</c>: the edge of <see cref="ChatSidebarHttp"/>.</summary>
+public static class ChatSidebarApi
+{
+    /// <summary>Maps the page and its three calls (anonymous at the routing level: the page's own session cookie guards them).</summary>
+    public static IEndpointRouteBuilder MapChatSidebar(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/sidebar/{tenant}", PageAsync).ExcludeFromDescription();
+        app.MapGet("/sidebar/{tenant}/jsconfig", JsConfigAsync).ExcludeFromDescription();
+        app.MapGet("/sidebar/{tenant}/customer", CustomerAsync).ExcludeFromDescription();
+        app.MapPost("/sidebar/{tenant}/tasks/done", TaskDoneAsync).ExcludeFromDescription().DisableAntiforgery();
+        return app;
+    }
+
+    private static Task<IResult> PageAsync(
+        string tenant, HttpContext http, PrivateDomain.Pages.IWeComWebAuthorisation auth, IOptions<ManagerMessagesOptions> options,
+        IOptions<PrivateDomain.Pages.CampaignPagesOptions> pages, IOptions<PrivateDomain.WeCom.WeComOptions> tenants, TimeProvider time, CancellationToken ct) =>
+        ChatSidebarHttp.PageAsync(tenant, http, auth, options, pages, tenants, time, ct);
+
+    private static Task<IResult> JsConfigAsync(
+        string tenant, HttpContext http, IJsApiTickets tickets, IOptions<ManagerMessagesOptions> options, IOptions<PrivateDomain.WeCom.WeComOptions> tenants,
+        TimeProvider time, CancellationToken ct) =>
+        ChatSidebarHttp.JsConfigAsync(tenant, http, tickets, options, tenants, time, ct);
+
+    private static Task<IResult> CustomerAsync(string tenant, HttpContext http, ChatSidebar sidebar, IOptions<ManagerMessagesOptions> options, TimeProvider time, CancellationToken ct) =>
+        ChatSidebarHttp.CustomerAsync(tenant, http, sidebar, options, time, ct);
+
+    private static Task<IResult> TaskDoneAsync(string tenant, HttpContext http, ChatSidebar sidebar, IOptions<ManagerMessagesOptions> options, TimeProvider time, CancellationToken ct) =>
+        ChatSidebarHttp.TaskDoneAsync(tenant, http, sidebar, options, time, ct);
+}
