@@ -44,6 +44,7 @@ public sealed class ChatSidebar(
     ContentLibrary content,
     ManagerTaskCards cards,
     IOptions<ManagerMessagesOptions> options,
+    IOptions<PrivateDomain.WeCom.WeComOptions> tenants,
     TimeProvider time)
 {
     // The customer's stage → the 1:1 templates a manager may use (AIDA/3W: ice-breaker before interest, 3W once intent shows).
@@ -114,7 +115,12 @@ public sealed class ChatSidebar(
 
             try
             {
-                var rendered = template.Render(new PlaceholderValues { CustomerName = customer.Name, EmployeeName = employee?.Name, EmployeeTitle = employee?.Title });
+                var bank = tenants.Value.Tenants.GetValueOrDefault(tenant);
+                var rendered = template.Render(new PlaceholderValues
+                {
+                    CustomerName = customer.Name, EmployeeName = employee?.Name, EmployeeTitle = employee?.Title, BranchName = employee?.BranchName,
+                    BankName = bank?.BankName, BankHotline = bank?.BankHotline, BankSite = bank?.BankSite,
+                });
                 scripts.Add(new SidebarScript(id, template.Template.Version, rendered.Text));
             }
             catch (TemplateRenderException)
