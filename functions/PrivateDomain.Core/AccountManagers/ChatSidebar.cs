@@ -21,7 +21,7 @@ public sealed record SidebarJourney(string JourneyId, string Status, string Stag
 public sealed record SidebarEvent(DateTimeOffset At, string What);
 
 /// <summary>An open follow-up task.</summary>
-public sealed record SidebarTask(string CampaignId, string Why, DateTimeOffset At);
+public sealed record SidebarTask(string CampaignId, string Campaign, string Why, DateTimeOffset At);
 
 /// <summary>An approved script (话术) ready to put into the chat.</summary>
 public sealed record SidebarScript(string TemplateId, int Version, string Text);
@@ -102,7 +102,7 @@ public sealed class ChatSidebar(
 
         var open = (await tasks.ListAsync(tenant, managerId, 500, cancellationToken).ConfigureAwait(false))
             .Where(t => t.CustomerId == customer.Id && ManagerTaskStatus.Of(t, now, options.Value.TaskExpiresAfter) == ManagerTaskStatus.Open)
-            .Select(t => new SidebarTask(t.CampaignId, ManagerTaskCards.Why(t.Activity), t.At)).ToList();
+            .Select(t => new SidebarTask(t.CampaignId, ManagerTaskCards.CampaignLabel(t.CampaignId), ManagerTaskCards.Why(t.Activity), t.At)).ToList();
         var employee = await employees.GetAsync(tenant, managerId, cancellationToken).ConfigureAwait(false);
         var scripts = new List<SidebarScript>();
         foreach (var id in ScriptsByStage[stage])

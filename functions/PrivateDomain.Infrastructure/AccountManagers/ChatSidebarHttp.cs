@@ -247,7 +247,7 @@ public static class ChatSidebarHttp
               var h='<section><h2>标签</h2>'+(v.tags.length?v.tags.map(function(t){return '<span class="tag">'+esc(t)+'</span>';}).join(''):'无')+'</section>';
               h+='<section><h2>旅程</h2>'+(v.journeys.length?'<ul>'+v.journeys.map(function(j){return '<li>'+esc(j.journeyId)+'：'+esc(j.stage)+(j.lastStep?'（最近一步 '+esc(j.lastStep)+'）':'')+'</li>';}).join('')+'</ul>':'无')+'</section>';
               h+='<section><h2>最近触达与互动</h2>'+((v.recentTouches.length+v.recentReactions.length)?'<ul>'+v.recentTouches.map(function(e){return '<li>'+day(e.at)+' 触达：'+esc(e.what)+'</li>';}).join('')+v.recentReactions.map(function(e){return '<li>'+day(e.at)+' 互动：'+esc(e.what)+'</li>';}).join('')+'</ul>':'无')+'</section>';
-              h+='<section id="tasks"><h2>待跟进任务</h2>'+(v.openTasks.length?'<ul>'+v.openTasks.map(function(t,i){return '<li>'+esc(t.why)+'（'+esc(t.campaignId)+'） <button data-task="'+i+'">标记完成</button></li>';}).join('')+'</ul>':'<p id="no-tasks">无</p>')+'</section>';
+              h+='<section id="tasks"><h2>待跟进任务</h2>'+(v.openTasks.length?'<ul>'+v.openTasks.map(function(t,i){return '<li>'+esc(t.why)+'（'+esc(t.campaign)+'） <button data-task="'+i+'">标记完成</button></li>';}).join('')+'</ul>':'<p id="no-tasks">无</p>')+'</section>';
               h+='<section id="scripts"><h2>推荐话术</h2>'+(v.scripts.length?v.scripts.map(function(s,i){return '<div class="script"><p>'+esc(s.text)+'</p><button data-script="'+i+'">发送</button></div>';}).join(''):'无')+'</section>';
               main.innerHTML=h;
               main.querySelectorAll('button[data-task]').forEach(function(b){b.onclick=function(){var t=v.openTasks[+b.dataset.task];
