@@ -12,7 +12,10 @@ namespace PrivateDomain.AccountManagers;
 public sealed record SidebarView(
     string CustomerId, string Name, string Tier, IReadOnlyList<string> Tags, string? PayrollEmployer, IReadOnlyList<SidebarJourney> Journeys,
     IReadOnlyList<SidebarEvent> RecentTouches, IReadOnlyList<SidebarEvent> RecentReactions, IReadOnlyList<SidebarTask> OpenTasks, IReadOnlyList<SidebarScript> Scripts,
-    string Stage);
+    string Stage, IReadOnlyList<SidebarBankTag> BankTags);
+
+/// <summary>One of the bank's tags the manager may set or remove, and whether the customer carries it.</summary>
+public sealed record SidebarBankTag(string Name, bool On);
 
 /// <summary>A journey the customer is on, with where it stands.</summary>
 public sealed record SidebarJourney(string JourneyId, string Status, string Stage, string? LastStep);
@@ -41,6 +44,8 @@ public sealed class ChatSidebar(
     ISignalInbox signals,
     IFollowUpTasks tasks,
     IEmployeeDirectory employees,
+    ICustomerPool pool,
+    PrivateDomain.Delivery.IWeComApi wecom,
     ContentLibrary content,
     ManagerTaskCards cards,
     IOptions<ManagerMessagesOptions> options,
@@ -131,8 +136,42 @@ public sealed class ChatSidebar(
 
         return new SidebarView(customer.Id, customer.Name ?? "客户", TierName(customer.Tier),
             [.. customer.Tags.Where(t => !t.Name.Contains(':', StringComparison.Ordinal)).Select(t => t.Name).Distinct(StringComparer.Ordinal)],
-            customer.Payroll?.EmployerId, journeyViews, touches, [.. reactions.OrderByDescending(r => r.At).Take(5)], open, scripts, stage);
+            customer.Payroll?.EmployerId, journeyViews, touches, [.. reactions.OrderByDescending(r => r.At).Take(5)], open, scripts, stage,
+            [.. BankTagsOf(tenant).Keys.Order(StringComparer.Ordinal).Select(t => new SidebarBankTag(t, customer.HasTag(t)))]);
     }
+
+    /// <summary>Sets or removes one of the bank's tags on the manager's customer: in WeCom first (<c>mark_tag</c> as this
+    /// manager), then on the profile (source <c>sidebar</c>), since WeCom raises no callback for an API change.</summary>
+    /// <returns>Null when done; otherwise why not (not their customer, not a bank tag, WeCom refused).</returns>
+    public async Task<string?> SetTagAsync(string tenant, string managerId, string externalUserId, string tag, bool on, CancellationToken cancellationToken)
+    {
+        if (await relationships.GetAsync(tenant, managerId, externalUserId, cancellationToken).ConfigureAwait(false) is not { Value: { Status: RelationshipStatus.Active } relationship })
+        {
+            return "您不是该客户的客户经理。";
+        }
+
+        if (!BankTagsOf(tenant).TryGetValue(tag, out var tagId))
+        {
+            return "不是本行可设置的标签。";
+        }
+
+        var marked = await wecom.MarkTagAsync(tenant, new PrivateDomain.Delivery.TagMarking(managerId, externalUserId, on ? [tagId] : null, on ? null : [tagId]),
+            cancellationToken).ConfigureAwait(false);
+        if (marked.Error is { } error)
+        {
+            return $"企业微信未能更新标签（{error.Code}）。";
+        }
+
+        var now = time.GetUtcNow();
+        await pool.UpdateAsync(tenant, relationship.CustomerId, c => on
+            ? CustomerChanges.WithTag(c, tag, TagKind.Static, "sidebar", now)
+            : c.HasTag(tag) ? c with { Tags = [.. c.Tags.Where(t => t.Name != tag)], UpdatedAt = now > c.UpdatedAt ? now : c.UpdatedAt } : null,
+            cancellationToken).ConfigureAwait(false);
+        return null;
+    }
+
+    private Dictionary<string, string> BankTagsOf(string tenant) =>
+        options.Value.BankTags.TryGetValue(tenant, out var tags) ? tags : new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>Marks one of the manager's tasks done from the sidebar (the card, if any, shows it too). False when this
     /// manager has no active relationship with the customer or the task is not theirs or already done.</summary>

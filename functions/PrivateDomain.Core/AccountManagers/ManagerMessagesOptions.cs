@@ -43,6 +43,11 @@ public sealed class ManagerMessagesOptions
     /// <summary>How long a sidebar session lasts after web authorisation.</summary>
     public TimeSpan SidebarSessionLifetime { get; set; } = TimeSpan.FromHours(8);
 
+    /// <summary>The bank's tags a manager may set in the sidebar, per tenant: tag name → WeCom corp tag id
+    /// (<c>Managers:BankTags:{tenant}:{name}</c>). Kept on the customer locally and synced with <c>mark_tag</c> (an
+    /// app edits only corp tags it created).</summary>
+    public Dictionary<string, Dictionary<string, string>> BankTags { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The zone, resolved.</summary>
     public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZoneId);
 

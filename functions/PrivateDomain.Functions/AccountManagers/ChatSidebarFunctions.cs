@@ -31,6 +31,12 @@ public sealed class ChatSidebarFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Route + "/customer")] HttpRequest request, string tenant, CancellationToken cancellationToken) =>
         ChatSidebarHttp.CustomerAsync(tenant, (request ?? throw new ArgumentNullException(nameof(request))).HttpContext, sidebar, options, time, cancellationToken);
 
+    /// <summary>Sets or removes one of the bank's tags.</summary>
+    [Function("ChatSidebarTag")]
+    public Task<IResult> TagAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Route + "/tags")] HttpRequest request, string tenant, CancellationToken cancellationToken) =>
+        ChatSidebarHttp.TagAsync(tenant, (request ?? throw new ArgumentNullException(nameof(request))).HttpContext, sidebar, options, time, cancellationToken);
+
     /// <summary>Marks a task done.</summary>
     [Function("ChatSidebarTaskDone")]
     public Task<IResult> TaskDoneAsync(

@@ -27,6 +27,9 @@ public static class ChatSidebarHttp
     /// <summary>WeCom's JS-SDK (jweixin 1.2.0, which wx.agentConfig needs in WeCom 3.0.24 and later).</summary>
     public const string JsSdkUrl = "https://res.wx.qq.com/open/js/jweixin-1.2.0.js";
 
+    /// <summary>A tag change: one of the bank's tags set (<c>on</c>) or removed.</summary>
+    public sealed record TagChange(string ExternalUserId, string Tag, bool On);
+
     /// <summary>A mark-done request.</summary>
     public sealed record TaskDone(string ExternalUserId, string CampaignId);
 
@@ -155,6 +158,35 @@ public static class ChatSidebarHttp
         return done ? Results.NoContent() : Results.Problem("没有可完成的任务（已完成，或不是您的客户）。", statusCode: 409);
     }
 
+    /// <summary><c>POST …/tags</c> <c>{externalUserId, tag, on}</c>: sets or removes one of the bank's tags (WeCom mark_tag, then locally).</summary>
+    public static async Task<IResult> TagAsync(
+        string tenant, HttpContext http, ChatSidebar sidebar, IOptions<ManagerMessagesOptions> options, TimeProvider time, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        if (Guard(tenant, http, options, time) is { } refused)
+        {
+            return refused;
+        }
+
+        TagChange? body;
+        try
+        {
+            body = await http.Request.ReadFromJsonAsync<TagChange>(ct).ConfigureAwait(false);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            body = null;
+        }
+
+        if (body is not { ExternalUserId: { } externalUserId, Tag: { Length: > 0 and <= 64 } tag } || Identifiers.ExternalUserId.Check(externalUserId, "externalUserId") is not null)
+        {
+            return Results.Problem("externalUserId, tag and on are required.", statusCode: 400);
+        }
+
+        var problem = await sidebar.SetTagAsync(tenant, Manager(http, tenant, Key(options.Value)!, time)!, externalUserId, tag, body.On, ct).ConfigureAwait(false);
+        return problem is null ? Results.NoContent() : Results.Problem(problem, statusCode: 409);
+    }
+
     // A request from the page needs the session; a cross-site request cannot carry it (SameSite=Lax, and POSTs are JSON).
     private static IResult? Guard(string tenant, HttpContext http, IOptions<ManagerMessagesOptions> options, TimeProvider time) =>
         Key(options.Value) is not { } key ? Results.Problem("The chat sidebar is not configured.", statusCode: 404)
@@ -245,6 +277,7 @@ public static class ChatSidebarHttp
               document.getElementById('name').textContent=v.name;
               document.getElementById('sub').textContent=v.tier+' · 阶段：'+v.stage+(v.payrollEmployer?' · 代发单位 '+v.payrollEmployer:'');
               var h='<section><h2>标签</h2>'+(v.tags.length?v.tags.map(function(t){return '<span class="tag">'+esc(t)+'</span>';}).join(''):'无')+'</section>';
+              if(v.bankTags.length){h+='<section id="bank-tags"><h2>本行标签（点按设置/取消）</h2>'+v.bankTags.map(function(t,i){return '<button class="'+(t.on?'':'secondary')+'" data-tag="'+i+'">'+esc(t.name)+(t.on?' ✓':'')+'</button> ';}).join('')+'</section>';}
               h+='<section><h2>旅程</h2>'+(v.journeys.length?'<ul>'+v.journeys.map(function(j){return '<li>'+esc(j.journeyId)+'：'+esc(j.stage)+(j.lastStep?'（最近一步 '+esc(j.lastStep)+'）':'')+'</li>';}).join('')+'</ul>':'无')+'</section>';
               h+='<section><h2>最近触达与互动</h2>'+((v.recentTouches.length+v.recentReactions.length)?'<ul>'+v.recentTouches.map(function(e){return '<li>'+day(e.at)+' 触达：'+esc(e.what)+'</li>';}).join('')+v.recentReactions.map(function(e){return '<li>'+day(e.at)+' 互动：'+esc(e.what)+'</li>';}).join('')+'</ul>':'无')+'</section>';
               h+='<section id="tasks"><h2>待跟进任务</h2>'+(v.openTasks.length?'<ul>'+v.openTasks.map(function(t,i){return '<li>'+esc(t.why)+'（'+esc(t.campaign)+'） <button data-task="'+i+'">标记完成</button></li>';}).join('')+'</ul>':'<p id="no-tasks">无</p>')+'</section>';
@@ -253,6 +286,9 @@ public static class ChatSidebarHttp
               main.querySelectorAll('button[data-task]').forEach(function(b){b.onclick=function(){var t=v.openTasks[+b.dataset.task];
                 fetch(base+'/tasks/done',{method:'POST',headers:{'content-type':'application/json'},body:JSON.stringify({externalUserId:externalUserId,campaignId:t.campaignId})})
                 .then(function(r){if(r.ok||r.status===409){b.replaceWith(document.createTextNode('已完成'));}else{b.textContent='重试';}});};});
+              main.querySelectorAll('button[data-tag]').forEach(function(b){b.onclick=function(){var t=v.bankTags[+b.dataset.tag];
+                fetch(base+'/tags',{method:'POST',headers:{'content-type':'application/json'},body:JSON.stringify({externalUserId:externalUserId,tag:t.name,on:!t.on})})
+                .then(function(r){if(r.ok){load(externalUserId);}else{b.textContent=t.name+'（失败）';}});};});
               main.querySelectorAll('button[data-script]').forEach(function(b){b.onclick=function(){var s=v.scripts[+b.dataset.script];
                 wx.invoke('sendChatMessage',{msgtype:'text',enterChat:true,text:{content:s.text}},function(res){b.textContent=res&&res.err_msg==='sendChatMessage:ok'?'已发送':'发送失败';});};});
             }

@@ -47,6 +47,7 @@ public static class ChatSidebarApi
         app.MapGet("/sidebar/{tenant}/jsconfig", JsConfigAsync).ExcludeFromDescription();
         app.MapGet("/sidebar/{tenant}/customer", CustomerAsync).ExcludeFromDescription();
         app.MapPost("/sidebar/{tenant}/tasks/done", TaskDoneAsync).ExcludeFromDescription().DisableAntiforgery();
+        app.MapPost("/sidebar/{tenant}/tags", TagAsync).ExcludeFromDescription().DisableAntiforgery();
         return app;
     }
 
@@ -62,6 +63,9 @@ public static class ChatSidebarApi
 
     private static Task<IResult> CustomerAsync(string tenant, HttpContext http, ChatSidebar sidebar, IOptions<ManagerMessagesOptions> options, TimeProvider time, CancellationToken ct) =>
         ChatSidebarHttp.CustomerAsync(tenant, http, sidebar, options, time, ct);
+
+    private static Task<IResult> TagAsync(string tenant, HttpContext http, ChatSidebar sidebar, IOptions<ManagerMessagesOptions> options, TimeProvider time, CancellationToken ct) =>
+        ChatSidebarHttp.TagAsync(tenant, http, sidebar, options, time, ct);
 
     private static Task<IResult> TaskDoneAsync(string tenant, HttpContext http, ChatSidebar sidebar, IOptions<ManagerMessagesOptions> options, TimeProvider time, CancellationToken ct) =>
         ChatSidebarHttp.TaskDoneAsync(tenant, http, sidebar, options, time, ct);

@@ -70,6 +70,7 @@ public sealed class ChatSidebarBrowserTests(AzuriteFixture fixture, ChromiumFixt
             ["CampaignPages:AuthorizeUrl"] = new Uri(_sandbox.BaseAddress, "/connect/oauth2/authorize").AbsoluteUri,
             [$"Managers:AgentIds:{_tenant.Name}"] = AgentId.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Managers:SidebarKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            [$"Managers:BankTags:{_tenant.Name}:理财意向"] = "etWealthIntent01",
         }, services =>
         {
             services.AddSingleton(_clock);
@@ -89,10 +90,10 @@ public sealed class ChatSidebarBrowserTests(AzuriteFixture fixture, ChromiumFixt
     [Fact]
     public async Task The_manager_sees_their_customer_sends_a_script_into_the_chat_and_marks_the_task_done()
     {
-        await SeedAsync("c1", "赵磊", Manager, ["白领", "代发"]);
-        await Get<PayrollEngagement>().EngagedAsync(_tenant.Name, CampaignId, "c1", "quiz", _clock.GetUtcNow(), CancellationToken.None);
+        await SeedAsync("c0001", "赵磊", Manager, ["白领", "代发"]);
+        await Get<PayrollEngagement>().EngagedAsync(_tenant.Name, CampaignId, "c0001", "quiz", _clock.GetUtcNow(), CancellationToken.None);
 
-        var (context, page) = await OpenAsync(Manager, "wmc1");
+        var (context, page) = await OpenAsync(Manager, "wmc0001");
         await using var _ = context;
         await page.Locator("#name").Filter(new() { HasText = "赵磊" }).WaitForAsync();
         Assert.Contains("代发单位 E-7", await page.Locator("#sub").InnerTextAsync(), StringComparison.Ordinal);
@@ -122,19 +123,31 @@ public sealed class ChatSidebarBrowserTests(AzuriteFixture fixture, ChromiumFixt
         // The task is marked done here; its card in WeCom shows it too.
         await page.Locator("#tasks button").ClickAsync();
         await page.Locator("#tasks").Filter(new() { HasText = "已完成" }).WaitForAsync();
-        var task = await Get<IFollowUpTasks>().GetAsync(_tenant.Name, Manager, CampaignId, "c1", CancellationToken.None);
+        var task = await Get<IFollowUpTasks>().GetAsync(_tenant.Name, Manager, CampaignId, "c0001", CancellationToken.None);
         Assert.Equal("sidebar", task!.DoneVia);
         var card = Assert.Single(_sandbox.AppMessages.Messages, m => m.ToUser == Manager);
         Assert.Equal(ManagerTaskCards.ClosedText, card.Buttons[ManagerTaskCards.DoneKey]);
         await Screenshots.SaveAsync<ChatSidebarBrowserTests>(page, "sidebar-task-done");
+
+        // One of the bank's tags is set: in WeCom (mark_tag as this manager) and on the profile.
+        await page.Locator("#bank-tags button").ClickAsync();
+        await page.Locator("#bank-tags button").Filter(new() { HasText = "理财意向 ✓" }).WaitForAsync();
+        var mark = Assert.Single(_sandbox.Sandbox.Requests, r => r.Api == "externalcontact/mark_tag");
+        Assert.Equal(0, mark.Errcode);
+        var markBody = JsonDocument.Parse(mark.Body!).RootElement;
+        Assert.Equal((Manager, "wmc0001", "etWealthIntent01"),
+            (markBody.GetProperty("userid").GetString(), markBody.GetProperty("external_userid").GetString(), markBody.GetProperty("add_tag")[0].GetString()));
+        var tagged = (await Get<ICustomerStore>().GetAsync(_tenant.Name, "c0001", CancellationToken.None))!.Value;
+        Assert.Contains(tagged.Tags, t => t is { Name: "理财意向", Source: "sidebar" });
+        await Screenshots.SaveAsync<ChatSidebarBrowserTests>(page, "sidebar-tag-set");
     }
 
     [Fact]
     public async Task A_customer_of_another_manager_is_refused_and_nothing_of_them_is_shown()
     {
-        await SeedAsync("c2", "钱芳", OtherManager, ["高净值"]);
+        await SeedAsync("c0002", "钱芳", OtherManager, ["高净值"]);
 
-        var (context, page) = await OpenAsync(Manager, "wmc2");
+        var (context, page) = await OpenAsync(Manager, "wmc0002");
         await using var _ = context;
         await page.Locator("#error").WaitForAsync();
         Assert.Equal("您不是该客户的客户经理，无法查看其信息。", await page.Locator("#error").InnerTextAsync());
@@ -144,7 +157,7 @@ public sealed class ChatSidebarBrowserTests(AzuriteFixture fixture, ChromiumFixt
         await Screenshots.SaveAsync<ChatSidebarBrowserTests>(page, "sidebar-refused");
 
         // The other manager does see them.
-        var (otherContext, other) = await OpenAsync(OtherManager, "wmc2");
+        var (otherContext, other) = await OpenAsync(OtherManager, "wmc0002");
         await using var __ = otherContext;
         await other.Locator("#name").Filter(new() { HasText = "钱芳" }).WaitForAsync();
     }
