@@ -77,6 +77,7 @@ public static class PrivateDomainServices
         services.AddJourneys(configuration);
         services.AddPayroll(configuration);
         services.AddWeComApi(configuration);
+        PrivateDomain.AccountManagers.ManagerServices.AddManagers(services, configuration);
         services.AddContentLibrary(configuration);
         services.AddSingleton<Funnel.FunnelReader>();
         services.AddDelivery(configuration);

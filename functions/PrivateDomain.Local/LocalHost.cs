@@ -14,6 +14,7 @@ using PrivateDomain.Local.Customers;
 using PrivateDomain.Local.Funnel;
 using PrivateDomain.Local.Health;
 using PrivateDomain.Local.Journeys;
+using PrivateDomain.Local.AccountManagers;
 using PrivateDomain.Local.Operators;
 using PrivateDomain.Local.Pages;
 using PrivateDomain.Local.Queues;
@@ -63,6 +64,11 @@ public static class LocalHost
         if (builder.Configuration.GetValue("Local:PayrollRun", true))
         {
             builder.Services.AddHostedService<PayrollDailyRun>();
+        }
+
+        if (builder.Configuration.GetValue("Local:ManagerDigest", true))
+        {
+            builder.Services.AddHostedService<ManagerDigestRun>();
         }
 
         // Here signals also drive the local journey runner (on Azure the Functions app routes them to Durable).
@@ -176,6 +182,7 @@ public static class LocalHost
         app.UseStatusCodePages();
         app.MapHealthApi();
         app.MapWeComCallbackApi();
+        app.MapChatSidebar();
         if (!string.IsNullOrWhiteSpace(linksKey))
         {
             app.MapTrackedLinkApi();
@@ -197,6 +204,7 @@ public static class LocalHost
             app.MapOperatorAuditApi();
             app.MapCustomerApi();
             app.MapChannelCodeApi();
+            app.MapManagerApi();
             app.MapOpenApi(OperatorApiDocument.RoutePattern);
         }
         else

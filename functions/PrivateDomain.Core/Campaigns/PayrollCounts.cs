@@ -57,7 +57,14 @@ public interface IPayrollCounts
 /// <param name="CampaignId">The campaign.</param>
 /// <param name="Activity">What the customer did first: openedWelfarePage, answeredQuiz, openedProductPage.</param>
 /// <param name="At">When.</param>
-public sealed record FollowUpTask(string Tenant, string ManagerId, string CustomerId, string CampaignId, string Activity, DateTimeOffset At);
+public sealed record FollowUpTask(string Tenant, string ManagerId, string CustomerId, string CampaignId, string Activity, DateTimeOffset At)
+{
+    /// <summary>When the manager marked it done (the card's 已跟进, the sidebar or the API); null while open.</summary>
+    public DateTimeOffset? DoneAt { get; init; }
+
+    /// <summary>Where it was marked done: <c>card</c>, <c>sidebar</c>.</summary>
+    public string? DoneVia { get; init; }
+}
 
 /// <summary>Account managers' follow-up tasks, one per customer and campaign.</summary>
 public interface IFollowUpTasks
@@ -67,4 +74,14 @@ public interface IFollowUpTasks
 
     /// <summary>A manager's tasks, newest campaign first, at most <paramref name="max"/>.</summary>
     Task<IReadOnlyList<FollowUpTask>> ListAsync(string tenant, string managerId, int max, CancellationToken cancellationToken);
+
+    /// <summary>One task, or null.</summary>
+    Task<FollowUpTask?> GetAsync(string tenant, string managerId, string campaignId, string customerId, CancellationToken cancellationToken);
+
+    /// <summary>Marks a task done unless it is done already (ETag-guarded): true only for the call that closed it, so a
+    /// repeated button press or callback changes nothing.</summary>
+    Task<bool> MarkDoneAsync(string tenant, string managerId, string campaignId, string customerId, DateTimeOffset at, string via, CancellationToken cancellationToken);
+
+    /// <summary>The managers (userids) who have tasks in the tenant.</summary>
+    IAsyncEnumerable<string> ManagersAsync(string tenant, CancellationToken cancellationToken);
 }

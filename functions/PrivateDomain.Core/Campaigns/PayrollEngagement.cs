@@ -23,6 +23,7 @@ public sealed class PayrollEngagement(
     IPayrollCounts counts,
     IFollowUpTasks tasks,
     PayrollCalendars calendars,
+    IFollowUpNotices notices,
     ILogger<PayrollEngagement> log)
 {
     /// <summary>A campaign touch was refused by the delivery policy or for its content: counts refused-by-policy (per
@@ -64,6 +65,7 @@ public sealed class PayrollEngagement(
         // The task first: a crash before the count leaves a task (what the account manager needs) and the retry counts.
         var task = new FollowUpTask(tenant, journey.SenderId, customerId, campaignId, PayrollCampaignJourney.Activity(stepId), at);
         await tasks.AddIfAbsentAsync(task, cancellationToken).ConfigureAwait(false);
+        await notices.TaskRecordedAsync(task, cancellationToken).ConfigureAwait(false);
         await counts.CountAsync(tenant, campaignId, PayrollMetrics.Engaged, customerId, cancellationToken).ConfigureAwait(false);
         return task;
     }

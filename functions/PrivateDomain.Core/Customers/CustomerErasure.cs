@@ -43,6 +43,9 @@ public sealed record ErasureRecord(
     /// <summary>Follow-up tasks removed.</summary>
     public int FollowUpTasks { get; init; }
 
+    /// <summary>Staff messages about the customer (task cards, 流失提醒, recall offers) removed from the managers' ledgers.</summary>
+    public int StaffMessages { get; init; }
+
     /// <summary>Welcome-ledger rows whose external_userid was removed (the row stays, so the welcome code is not sent twice).</summary>
     public int Welcomes { get; init; }
 
@@ -140,6 +143,10 @@ public interface ICustomerErasureStore
     Task<int> DeleteFollowUpTasksAsync(
         string tenant, string customerId, IReadOnlyCollection<string> campaignIds, IReadOnlyCollection<string> managerIds, CancellationToken cancellationToken);
 
+    /// <summary>Deletes the staff messages about the customer (task cards, 流失提醒, recall offers) in those managers' and
+    /// their supervisors' ledgers; returns how many.</summary>
+    Task<int> DeleteStaffMessagesAsync(string tenant, string customerId, IReadOnlyCollection<string> managerIds, CancellationToken cancellationToken);
+
     /// <summary>Removes the contact from a welcome-ledger row (the row and its outcome stay, so the code is never sent
     /// twice); false if there was no row or it did not name them.</summary>
     Task<bool> PseudonymiseWelcomeAsync(string tenant, string welcomeCode, CancellationToken cancellationToken);
@@ -232,6 +239,7 @@ public sealed class CustomerErasure(
         var history = await store.DeleteDeliveryHistoryAsync(tenant, customerId, managers, cancellationToken).ConfigureAwait(false);
         var markers = await store.DeletePayrollMarkersAsync(tenant, customerId, campaigns, managers, cancellationToken).ConfigureAwait(false);
         var tasks = await store.DeleteFollowUpTasksAsync(tenant, customerId, campaigns, managers, cancellationToken).ConfigureAwait(false);
+        var staffMessages = await store.DeleteStaffMessagesAsync(tenant, customerId, managers, cancellationToken).ConfigureAwait(false);
         var opportunities = await store.DeleteOpportunitiesAsync(tenant, customerId, cancellationToken).ConfigureAwait(false);
         await store.DeleteChannelCodeTalliesAsync(tenant, customerId, cancellationToken).ConfigureAwait(false);
 
@@ -273,6 +281,7 @@ public sealed class CustomerErasure(
             DeliveryHistory = history,
             PayrollMarkers = markers,
             FollowUpTasks = tasks,
+            StaffMessages = staffMessages,
             Welcomes = welcomes,
             Opportunities = opportunities,
         };

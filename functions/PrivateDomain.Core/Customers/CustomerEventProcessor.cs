@@ -23,6 +23,7 @@ public sealed class CustomerEventProcessor(
     ICustomerErasureStore erasure,
     Delivery.Sending.IDeliveryHistoryStore deliveryHistory,
     Tags.ITagSyncQueue tagSync,
+    IManagerAlerts managerAlerts,
     ILogger<CustomerEventProcessor> log)
 {
     /// <summary>How long after a 1:1 send a deletion is blamed on it (three days).</summary>
@@ -99,6 +100,10 @@ public sealed class CustomerEventProcessor(
                     ("userId", f.UserId), ("externalUserId", f.ExternalUserId)).ConfigureAwait(false);
                 // The deletion-rate throttle: blamed on the last 1:1 template this manager sent the customer.
                 await deliveryHistory.RecordDeletionAsync(tenant, customerId, f.UserId, f.CreatedAt, DeletionAttribution, cancellationToken).ConfigureAwait(false);
+                await managerAlerts.CustomerDeletedManagerAsync(tenant, customerId, f, cancellationToken).ConfigureAwait(false);
+                break;
+            case TemplateCardButtonPressed press:
+                await managerAlerts.CardButtonPressedAsync(tenant, press, cancellationToken).ConfigureAwait(false);
                 break;
             case CustomerTransferFailed t:
                 await RefAsync(await RecordTransferFailureAsync(tenant, t, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);

@@ -18,6 +18,11 @@ namespace PrivateDomain.Customers;
 public sealed partial record Employee(
     string Tenant, string UserId, string Name, string? Title, string? BranchName, string? BranchId, long Version, DateTimeOffset UpdatedAt)
 {
+    /// <summary>The userid of the employee's supervisor (e.g. the branch's 网点负责人), from CRM's optional
+    /// <c>supervisorUserId</c>: who is offered a recall when a customer deletes this employee, and whose team view lists
+    /// them. Null when CRM names none.</summary>
+    public string? SupervisorId { get; init; }
+
     /// <summary>True for a branch id the content library accepts as a scope (<c>branch/{bank}/{branch}</c>).</summary>
     public static bool IsBranchId(string value) => BranchIdPattern().IsMatch(value ?? "");
 
@@ -34,4 +39,7 @@ public interface IEmployeeDirectory
     /// <summary>Stores <paramref name="employee"/> unless the stored record's version is the same or newer.</summary>
     /// <returns>True if stored; false if it was stale.</returns>
     Task<bool> UpsertAsync(Employee employee, CancellationToken cancellationToken);
+
+    /// <summary>Every employee of the tenant (a directory is hundreds to a few thousand rows).</summary>
+    IAsyncEnumerable<Employee> ListAsync(string tenant, CancellationToken cancellationToken);
 }

@@ -110,3 +110,14 @@ public sealed record UnrecognisedEvent(string CorpId, DateTimeOffset CreatedAt, 
     /// <inheritdoc />
     public override string Kind => $"unrecognised/{MsgType}/{Event}/{ChangeType}";
 }
+
+/// <summary>A member pressed a button of a template card the app sent (template_card_event [90240]): FromUserName is the
+/// member's userid, TaskId the card's task_id, EventKey the button's key, ResponseCode what update_template_card takes
+/// (once, within 72 hours).</summary>
+public sealed record TemplateCardButtonPressed(
+    string CorpId, DateTimeOffset CreatedAt, string UserId, string TaskId, string EventKey, string? CardType, string? ResponseCode, string? AgentId)
+    : WeComEvent(CorpId, CreatedAt)
+{
+    /// <inheritdoc />
+    public override string Kind => "template_card_event";
+}

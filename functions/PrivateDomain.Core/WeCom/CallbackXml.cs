@@ -71,6 +71,8 @@ public static class CallbackXml
                 Required(f, "ChatId"), Required(f, "UpdateDetail"), OptionalInt(f, "JoinScene"),
                 OptionalInt(f, "QuitScene"), OptionalInt(f, "MemChangeCnt"),
                 f.TryGetValue("MemChangeList", out var list) ? CheckedMembers(list.Items) : []),
+            ("template_card_event", _) => new TemplateCardButtonPressed(corpId, createdAt, Required(f, "FromUserName"), Required(f, "TaskId"),
+                Required(f, "EventKey"), Optional(f, "CardType"), Optional(f, "ResponseCode"), Optional(f, "AgentID")),
             ("change_external_tag", "create" or "update" or "delete" or "shuffle") => new CorpTagChanged(corpId,
                 createdAt, change, Optional(f, "Id"), Optional(f, "TagType"), Optional(f, "StrategyId")),
             _ => new UnrecognisedEvent(corpId, createdAt, msgType, evt, change),
@@ -154,6 +156,12 @@ public static class CallbackXml
         return text.ToString().Trim();
     }
 
+    // template_card_event's fields [90240, 90236]: task_id up to 128 bytes of [A-Za-z0-9_-@]; a button key up to 1,024 bytes.
+    private static readonly InputRule CardTaskId = new("a template card task_id", 128, "letters, digits and _ - @",
+        (c, _) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '@');
+    private static readonly InputRule CardEventKey = new("a template card button key", 1024, "printable ASCII", (c, _) => c is > ' ' and <= '~');
+    private static readonly InputRule CardResponseCode = new("a template card response_code", 512, "printable ASCII", (c, _) => c is > ' ' and <= '~');
+
     /// <summary>The identifier fields of WeCom events and their rules: checked here, so an event that could not be
     /// stored under its keys is refused at the callback (400) rather than failing later in the event processor.</summary>
     private static readonly Dictionary<string, InputRule> Rules = new(StringComparer.Ordinal)
@@ -164,6 +172,10 @@ public static class CallbackXml
         ["WelcomeCode"] = Identifiers.WelcomeCode,
         ["ChatId"] = Identifiers.ChatId,
         ["Id"] = Identifiers.CorpTagId,
+        ["FromUserName"] = Identifiers.UserId,
+        ["TaskId"] = CardTaskId,
+        ["EventKey"] = CardEventKey,
+        ["ResponseCode"] = CardResponseCode,
     };
 
     private static string Required(Dictionary<string, Field> f, string name) =>

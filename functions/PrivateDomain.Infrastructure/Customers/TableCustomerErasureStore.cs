@@ -325,6 +325,37 @@ public sealed class TableCustomerErasureStore(StorageClients clients) : ICustome
     }
 
     /// <inheritdoc />
+    /// <remarks>Each manager's partition of <c>StaffMessages</c> and their supervisors' (recall offers): one partition query each, no scan.</remarks>
+    public async Task<int> DeleteStaffMessagesAsync(string tenant, string customerId, IReadOnlyCollection<string> managerIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(managerIds);
+        var employees = await clients.TableAsync(TableEmployeeDirectory.TableName, cancellationToken).ConfigureAwait(false);
+        var owners = new HashSet<string>(managerIds, StringComparer.Ordinal);
+        foreach (var manager in managerIds)
+        {
+            var row = await employees.GetEntityIfExistsAsync<TableEntity>(TableKeys.Escape(tenant), TableKeys.Escape(manager), ["SupervisorId"], cancellationToken).ConfigureAwait(false);
+            if (row.HasValue && row.Value?.GetString("SupervisorId") is { Length: > 0 } supervisor)
+            {
+                owners.Add(supervisor);
+            }
+        }
+
+        var table = await clients.TableAsync(PrivateDomain.AccountManagers.TableStaffMessageLedger.TableName, cancellationToken).ConfigureAwait(false);
+        var deleted = 0;
+        foreach (var owner in owners)
+        {
+            var pk = PrivateDomain.AccountManagers.TableStaffMessageLedger.Partition(tenant, owner);
+            await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == pk && x.GetString("CustomerId") == customerId, select: ["PartitionKey", "RowKey"],
+                cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                deleted += await TableWrites.DeleteIfExistsAsync(table, e.PartitionKey, e.RowKey, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+            }
+        }
+
+        return deleted;
+    }
+
+    /// <inheritdoc />
     public async Task<bool> PseudonymiseWelcomeAsync(string tenant, string welcomeCode, CancellationToken cancellationToken)
     {
         var table = await clients.TableAsync(TableWelcomeLedger.TableName, cancellationToken).ConfigureAwait(false);
@@ -404,6 +435,7 @@ public sealed class TableCustomerErasureStore(StorageClients clients) : ICustome
             ["DeliveryHistory"] = record.DeliveryHistory,
             ["PayrollMarkers"] = record.PayrollMarkers,
             ["FollowUpTasks"] = record.FollowUpTasks,
+            ["StaffMessages"] = record.StaffMessages,
             ["Welcomes"] = record.Welcomes,
             ["Opportunities"] = record.Opportunities,
         }, cancellationToken).ConfigureAwait(false);

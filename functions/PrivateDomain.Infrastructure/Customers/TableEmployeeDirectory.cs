@@ -30,6 +30,7 @@ public sealed class TableEmployeeDirectory(StorageClients clients) : IEmployeeDi
             ["Title"] = employee.Title,
             ["BranchName"] = employee.BranchName,
             ["BranchId"] = employee.BranchId,
+            ["SupervisorId"] = employee.SupervisorId,
             ["Version"] = employee.Version,
             ["UpdatedAt"] = employee.UpdatedAt,
         };
@@ -62,7 +63,18 @@ public sealed class TableEmployeeDirectory(StorageClients clients) : IEmployeeDi
         throw new InvalidOperationException($"Employee {employee.UserId} kept changing under us; the message will be retried.");
     }
 
+    /// <inheritdoc />
+    public async IAsyncEnumerable<Employee> ListAsync(string tenant, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+        var pk = TableKeys.Escape(tenant);
+        await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == pk, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            yield return FromEntity(tenant, TableKeys.Unescape(e.RowKey), e);
+        }
+    }
+
     private static Employee FromEntity(string tenant, string userId, TableEntity e) => new(
         tenant, userId, e.GetString("Name") ?? "", e.GetString("Title"), e.GetString("BranchName"), e.GetString("BranchId"),
-        e.GetInt64("Version") ?? 0, e.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.UnixEpoch);
+        e.GetInt64("Version") ?? 0, e.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.UnixEpoch) { SupervisorId = e.GetString("SupervisorId") };
 }

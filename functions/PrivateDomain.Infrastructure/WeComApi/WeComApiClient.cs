@@ -21,7 +21,7 @@ public sealed partial class WeComApiClient(
     IOptions<WeComAppOptions> apps,
     TimeProvider time,
     WeComRetryJitter jitter,
-    ILogger<WeComApiClient> logger) : IWeComApi, PrivateDomain.Pages.IWeComWebAuthorisation
+    ILogger<WeComApiClient> logger) : IWeComApi, PrivateDomain.Pages.IWeComWebAuthorisation, PrivateDomain.AccountManagers.IWeComAppMessages
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
 

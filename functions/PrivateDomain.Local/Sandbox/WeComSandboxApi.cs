@@ -50,6 +50,8 @@ public static partial class WeComSandboxApi
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<WeComSandbox>();
         services.TryAddSingleton<WeComSandboxWebAuth>();
+        services.TryAddSingleton<WeComSandboxAppMessages>();
+        services.TryAddSingleton<WeComSandboxJsApi>();
         return services;
     }
 
@@ -59,6 +61,8 @@ public static partial class WeComSandboxApi
         ArgumentNullException.ThrowIfNull(app);
         app.MapGet("/cgi-bin/gettoken", GetToken);
         WeComSandboxWebAuth.Map(app);
+        WeComSandboxAppMessages.Map(app);
+        WeComSandboxJsApi.Map(app);
         foreach (var (method, api, handle) in Endpoints)
         {
             app.MapMethods("/cgi-bin/" + api, [method], (HttpContext http, WeComSandbox sandbox) => HandleAsync(http, sandbox, api, handle)).DisableAntiforgery();

@@ -15,7 +15,15 @@ public sealed class WeComSandboxHost : IAsyncDisposable
         BaseAddress = baseAddress;
         Sandbox = app.Services.GetRequiredService<WeComSandbox>();
         WebAuth = app.Services.GetRequiredService<WeComSandboxWebAuth>();
+        AppMessages = app.Services.GetRequiredService<WeComSandboxAppMessages>();
+        JsApi = app.Services.GetRequiredService<WeComSandboxJsApi>();
     }
+
+    /// <summary>The sandbox's JS-SDK tickets.</summary>
+    public WeComSandboxJsApi JsApi { get; }
+
+    /// <summary>The sandbox's app messages to members (register the app's agent, read the messages, press buttons).</summary>
+    public WeComSandboxAppMessages AppMessages { get; }
 
     /// <summary>The sandbox's web authorisation (register the app's trusted domain, visible customers).</summary>
     public WeComSandboxWebAuth WebAuth { get; }

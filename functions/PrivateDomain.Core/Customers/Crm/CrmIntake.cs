@@ -219,7 +219,7 @@ public sealed class CrmIntake(
     private async Task<CrmOutcome> EmployeeUpsertedAsync(CrmMessage m, CancellationToken ct)
     {
         var employee = new Employee(m.Tenant, m.DataString("employeeUserId")!, m.DataString("name")!, m.DataString("title"),
-            m.DataString("branchName"), m.DataString("branchId"), m.Version, m.OccurredAt);
+            m.DataString("branchName"), m.DataString("branchId"), m.Version, m.OccurredAt) { SupervisorId = m.DataString("supervisorUserId") };
         if (await employees.UpsertAsync(employee, ct).ConfigureAwait(false))
         {
             return CrmOutcome.Applied;

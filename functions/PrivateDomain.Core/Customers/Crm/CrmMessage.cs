@@ -215,6 +215,7 @@ public sealed record CrmMessage(string Tenant, string MessageId, string Type, st
                 CheckedData(InputLimits.EmployeeText, "name", required: true);
                 CheckedData(InputLimits.EmployeeText, "title");
                 CheckedData(InputLimits.EmployeeText, "branchName");
+                CheckedData(Identifiers.UserId, "supervisorUserId");
                 if (DataString("branchId") is { } branchId && !Employee.IsBranchId(branchId))
                 {
                     throw new CrmMessageException($"data.branchId \"{InputRule.Truncate(branchId, 40)}\" must be lowercase letters, digits and '-' (at most 63): it names the branch's content folder.");
