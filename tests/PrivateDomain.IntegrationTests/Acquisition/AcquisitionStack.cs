@@ -121,16 +121,21 @@ internal sealed class AcquisitionStack : IAsyncDisposable
     }
 
     /// <summary>The customer's profile once the pool knows the contact.</summary>
-    public async Task<Customer> CustomerAsync(string externalUserId)
-    {
-        var store = Services.GetRequiredService<ICustomerStore>();
-        var id = await Eventually.GetAsync(() => store.FindIdAsync(Tenant, IdentityKinds.External, externalUserId, CancellationToken.None), "the customer of " + externalUserId);
-        return (await store.GetAsync(Tenant, id, CancellationToken.None))!.Value;
-    }
+    public Task<Customer> CustomerAsync(string externalUserId) =>
+        Eventually.GetAsync(() => ProfileAsync(externalUserId), "the customer of " + externalUserId);
 
     /// <summary>Waits until the customer's profile satisfies <paramref name="condition"/>.</summary>
     public Task<Customer> CustomerWhenAsync(string externalUserId, Func<Customer, bool> condition, string what) =>
-        Eventually.GetAsync(async () => await CustomerAsync(externalUserId) is var c && condition(c) ? c : null, what, TimeSpan.FromSeconds(30));
+        Eventually.GetAsync(async () => await ProfileAsync(externalUserId) is { } c && condition(c) ? c : null, what, TimeSpan.FromSeconds(30));
+
+    // The profile, or null while it is not there yet: the pool writes a new customer's identity index before the profile.
+    private async Task<Customer?> ProfileAsync(string externalUserId)
+    {
+        var store = Services.GetRequiredService<ICustomerStore>();
+        return await store.FindIdAsync(Tenant, IdentityKinds.External, externalUserId, CancellationToken.None) is { } id
+            ? (await store.GetAsync(Tenant, id, CancellationToken.None))?.Value
+            : null;
+    }
 
     public async ValueTask DisposeAsync()
     {
