@@ -43,7 +43,14 @@ public sealed class ErasureScanTests(AzuriteFixture fixture)
         {
             // Touches wait in the outbox until the test dispatches them (workers would only get to them days later).
             ["Delivery:AggregationDelay"] = "5.00:00:00",
-        }, services: s => s.AddSingleton(clock));
+        }, services: s =>
+        {
+            s.AddSingleton(clock);
+            // The test runs every dispatch itself. The host's delivery worker would run the outbox whenever a nudge's time
+            // passes on the test's clock (an AIDA touch's, a put-off touch's) — in the background, racing the erasure
+            // with the erased customer's touches prepared just before it.
+            s.AddSingleton<IDeliveryNudges, NoNudges>();
+        });
         var tenant = stack.Tenant.Name;
         var services = stack.Host.Services;
         await stack.AddEmployeeAsync(Manager, "陈晓");
@@ -196,5 +203,12 @@ public sealed class ErasureScanTests(AzuriteFixture fixture)
         }
 
         return hits;
+    }
+
+    private sealed class NoNudges : IDeliveryNudges
+    {
+        public Task NudgeAsync(string tenant, string senderId, DateTimeOffset at, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task FollowUpAsync(string tenant, string senderId, string dispatchId, DateTimeOffset at, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
