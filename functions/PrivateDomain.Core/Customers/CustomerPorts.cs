@@ -3,6 +3,16 @@ namespace PrivateDomain.Customers;
 /// <summary>A stored value with the ETag that guards its next update.</summary>
 public sealed record Stored<T>(T Value, string ETag);
 
+/// <summary>
+/// A relationship as its account manager's book holds it: with the customer's tags the delivery policy refuses on
+/// (<see cref="Delivery.Policy.DeliveryPolicy.PolicyTags"/>), kept beside the row by every profile and relationship write,
+/// so a dispatch of many touches reads one partition instead of every customer's profile.
+/// </summary>
+/// <param name="Relationship">The relationship.</param>
+/// <param name="PolicyTags">The customer's policy tags as last written beside the row; null when not known (a row
+/// written before its customer's profile, or before the book kept them): read the profile.</param>
+public sealed record BookEntry(Relationship Relationship, IReadOnlyList<string>? PolicyTags);
+
 /// <summary>Customer profiles and their identity and tag indexes.</summary>
 public interface ICustomerStore
 {
@@ -33,6 +43,16 @@ public interface IRelationshipStore
 
     /// <summary>A customer's relationships.</summary>
     IAsyncEnumerable<Relationship> ListByCustomerAsync(string tenant, string customerId, CancellationToken cancellationToken);
+
+    /// <summary>An employee's book: their relationships with each customer's policy tags where the store keeps them
+    /// (this default does not: every entry says "read the profile").</summary>
+    async IAsyncEnumerable<BookEntry> ListBookAsync(string tenant, string userId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var r in ListByEmployeeAsync(tenant, userId, cancellationToken).ConfigureAwait(false))
+        {
+            yield return new BookEntry(r, null);
+        }
+    }
 
     /// <summary>The customer's active account manager on WeCom (the most recently active if several), or null: who sends
     /// a campaign's or a journey's touches to them.</summary>

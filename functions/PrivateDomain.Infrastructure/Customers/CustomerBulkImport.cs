@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Azure;
 using Azure.Data.Tables;
+using PrivateDomain.Delivery.Policy;
 using PrivateDomain.Storage;
 
 namespace PrivateDomain.Customers;
@@ -104,6 +105,14 @@ public sealed class CustomerBulkImport(StorageClients clients)
 
     private const int MaxBatchAttempts = 6;
 
-    private Task<long> FlushAsync(TableClient profiles, TableClient index, List<Customer> buffer, CancellationToken ct) =>
-        WriteBatchesAsync(RowsOf(buffer).Select(r => (r.Table == TableCustomerStore.CustomersTable ? profiles : index, r.Row)), Parallelism, ct);
+    private async Task<long> FlushAsync(TableClient profiles, TableClient index, List<Customer> buffer, CancellationToken ct)
+    {
+        // A customer imported with a tag that refuses delivery (opted out, deleted us) may already be in a manager's book
+        // (a re-import): the tag goes beside their relationship rows before the profile, as a profile write does.
+        await Parallel.ForEachAsync(buffer.Where(c => DeliveryPolicy.PolicyTags(c).Count > 0), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct },
+            async (c, t) => await TableRelationshipStore.SetPolicyTagsAsync(clients, c.Tenant, c.Id, TableCustomerStore.PolicyTagsColumn(DeliveryPolicy.PolicyTags(c)), t)
+                .ConfigureAwait(false)).ConfigureAwait(false);
+        return await WriteBatchesAsync(RowsOf(buffer).Select(r => (r.Table == TableCustomerStore.CustomersTable ? profiles : index, r.Row)), Parallelism, ct)
+            .ConfigureAwait(false);
+    }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using PrivateDomain.Customers.Segments;
+using PrivateDomain.Delivery.Policy;
 using PrivateDomain.Storage;
 
 namespace PrivateDomain.Customers;
@@ -74,6 +75,18 @@ public sealed class TableCustomerStore(StorageClients clients) : ICustomerStore,
         var tagsAfter = TagNames(after).ToHashSet(StringComparer.Ordinal);
 
         await WriteIndexRowsAsync(after, identitiesAfter.Except(identitiesBefore), tagsAfter.Except(tagsBefore), cancellationToken).ConfigureAwait(false);
+
+        // The policy tags beside the customer's relationship rows (the managers' books): a tag that refuses delivery is
+        // written there before the profile as well as after it, so no dispatch reading a book can miss an opt-out the
+        // profile already shows; a tag removed is written after (a crash in between keeps refusing, never sends).
+        var (policyBefore, policyAfter) = (DeliveryPolicy.PolicyTags(before), DeliveryPolicy.PolicyTags(after));
+        var policyChanged = !policyBefore.SequenceEqual(policyAfter, StringComparer.Ordinal);
+        if (policyChanged && policyAfter.Except(policyBefore, StringComparer.Ordinal).Any())
+        {
+            var both = policyBefore.Union(policyAfter, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            await TableRelationshipStore.SetPolicyTagsAsync(clients, after.Tenant, after.Id, PolicyTagsColumn(both), cancellationToken).ConfigureAwait(false);
+        }
+
         var table = await clients.TableAsync(CustomersTable, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -82,6 +95,11 @@ public sealed class TableCustomerStore(StorageClients clients) : ICustomerStore,
         catch (RequestFailedException e) when (e.Status is 412 or 404)
         {
             return false;
+        }
+
+        if (policyChanged)
+        {
+            await TableRelationshipStore.SetPolicyTagsAsync(clients, after.Tenant, after.Id, PolicyTagsColumn(policyAfter), cancellationToken).ConfigureAwait(false);
         }
 
         var index = await clients.TableAsync(IndexTable, cancellationToken).ConfigureAwait(false);
@@ -141,6 +159,24 @@ public sealed class TableCustomerStore(StorageClients clients) : ICustomerStore,
             yield return FromEntity(tenant, e);
         }
     }
+
+    /// <summary>The customer's policy tags as the managers' books keep them
+    /// (<see cref="TableRelationshipStore.PolicyTagsColumn"/>), read from the profile; null if there is no profile.</summary>
+    internal static async Task<string?> PolicyTagsColumnAsync(StorageClients clients, string tenant, string customerId, CancellationToken cancellationToken)
+    {
+        var table = await clients.TableAsync(CustomersTable, cancellationToken).ConfigureAwait(false);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(ProfilePartition(tenant, customerId), customerId, ["Tags"], cancellationToken).ConfigureAwait(false);
+        if (!row.HasValue || row.Value is not { } e)
+        {
+            return null;
+        }
+
+        var tags = e.GetString("Tags") is { } json ? JsonSerializer.Deserialize<List<CustomerTag>>(json, Json) ?? [] : [];
+        return PolicyTagsColumn(DeliveryPolicy.PolicyTags(Customer.New(tenant, customerId, DateTimeOffset.UnixEpoch) with { Tags = tags }));
+    }
+
+    /// <summary>A <see cref="TableRelationshipStore.PolicyTagsColumn"/> value.</summary>
+    internal static string PolicyTagsColumn(IReadOnlyList<string> policyTags) => JsonSerializer.Serialize(policyTags);
 
     /// <summary>The profile partition: tenant and the customer's bucket (4,096 per tenant).</summary>
     public static string ProfilePartition(string tenant, string customerId) => $"{tenant}|{CustomerIds.Bucket(customerId)}";

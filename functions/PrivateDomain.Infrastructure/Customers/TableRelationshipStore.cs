@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using PrivateDomain.Storage;
@@ -17,6 +18,10 @@ public sealed class TableRelationshipStore(StorageClients clients) : IRelationsh
 {
     /// <summary>The table name.</summary>
     public const string TableName = "Relationships";
+
+    /// <summary>The column beside each row of record holding the customer's policy tags as a JSON array (empty or
+    /// missing: not known, read the profile).</summary>
+    public const string PolicyTagsColumn = "PolicyTags";
 
     /// <inheritdoc />
     public async Task<Stored<Relationship>?> GetAsync(string tenant, string userId, string externalUserId, CancellationToken cancellationToken)
@@ -40,8 +45,13 @@ public sealed class TableRelationshipStore(StorageClients clients) : IRelationsh
             await table.UpsertEntityAsync(new TableEntity(keyPk, keyRk), TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
         }
 
+        // The customer's policy tags beside the row (the manager's book), read from the profile before the write and
+        // again after it: a profile write racing this one either lands before the second read or finds this row when it
+        // brings the customer's rows up to date itself.
+        var policyTags = await TableCustomerStore.PolicyTagsColumnAsync(clients, r.Tenant, r.CustomerId, cancellationToken).ConfigureAwait(false);
         var entity = new TableEntity(EmployeePartition(r.Tenant, r.UserId), TableKeys.Escape(r.ExternalUserId))
         {
+            [PolicyTagsColumn] = policyTags,
             ["UserId"] = r.UserId,
             ["ExternalUserId"] = r.ExternalUserId,
             ["CustomerId"] = r.CustomerId,
@@ -70,6 +80,12 @@ public sealed class TableRelationshipStore(StorageClients clients) : IRelationsh
             await table.UpsertEntityAsync(new TableEntity(keyPk, keyRk) { ["Status"] = r.Status.ToString(), ["StatusAt"] = r.StatusAt },
                 TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
             await RefreshActiveManagerAsync(table, r, cancellationToken).ConfigureAwait(false);
+            var policyTagsAfter = await TableCustomerStore.PolicyTagsColumnAsync(clients, r.Tenant, r.CustomerId, cancellationToken).ConfigureAwait(false);
+            if (policyTagsAfter != policyTags)
+            {
+                await MergePolicyTagsAsync(table, entity.PartitionKey, entity.RowKey, policyTagsAfter, cancellationToken).ConfigureAwait(false);
+            }
+
             return true;
         }
         catch (RequestFailedException e) when (e.Status is 409 or 412 or 404)
@@ -86,6 +102,50 @@ public sealed class TableRelationshipStore(StorageClients clients) : IRelationsh
         await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == pk, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             yield return FromEntity(tenant, e);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One partition query (a page per 1,000 rows), policy tags included.</remarks>
+    public async IAsyncEnumerable<BookEntry> ListBookAsync(string tenant, string userId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+        var pk = EmployeePartition(tenant, userId);
+        await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == pk, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            yield return new BookEntry(FromEntity(tenant, e), e.GetString(PolicyTagsColumn) is { Length: > 0 } tags ? JsonSerializer.Deserialize<string[]>(tags) : null);
+        }
+    }
+
+    /// <summary>
+    /// Writes the customer's policy tags (a <see cref="PolicyTagsColumn"/> value) beside each of their relationship rows:
+    /// the customer's key rows are read (one range query) and each row of record merged; a key row whose row of record
+    /// is not written yet is skipped (its writer reads the profile after writing it).
+    /// </summary>
+    internal static async Task SetPolicyTagsAsync(StorageClients clients, string tenant, string customerId, string? policyTags, CancellationToken cancellationToken)
+    {
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+        var pk = CustomerPartition(tenant, customerId);
+        var (from, to) = (customerId + "|", customerId + "}");
+        await foreach (var key in table.QueryAsync<TableEntity>(x => x.PartitionKey == pk && x.RowKey.CompareTo(from) >= 0 && x.RowKey.CompareTo(to) < 0,
+                           select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            var parts = key.RowKey.Split('|');
+            await MergePolicyTagsAsync(table, EmployeePartition(tenant, TableKeys.Unescape(parts[1])), parts[2], policyTags, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task MergePolicyTagsAsync(TableClient table, string pk, string rk, string? policyTags, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Null is written as "not known" (an empty string), never left out: a merge without the property keeps the old value.
+            await table.UpdateEntityAsync(new TableEntity(pk, rk) { [PolicyTagsColumn] = policyTags ?? "" }, ETag.All, TableUpdateMode.Merge, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // The row of record is not written yet (or was erased): its writer reads the profile after writing it.
         }
     }
 

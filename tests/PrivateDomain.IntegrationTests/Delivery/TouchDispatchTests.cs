@@ -10,6 +10,7 @@ using PrivateDomain.Journeys;
 using PrivateDomain.Journeys.Running;
 using PrivateDomain.Journeys.Storage;
 using PrivateDomain.Local.Sandbox;
+using PrivateDomain.Storage;
 
 namespace PrivateDomain.IntegrationTests.Delivery;
 
@@ -28,6 +29,7 @@ public sealed class TouchDispatchTests(AzuriteFixture fixture) : IAsyncLifetime
     private readonly JourneyClock _clock = JourneyClock.Manual(TuesdayMorning);
     private readonly CrashSwitch _crash = new();
     private readonly HttpClient _http = new();
+    private readonly StorageRequestCounter _requests = new() { CountEntities = false };
     private WeComSandboxHost _sandbox = null!;
     private LocalHostInstance _host = null!;
 
@@ -47,6 +49,7 @@ public sealed class TouchDispatchTests(AzuriteFixture fixture) : IAsyncLifetime
         }, services =>
         {
             services.AddSingleton(_clock);
+            services.AddSingleton(_requests);
             services.AddSingleton<ISenderContexts>(new FixedSenderContexts());
             services.AddSingleton<IDispatchStore>(sp => _crash.Wrap(ActivatorUtilities.CreateInstance<PrivateDomain.Delivery.Storage.TableDispatchStore>(sp)));
         });
@@ -277,6 +280,67 @@ public sealed class TouchDispatchTests(AzuriteFixture fixture) : IAsyncLifetime
         await Ledger.RecordAsync(_tenant.Name, throttled, CancellationToken.None);
         await DispatchAsync("zhaoliu");
         await AssertOutcomeAsync(throttled, TouchStatus.Refused, "TemplateThrottled");
+    }
+
+    [Fact]
+    public async Task A_large_run_decides_on_the_managers_book_without_reading_profiles_and_an_opt_out_or_deletion_made_after_recording_is_refused()
+    {
+        // 24 customers of one manager (a run of 20 or more reads the manager's book); the touches are recorded first.
+        var ids = Enumerable.Range(0, 24).Select(i => "book" + i).ToList();
+        foreach (var id in ids.Skip(1))
+        {
+            await AddCustomerAsync(id, "zhouba");
+        }
+
+        // book0's relationship is written before their profile exists (a contact the pool had not imported yet), and the
+        // profile arrives with the opt-out: the book does not know their tags, so their profile decides.
+        var at = TuesdayMorning.AddDays(-30);
+        Assert.True(await _host.Services.GetRequiredService<IRelationshipStore>().TryWriteAsync(
+            new Relationship(_tenant.Name, "zhouba", "wmCustbook0", "book0", at, null, null, null, RelationshipStatus.Active, at, null), null, CancellationToken.None));
+        Assert.True(await _host.Services.GetRequiredService<ICustomerStore>().TryInsertAsync(Customer.New(_tenant.Name, "book0", at) with
+        {
+            ExternalUserIds = ["wmCustbook0"],
+            Tags = [new CustomerTag(PrivateDomain.Delivery.Policy.DeliveryPolicy.OptedOutTag, TagKind.Dynamic, "crm", at)],
+        }, CancellationToken.None));
+
+        var touches = ids.Select(id => TouchFor(id, "zhouba", "aida.attention.welfare", Channel.OneToOne)).ToList();
+        foreach (var t in touches)
+        {
+            Assert.True(await Ledger.RecordAsync(_tenant.Name, t, CancellationToken.None));
+        }
+
+        // After recording: book1 unsubscribes (the unsubscribe page's change), book2 is marked as having deleted us.
+        var pool = _host.Services.GetRequiredService<ICustomerPool>();
+        await pool.UpdateAsync(_tenant.Name, "book1", c => CustomerChanges.WithTag(c, PrivateDomain.Delivery.Policy.DeliveryPolicy.OptedOutTag, TagKind.Dynamic, "unsubscribe-page", at), CancellationToken.None);
+        await pool.UpdateAsync(_tenant.Name, "book2", c => CustomerChanges.WithTag(c, PrivateDomain.Delivery.Policy.DeliveryPolicy.DeletedUsTag, TagKind.Dynamic, "pool", at), CancellationToken.None);
+
+        var before = _requests.Snapshot();
+        var report = await DispatchAsync("zhouba");
+        var profileReads = _requests.Snapshot().Since(before).Requests
+            .Where(r => r.Key.Resource == PrivateDomain.Customers.TableCustomerStore.CustomersTable).Sum(r => r.Value);
+
+        await AssertOutcomeAsync(touches[0], TouchStatus.Refused, "OptedOut");
+        await AssertOutcomeAsync(touches[1], TouchStatus.Refused, "OptedOut");
+        await AssertOutcomeAsync(touches[2], TouchStatus.Refused, "DeletedUs");
+        Assert.Equal(1, report.Tasks);
+        var task = Assert.Single(MassSends(), t => (string)t["sender"]! == "zhouba");
+        Assert.Equal(ids.Skip(3).Select(id => "wmCust" + id).Order(StringComparer.Ordinal),
+            task["external_userid"]!.AsArray().Select(n => (string)n!).Order(StringComparer.Ordinal));
+        Assert.Equal(1, profileReads); // book0's profile only: the other 23 were decided on the book
+
+        // The customer opts back in (an operator removes the tag): the book follows and the next touch goes out.
+        await pool.UpdateAsync(_tenant.Name, "book1", c => c with { Tags = [.. c.Tags.Where(t => t.Name != PrivateDomain.Delivery.Policy.DeliveryPolicy.OptedOutTag)] },
+            CancellationToken.None);
+        var again = ids.Select(id => TouchFor(id, "zhouba", "aida.interest.ice-breaker", Channel.OneToOne, step: "t2")).ToList();
+        foreach (var t in again)
+        {
+            await Ledger.RecordAsync(_tenant.Name, t, CancellationToken.None);
+        }
+
+        _clock.AdvanceTo(TuesdayMorning.AddDays(1));
+        await DispatchAsync("zhouba");
+        await AssertOutcomeAsync(again[1], TouchStatus.Sent, null);
+        await AssertOutcomeAsync(again[0], TouchStatus.Refused, "OptedOut");
     }
 
     [Fact]

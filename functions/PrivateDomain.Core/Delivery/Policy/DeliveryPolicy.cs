@@ -24,6 +24,14 @@ public sealed class DeliveryPolicy
     /// <summary>The tag the customer pool sets on del_follow_user.</summary>
     public const string DeletedUsTag = CustomerEventProcessor.DeletedUsTag;
 
+    /// <summary>The customer's tags that <see cref="Evaluate"/> refuses on (<see cref="OptedOutTag"/>,
+    /// <see cref="DeletedUsTag"/>), in order: what an account manager's book keeps beside each relationship.</summary>
+    public static IReadOnlyList<string> PolicyTags(Customer customer)
+    {
+        ArgumentNullException.ThrowIfNull(customer);
+        return [.. new[] { DeletedUsTag, OptedOutTag }.Where(customer.HasTag)];
+    }
+
     // Caps reach at most seven days ahead; past that only history dated in the future could still block.
     private const int SearchDays = 32;
 

@@ -139,25 +139,26 @@ public sealed class TouchDispatcher(
     private async Task<Ready?> PrepareAsync(Run run, LedgerTouch row, DispatchReport report, CancellationToken ct)
     {
         var touch = row.Touch;
-        var customer = (await customers.GetAsync(run.Tenant, touch.CustomerId, ct).ConfigureAwait(false))?.Value;
-        Relationship? relationship = null;
-        foreach (var externalUserId in customer?.ExternalUserIds ?? [])
+        Customer? customer = null;
+        Relationship? relationship;
+        IReadOnlyCollection<string> policyTags;
+        if (!touch.Personal && await run.BookEntryAsync(relationships, touch.CustomerId, ct).ConfigureAwait(false) is { } known)
         {
-            // The sender's relationship with this customer: from the sender's whole partition, read once for a large run,
-            // or a point read per WeCom identity (usually one) for a small one.
-            if (await run.RelationshipAsync(relationships, externalUserId, ct).ConfigureAwait(false) is { } r
-                && (relationship is null || r.StatusAt > relationship.StatusAt))
-            {
-                relationship = r;
-            }
+            // A large run's touch that does not name its customer: the sender's book has the relationship and the tags
+            // the policy refuses on, written beside it by every profile write; the profile is not read.
+            (relationship, policyTags) = known;
         }
-
-        if (customer is null || relationship is null)
+        else
         {
-            await RefuseAsync(run, touch, report, nameof(RefusalReason.NotConnected),
-                customer is null ? $"Customer {touch.CustomerId} is not in the pool (erased or never imported)." : $"Customer {touch.CustomerId} is not a WeCom contact of account manager {touch.SenderId}.", ct)
-                .ConfigureAwait(false);
-            return null;
+            customer = (await customers.GetAsync(run.Tenant, touch.CustomerId, ct).ConfigureAwait(false))?.Value;
+            relationship = await RelationshipOfAsync(run, customer, ct).ConfigureAwait(false);
+            if (customer is null || relationship is null)
+            {
+                await RefuseNotConnectedAsync(run, touch, customer, report, ct).ConfigureAwait(false);
+                return null;
+            }
+
+            policyTags = customer.Tags.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
         }
 
         // Caps look back a week (and a day for time zones); tallies over the deletion-rate window.
@@ -168,8 +169,7 @@ public sealed class TouchDispatcher(
             await run.SenderPostsAsync(history, ct).ConfigureAwait(false),
             await run.TallyAsync(history, TallySubject.Template, touch.Content, policy.DeletionWindowStart(run.Now), ct).ConfigureAwait(false),
             await run.TallyAsync(history, TallySubject.Sender, touch.SenderId, policy.DeletionWindowStart(run.Now), ct).ConfigureAwait(false));
-        var tags = customer.Tags.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
-        switch (policy.Evaluate(DeliveryRequest.For(touch, tags, relationship.Status), past, run.Now))
+        switch (policy.Evaluate(DeliveryRequest.For(touch, policyTags, relationship.Status), past, run.Now))
         {
             case DeliveryRefused { RetryAt: { } retryAt } deferred:
                 await ledger.NoteDeferralAsync(run.Tenant, touch.Ref, deferred.Reason.ToString(), deferred.Message, retryAt, ct).ConfigureAwait(false);
@@ -212,10 +212,21 @@ public sealed class TouchDispatcher(
             return null;
         }
 
+        if (customer is null && MassSendRule.PerCustomerPlaceholders(template.Template).Count > 0)
+        {
+            // A Moments or group text naming its customer: the profile after all.
+            customer = (await customers.GetAsync(run.Tenant, touch.CustomerId, ct).ConfigureAwait(false))?.Value;
+            if (customer is null)
+            {
+                await RefuseNotConnectedAsync(run, touch, customer, report, ct).ConfigureAwait(false);
+                return null;
+            }
+        }
+
         RenderedMessage message;
         try
         {
-            message = template.Render(context.Values with { CustomerName = customer.Name, Payday = touch.Payday ?? context.Values.Payday, PageOrigin = PageOrigin.Of(touch) });
+            message = template.Render(context.Values with { CustomerName = customer?.Name, Payday = touch.Payday ?? context.Values.Payday, PageOrigin = PageOrigin.Of(touch) });
         }
         catch (TemplateRenderException e)
         {
@@ -226,6 +237,27 @@ public sealed class TouchDispatcher(
         var recipient = touch.Channel == Channel.OneToOne ? relationship.ExternalUserId : touch.CustomerId;
         return new Ready(row, touch, recipient, message, Key(message));
     }
+
+    // The sender's relationship with this customer: from the sender's whole partition, read once for a large run, or a
+    // point read per WeCom identity (usually one) for a small one.
+    private async Task<Relationship?> RelationshipOfAsync(Run run, Customer? customer, CancellationToken ct)
+    {
+        Relationship? relationship = null;
+        foreach (var externalUserId in customer?.ExternalUserIds ?? [])
+        {
+            if (await run.RelationshipAsync(relationships, externalUserId, ct).ConfigureAwait(false) is { } r
+                && (relationship is null || r.StatusAt > relationship.StatusAt))
+            {
+                relationship = r;
+            }
+        }
+
+        return relationship;
+    }
+
+    private Task RefuseNotConnectedAsync(Run run, Touch touch, Customer? customer, DispatchReport report, CancellationToken ct) =>
+        RefuseAsync(run, touch, report, nameof(RefusalReason.NotConnected),
+            customer is null ? $"Customer {touch.CustomerId} is not in the pool (erased or never imported)." : $"Customer {touch.CustomerId} is not a WeCom contact of account manager {touch.SenderId}.", ct);
 
     // Tasks of personal steps (each customer's own text, so each a task to confirm) beyond the account manager's daily
     // allowance wait for the next day, oldest slots first; mass-send tasks are not limited here.
@@ -785,7 +817,7 @@ public sealed class TouchDispatcher(
     // Per-run caches: the sender's context and each template are looked up once per run.
     private sealed class Run(string tenant, string senderId, DateTimeOffset now, bool readBook)
     {
-        private Task<Dictionary<string, Relationship>>? _book;
+        private Task<(Dictionary<string, Relationship> ByContact, Dictionary<string, (Relationship, IReadOnlyList<string>?)> ByCustomer)>? _book;
 
         // The sender's relationships by external_userid. Read as one partition query (a page per 1,000) when the run
         // carries many touches; a row missing from it (a contact added since) is read on its own.
@@ -794,7 +826,7 @@ public sealed class TouchDispatcher(
             if (readBook)
             {
                 _book ??= ReadBookAsync(store, ct);
-                if ((await _book.ConfigureAwait(false)).TryGetValue(externalUserId, out var known))
+                if ((await _book.ConfigureAwait(false)).ByContact.TryGetValue(externalUserId, out var known))
                 {
                     return known;
                 }
@@ -803,15 +835,36 @@ public sealed class TouchDispatcher(
             return (await store.GetAsync(tenant, senderId, externalUserId, ct).ConfigureAwait(false))?.Value;
         }
 
-        private async Task<Dictionary<string, Relationship>> ReadBookAsync(IRelationshipStore store, CancellationToken ct)
+        // A large run's entry for a customer: their most recent relationship with the sender and their policy tags, or
+        // null (a small run, no relationship in the book, or a row whose tags are not known: the profile decides).
+        public async Task<(Relationship Relationship, IReadOnlyList<string> PolicyTags)?> BookEntryAsync(IRelationshipStore store, string customerId, CancellationToken ct)
         {
-            var book = new Dictionary<string, Relationship>(StringComparer.Ordinal);
-            await foreach (var r in store.ListByEmployeeAsync(tenant, senderId, ct).ConfigureAwait(false))
+            if (!readBook)
             {
-                book[r.ExternalUserId] = r;
+                return null;
             }
 
-            return book;
+            _book ??= ReadBookAsync(store, ct);
+            return (await _book.ConfigureAwait(false)).ByCustomer.TryGetValue(customerId, out var entry) && entry is (var r, { } tags) ? (r, tags) : null;
+        }
+
+        private async Task<(Dictionary<string, Relationship>, Dictionary<string, (Relationship, IReadOnlyList<string>?)>)> ReadBookAsync(
+            IRelationshipStore store, CancellationToken ct)
+        {
+            var byContact = new Dictionary<string, Relationship>(StringComparer.Ordinal);
+            var byCustomer = new Dictionary<string, (Relationship Relationship, IReadOnlyList<string>? Tags)>(StringComparer.Ordinal);
+            await foreach (var (r, tags) in store.ListBookAsync(tenant, senderId, ct).ConfigureAwait(false))
+            {
+                byContact[r.ExternalUserId] = r;
+                // Several WeCom identities of one customer: the most recent relationship, and every identity's tags (a
+                // row whose tags are not known makes the whole entry unknown).
+                byCustomer[r.CustomerId] = byCustomer.TryGetValue(r.CustomerId, out var seen)
+                    ? (r.StatusAt > seen.Relationship.StatusAt ? r : seen.Relationship,
+                        seen.Tags is null || tags is null ? null : [.. seen.Tags.Union(tags, StringComparer.Ordinal)])
+                    : (r, tags);
+            }
+
+            return (byContact, byCustomer);
         }
 
         private readonly ConcurrentDictionary<string, Task<SendableResult>> _templates = new(StringComparer.Ordinal);
