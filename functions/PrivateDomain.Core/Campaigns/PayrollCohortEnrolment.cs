@@ -41,7 +41,6 @@ public sealed class PayrollCohortEnrolment(
     IPayrollCampaigns campaigns,
     IPayrollCampaignRuns runs,
     IPayrollCohort cohort,
-    ICustomerStore customers,
     PayrollFanOut fanOut,
     CohortRunner runner,
     IPayrollCounts counts,
@@ -86,19 +85,14 @@ public sealed class PayrollCohortEnrolment(
         await Parallel.ForEachAsync(read.CustomerIds, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancellationToken },
             async (customerId, ct) =>
             {
-                var customer = (await customers.GetAsync(tenant, customerId, ct).ConfigureAwait(false))?.Value;
-                if (customer?.Payroll?.EmployerId != campaign.EmployerId)
+                switch (await fanOut.CohortMemberAsync(tenant, customerId, campaign.EmployerId, ct).ConfigureAwait(false))
                 {
-                    return;
-                }
-
-                if (await fanOut.ActiveManagerAsync(tenant, customerId, ct).ConfigureAwait(false) is { } active)
-                {
-                    manager[customerId] = active;
-                }
-                else
-                {
-                    orphans.Add(customerId);
+                    case (true, { } active):
+                        manager[customerId] = active;
+                        break;
+                    case (true, null):
+                        orphans.Add(customerId);
+                        break;
                 }
             }).ConfigureAwait(false);
 

@@ -88,19 +88,14 @@ public sealed class PayrollFanOut(
             var orphans = new ConcurrentBag<string>();
             await Parallel.ForEachAsync(page.CustomerIds, parallel, async (customerId, ct) =>
             {
-                var customer = (await customers.GetAsync(tenant, customerId, ct).ConfigureAwait(false))?.Value;
-                if (customer?.Payroll?.EmployerId != campaign.EmployerId)
+                switch (await CohortMemberAsync(tenant, customerId, campaign.EmployerId, ct).ConfigureAwait(false))
                 {
-                    return;
-                }
-
-                if (await ActiveManagerAsync(tenant, customerId, ct).ConfigureAwait(false) is { } manager)
-                {
-                    enrol[customerId] = manager;
-                }
-                else
-                {
-                    orphans.Add(customerId);
+                    case (true, { } manager):
+                        enrol[customerId] = manager;
+                        break;
+                    case (true, null):
+                        orphans.Add(customerId);
+                        break;
                 }
             }).ConfigureAwait(false);
 
@@ -169,4 +164,25 @@ public sealed class PayrollFanOut(
     /// <summary>The customer's active account manager on WeCom (the most recent if several), or null.</summary>
     public Task<string?> ActiveManagerAsync(string tenant, string customerId, CancellationToken cancellationToken) =>
         relationships.ActiveManagerAsync(tenant, customerId, cancellationToken);
+
+    /// <summary>
+    /// Whether a customer read through the employer's cohort index is in the cohort (the index may hold a row a crash
+    /// left behind, so the employer their payroll enrolment names now decides), and their active account manager. One
+    /// point read, the active-manager row, which carries the employer; the profile only when that row does not know it.
+    /// </summary>
+    public Task<(bool InCohort, string? Manager)> CohortMemberAsync(string tenant, string customerId, string employerId, CancellationToken cancellationToken) =>
+        CohortMemberAsync(relationships, customers, tenant, customerId, employerId, cancellationToken);
+
+    /// <inheritdoc cref="CohortMemberAsync(string, string, string, CancellationToken)"/>
+    public static async Task<(bool InCohort, string? Manager)> CohortMemberAsync(
+        IRelationshipStore relationships, ICustomerStore customers, string tenant, string customerId, string employerId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(relationships);
+        ArgumentNullException.ThrowIfNull(customers);
+        var facts = await relationships.EnrolmentFactsAsync(tenant, customerId, cancellationToken).ConfigureAwait(false);
+        var employer = facts.EmployerKnown
+            ? facts.Employer
+            : (await customers.GetAsync(tenant, customerId, cancellationToken).ConfigureAwait(false))?.Value.Payroll?.EmployerId;
+        return employer == employerId ? (true, facts.ActiveManager) : (false, null);
+    }
 }

@@ -3,6 +3,12 @@ namespace PrivateDomain.Customers;
 /// <summary>A stored value with the ETag that guards its next update.</summary>
 public sealed record Stored<T>(T Value, string ETag);
 
+/// <summary>A customer's facts for a payroll campaign's enrolment.</summary>
+/// <param name="ActiveManager">The active account manager, or null.</param>
+/// <param name="Employer">The employer the customer's payroll enrolment names (null: none), when <paramref name="EmployerKnown"/>.</param>
+/// <param name="EmployerKnown">False when the store does not know the employer for certain: read the profile.</param>
+public sealed record EnrolmentFacts(string? ActiveManager, string? Employer, bool EmployerKnown);
+
 /// <summary>
 /// A relationship as its account manager's book holds it: with the customer's tags the delivery policy refuses on
 /// (<see cref="Delivery.Policy.DeliveryPolicy.PolicyTags"/>), kept beside the row by every profile and relationship write,
@@ -53,6 +59,12 @@ public interface IRelationshipStore
             yield return new BookEntry(r, null);
         }
     }
+
+    /// <summary>What a payroll campaign's enrolment needs of a customer: their active account manager and, where the
+    /// store keeps it beside that, the employer their payroll enrolment names (this default does not keep it: the
+    /// profile decides).</summary>
+    async Task<EnrolmentFacts> EnrolmentFactsAsync(string tenant, string customerId, CancellationToken cancellationToken) =>
+        new(await ActiveManagerAsync(tenant, customerId, cancellationToken).ConfigureAwait(false), null, false);
 
     /// <summary>The customer's active account manager on WeCom (the most recently active if several), or null: who sends
     /// a campaign's or a journey's touches to them.</summary>

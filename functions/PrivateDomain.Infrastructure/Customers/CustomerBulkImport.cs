@@ -32,6 +32,7 @@ public sealed class CustomerBulkImport(StorageClients clients)
         ArgumentNullException.ThrowIfNull(customers);
         var profiles = await clients.TableAsync(TableCustomerStore.CustomersTable, cancellationToken).ConfigureAwait(false);
         var index = await clients.TableAsync(TableCustomerStore.IndexTable, cancellationToken).ConfigureAwait(false);
+        var relationships = await clients.TableAsync(TableRelationshipStore.TableName, cancellationToken).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
         long written = 0, rows = 0;
         var buffer = new List<Customer>(BufferSize);
@@ -40,14 +41,14 @@ public sealed class CustomerBulkImport(StorageClients clients)
             buffer.Add(c);
             if (buffer.Count == BufferSize)
             {
-                rows += await FlushAsync(profiles, index, buffer, cancellationToken).ConfigureAwait(false);
+                rows += await FlushAsync(profiles, index, relationships, buffer, cancellationToken).ConfigureAwait(false);
                 written += buffer.Count;
                 buffer.Clear();
                 progress?.Report(new BulkImportProgress(written, rows, clock.Elapsed));
             }
         }
 
-        rows += await FlushAsync(profiles, index, buffer, cancellationToken).ConfigureAwait(false);
+        rows += await FlushAsync(profiles, index, relationships, buffer, cancellationToken).ConfigureAwait(false);
         written += buffer.Count;
         var done = new BulkImportProgress(written, rows, clock.Elapsed);
         progress?.Report(done);
@@ -61,6 +62,8 @@ public sealed class CustomerBulkImport(StorageClients clients)
         foreach (var c in customers)
         {
             yield return (TableCustomerStore.CustomersTable, TableCustomerStore.ToEntity(c));
+            // The payroll employer beside the customer's active-manager row (merged: a manager already there stays).
+            yield return (TableRelationshipStore.TableName, TableRelationshipStore.PayrollEmployerRow(c.Tenant, c.Id, c.Payroll?.EmployerId, known: true));
             foreach (var row in TableCustomerStore.IndexRows(c, IdentityKinds.Of(c), TableCustomerStore.TagNames(c)))
             {
                 yield return (TableCustomerStore.IndexTable, row);
@@ -77,7 +80,9 @@ public sealed class CustomerBulkImport(StorageClients clients)
             .ToList();
         await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
             async (batch, ct) => await SubmitWithRetriesAsync(batch[0].Table,
-                batch.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r.Row)).ToList(), ct).ConfigureAwait(false))
+                batch.Select(r => new TableTransactionAction(
+                    r.Table.Name == TableRelationshipStore.TableName ? TableTransactionActionType.UpsertMerge : TableTransactionActionType.UpsertReplace, r.Row)).ToList(), ct)
+                .ConfigureAwait(false))
             .ConfigureAwait(false);
         return batches.Sum(b => (long)b.Length);
     }
@@ -105,14 +110,15 @@ public sealed class CustomerBulkImport(StorageClients clients)
 
     private const int MaxBatchAttempts = 6;
 
-    private async Task<long> FlushAsync(TableClient profiles, TableClient index, List<Customer> buffer, CancellationToken ct)
+    private async Task<long> FlushAsync(TableClient profiles, TableClient index, TableClient relationships, List<Customer> buffer, CancellationToken ct)
     {
         // A customer imported with a tag that refuses delivery (opted out, deleted us) may already be in a manager's book
         // (a re-import): the tag goes beside their relationship rows before the profile, as a profile write does.
         await Parallel.ForEachAsync(buffer.Where(c => DeliveryPolicy.PolicyTags(c).Count > 0), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct },
             async (c, t) => await TableRelationshipStore.SetPolicyTagsAsync(clients, c.Tenant, c.Id, TableCustomerStore.PolicyTagsColumn(DeliveryPolicy.PolicyTags(c)), t)
                 .ConfigureAwait(false)).ConfigureAwait(false);
-        return await WriteBatchesAsync(RowsOf(buffer).Select(r => (r.Table == TableCustomerStore.CustomersTable ? profiles : index, r.Row)), Parallelism, ct)
+        return await WriteBatchesAsync(RowsOf(buffer).Select(r => (
+                r.Table == TableCustomerStore.CustomersTable ? profiles : r.Table == TableRelationshipStore.TableName ? relationships : index, r.Row)), Parallelism, ct)
             .ConfigureAwait(false);
     }
 }

@@ -56,12 +56,19 @@ public sealed class TableCustomerStore(StorageClients clients) : ICustomerStore,
         try
         {
             await table.AddEntityAsync(ToEntity(customer), cancellationToken).ConfigureAwait(false);
-            return true;
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
             return false;
         }
+
+        if (customer.Payroll is { } payroll)
+        {
+            // Relationships written before the profile made an active-manager row that could not know the employer.
+            await TableRelationshipStore.SetPayrollEmployerAsync(clients, customer.Tenant, customer.Id, payroll.EmployerId, known: true, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
     }
 
     /// <inheritdoc />
@@ -87,6 +94,14 @@ public sealed class TableCustomerStore(StorageClients clients) : ICustomerStore,
             await TableRelationshipStore.SetPolicyTagsAsync(clients, after.Tenant, after.Id, PolicyTagsColumn(both), cancellationToken).ConfigureAwait(false);
         }
 
+        // The payroll employer beside the active-manager row (a campaign's enrolment reads it there): not known while
+        // it changes, then the new one.
+        var employerChanged = before.Payroll?.EmployerId != after.Payroll?.EmployerId;
+        if (employerChanged)
+        {
+            await TableRelationshipStore.SetPayrollEmployerAsync(clients, after.Tenant, after.Id, null, known: false, cancellationToken).ConfigureAwait(false);
+        }
+
         var table = await clients.TableAsync(CustomersTable, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -95,6 +110,11 @@ public sealed class TableCustomerStore(StorageClients clients) : ICustomerStore,
         catch (RequestFailedException e) when (e.Status is 412 or 404)
         {
             return false;
+        }
+
+        if (employerChanged)
+        {
+            await TableRelationshipStore.SetPayrollEmployerAsync(clients, after.Tenant, after.Id, after.Payroll?.EmployerId, known: true, cancellationToken).ConfigureAwait(false);
         }
 
         if (policyChanged)
@@ -173,6 +193,16 @@ public sealed class TableCustomerStore(StorageClients clients) : ICustomerStore,
 
         var tags = e.GetString("Tags") is { } json ? JsonSerializer.Deserialize<List<CustomerTag>>(json, Json) ?? [] : [];
         return PolicyTagsColumn(DeliveryPolicy.PolicyTags(Customer.New(tenant, customerId, DateTimeOffset.UnixEpoch) with { Tags = tags }));
+    }
+
+    /// <summary>The employer the customer's payroll enrolment names (known false, null: no profile).</summary>
+    internal static async Task<(bool Known, string? EmployerId)> PayrollEmployerAsync(StorageClients clients, string tenant, string customerId, CancellationToken cancellationToken)
+    {
+        var table = await clients.TableAsync(CustomersTable, cancellationToken).ConfigureAwait(false);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(ProfilePartition(tenant, customerId), customerId, ["Payroll"], cancellationToken).ConfigureAwait(false);
+        return row.HasValue && row.Value is { } e
+            ? (true, e.GetString("Payroll") is { } p ? JsonSerializer.Deserialize<PayrollEnrolment>(p, Json)?.EmployerId : null)
+            : (false, null);
     }
 
     /// <summary>A <see cref="TableRelationshipStore.PolicyTagsColumn"/> value.</summary>

@@ -176,13 +176,45 @@ public sealed class TableRelationshipStore(StorageClients clients) : IRelationsh
     {
         var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
         var row = await table.GetEntityIfExistsAsync<TableEntity>(CustomerPartition(tenant, customerId), customerId, ["UserId"], cancellationToken).ConfigureAwait(false);
-        if (row.HasValue && row.Value is { } summary)
+        if (row.HasValue && row.Value?.GetString("UserId") is { } userId)
         {
-            return summary.GetString("UserId") is { Length: > 0 } userId ? userId : null;
+            return userId.Length > 0 ? userId : null;
         }
 
         return (await WorkOutActiveManagerAsync(table, tenant, customerId, cancellationToken).ConfigureAwait(false))?.UserId;
     }
+
+    /// <inheritdoc />
+    /// <remarks>One point read of the active-manager row, which also carries the customer's payroll employer
+    /// (<see cref="SetPayrollEmployerAsync"/>); the key rows only for a row that has no manager worked out yet.</remarks>
+    public async Task<EnrolmentFacts> EnrolmentFactsAsync(string tenant, string customerId, CancellationToken cancellationToken)
+    {
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+        var read = await table.GetEntityIfExistsAsync<TableEntity>(CustomerPartition(tenant, customerId), customerId, ["UserId", "Employer", "EmployerKnown"], cancellationToken)
+            .ConfigureAwait(false);
+        var row = read.HasValue ? read.Value : null;
+        var manager = row?.GetString("UserId") is { } userId
+            ? userId.Length > 0 ? userId : null
+            : (await WorkOutActiveManagerAsync(table, tenant, customerId, cancellationToken).ConfigureAwait(false))?.UserId;
+        return row?.GetBoolean("EmployerKnown") == true
+            ? new EnrolmentFacts(manager, row.GetString("Employer") is { Length: > 0 } employer ? employer : null, true)
+            : new EnrolmentFacts(manager, null, false);
+    }
+
+    /// <summary>
+    /// Writes the employer a customer's payroll enrolment names (null: none) on their active-manager row, or marks it
+    /// not known (<paramref name="known"/> false). The profile writer marks it not known before a change of employer and
+    /// writes it after, so a crash in between sends enrolment to the profile, never to a stale employer.
+    /// </summary>
+    internal static async Task SetPayrollEmployerAsync(StorageClients clients, string tenant, string customerId, string? employer, bool known, CancellationToken cancellationToken)
+    {
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+        await table.UpsertEntityAsync(PayrollEmployerRow(tenant, customerId, employer, known), TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The merge that <see cref="SetPayrollEmployerAsync"/> writes (the bulk importer puts it in its transactions).</summary>
+    internal static TableEntity PayrollEmployerRow(string tenant, string customerId, string? employer, bool known) =>
+        new(CustomerPartition(tenant, customerId), customerId) { ["Employer"] = known ? employer ?? "" : "", ["EmployerKnown"] = known };
 
     // The most recently active relationship among the customer's key rows (their status; the row itself for a key row
     // written before key rows kept it).
@@ -222,13 +254,14 @@ public sealed class TableRelationshipStore(StorageClients clients) : IRelationsh
         {
             var current = await table.GetEntityIfExistsAsync<TableEntity>(pk, r.CustomerId, ["UserId", "StatusAt"], cancellationToken).ConfigureAwait(false);
             var row = current.HasValue ? current.Value : null;
+            var workedOut = row?.GetString("UserId") is not null; // a row the profile writer created holds only the employer
             var (userId, at) = (row?.GetString("UserId") ?? "", row?.GetDateTimeOffset("StatusAt") ?? DateTimeOffset.MinValue);
             (string UserId, DateTimeOffset At)? next;
             if (r.Status == RelationshipStatus.Active && (userId.Length == 0 || r.StatusAt >= at || userId == r.UserId))
             {
                 next = (r.UserId, r.StatusAt);
             }
-            else if (row is null || (r.Status != RelationshipStatus.Active && userId == r.UserId))
+            else if (!workedOut || (r.Status != RelationshipStatus.Active && userId == r.UserId))
             {
                 next = await WorkOutActiveManagerAsync(table, r.Tenant, r.CustomerId, cancellationToken).ConfigureAwait(false);
             }
@@ -242,10 +275,20 @@ public sealed class TableRelationshipStore(StorageClients clients) : IRelationsh
             {
                 if (row is not null)
                 {
-                    await table.UpdateEntityAsync(entity, row.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                    // Merged: the employer beside it is the profile writer's.
+                    await table.UpdateEntityAsync(entity, row.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
+                    // A new row gets the employer from the profile; a profile write racing this one merges its own after
+                    // its profile write (and before it, marking it unknown), which this Add then finds (409) and keeps.
+                    var employer = await TableCustomerStore.PayrollEmployerAsync(clients, r.Tenant, r.CustomerId, cancellationToken).ConfigureAwait(false);
+                    if (employer is var (known, id))
+                    {
+                        entity["Employer"] = id ?? "";
+                        entity["EmployerKnown"] = known;
+                    }
+
                     await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
                 }
 
