@@ -209,7 +209,21 @@ public sealed class TableRelationshipStore(StorageClients clients) : IRelationsh
     internal static async Task SetPayrollEmployerAsync(StorageClients clients, string tenant, string customerId, string? employer, bool known, CancellationToken cancellationToken)
     {
         var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
-        await table.UpsertEntityAsync(PayrollEmployerRow(tenant, customerId, employer, known), TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+        var row = PayrollEmployerRow(tenant, customerId, employer, known);
+        if (known)
+        {
+            await table.UpsertEntityAsync(row, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            // No row is as good as "not known", and creating one here could recreate a row an erasure just removed.
+            await table.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+        }
     }
 
     /// <summary>The merge that <see cref="SetPayrollEmployerAsync"/> writes (the bulk importer puts it in its transactions).</summary>
