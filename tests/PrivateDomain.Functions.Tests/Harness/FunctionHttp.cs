@@ -17,10 +17,11 @@ public sealed record FunctionResponse(HttpStatusCode Status, IHeaderDictionary H
 public static class FunctionHttp
 {
     /// <summary>Calls <paramref name="function"/> with a <paramref name="method"/> request for <paramref name="pathAndQuery"/>
-    /// on <see cref="SandboxedApp.PublicHost"/>, with a bearer token, a JSON body and a Cookie header when given.</summary>
+    /// on <see cref="SandboxedApp.PublicHost"/>, with a bearer token, a body (an object as JSON, a string as it is, of
+    /// <paramref name="contentType"/>) and a Cookie header when given.</summary>
     public static async Task<FunctionResponse> CallAsync(
         this FunctionsHost host, string method, string pathAndQuery, Func<HttpRequest, Task<IResult>> function, string? token = null, object? body = null,
-        string? cookie = null)
+        string? cookie = null, string contentType = "application/json")
     {
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(function);
@@ -45,7 +46,7 @@ public static class FunctionHttp
         if (body is not null)
         {
             var bytes = body is string text ? System.Text.Encoding.UTF8.GetBytes(text) : JsonSerializer.SerializeToUtf8Bytes(body);
-            http.Request.ContentType = "application/json";
+            http.Request.ContentType = contentType;
             http.Request.ContentLength = bytes.Length;
             http.Request.Body = new MemoryStream(bytes);
         }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PrivateDomain.IntegrationTests.Harness;
 using PrivateDomain.IntegrationTests.Operators;
 using PrivateDomain.Local.Sandbox;
+using PrivateDomain.WeCom;
 
 namespace PrivateDomain.Functions.Tests.Harness;
 
@@ -22,8 +23,11 @@ public sealed class SandboxedApp : IAsyncDisposable
     /// <summary>The host name the app's HTTP functions are called on (the sandbox trusts it for web authorisation).</summary>
     public const string PublicHost = "pd.bank.example";
 
-    private SandboxedApp(WeComSandboxHost sandbox, FunctionsHost host, string corpId, OperatorTokens tokens, Guid bank, string otherTenant)
+    private SandboxedApp(WeComSandboxHost sandbox, FunctionsHost host, string corpId, CallbackCrypto callbacks, string callbackToken, OperatorTokens tokens, Guid bank,
+        string otherTenant)
     {
+        Callbacks = callbacks;
+        CallbackToken = callbackToken;
         Sandbox = sandbox;
         Host = host;
         CorpId = corpId;
@@ -43,6 +47,12 @@ public sealed class SandboxedApp : IAsyncDisposable
 
     /// <summary>The tenant's WeCom corp id.</summary>
     public string CorpId { get; }
+
+    /// <summary>The tenant's callback codec (its EncodingAESKey), for events as WeCom sends them.</summary>
+    public CallbackCrypto Callbacks { get; }
+
+    /// <summary>The tenant's callback Token (what msg_signature is computed with).</summary>
+    public string CallbackToken { get; }
 
     /// <summary>The token minter the app trusts.</summary>
     public OperatorTokens Tokens { get; }
@@ -68,6 +78,9 @@ public sealed class SandboxedApp : IAsyncDisposable
             var other = "o" + Guid.NewGuid().ToString("N")[..10];
             var corpId = "ww" + Guid.NewGuid().ToString("N")[..16];
             var secret = "S3cr3t" + RandomNumberGenerator.GetHexString(16);
+            // Base64 of 32 bytes is 43 characters and one '=': WeCom's EncodingAESKey is those 43 characters.
+            var aesKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=');
+            var callbackToken = "Tok" + RandomNumberGenerator.GetHexString(12);
             var bank = Guid.NewGuid();
             var agent = AgentId.ToString(CultureInfo.InvariantCulture);
             sandbox.Sandbox.RegisterApp(corpId, secret);
@@ -78,6 +91,8 @@ public sealed class SandboxedApp : IAsyncDisposable
                 [$"Operators:Tenants:{other}:EntraTenantId"] = Guid.NewGuid().ToString(),
                 ["WeCom:Api:BaseUrl"] = sandbox.BaseAddress.ToString(),
                 [$"WeCom:Tenants:{tenant}:CorpId"] = corpId,
+                [$"WeCom:Tenants:{tenant}:Token"] = callbackToken,
+                [$"WeCom:Tenants:{tenant}:EncodingAesKey"] = aesKey,
                 [$"WeCom:Tenants:{tenant}:AppSecret"] = secret,
                 [$"Managers:AgentIds:{tenant}"] = agent,
                 ["CampaignPages:AuthorizeUrl"] = new Uri(sandbox.BaseAddress, "/connect/oauth2/authorize").AbsoluteUri,
@@ -94,7 +109,7 @@ public sealed class SandboxedApp : IAsyncDisposable
                 // Tokens are minted on the machine's clock; the app's clock is the test's.
                 s.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, o => o.TimeProvider = TimeProvider.System);
             });
-            return new SandboxedApp(sandbox, host, corpId, tokens, bank, other);
+            return new SandboxedApp(sandbox, host, corpId, new CallbackCrypto(aesKey, corpId), callbackToken, tokens, bank, other);
         }
         catch
         {
