@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using PrivateDomain.AccountManagers;
 using PrivateDomain.Campaigns;
 using PrivateDomain.Customers;
@@ -23,7 +25,7 @@ public sealed class ManagerFunctionsTests(AzuriteFixture azurite)
     private const string Supervisor = "wangboss";
     private const string CampaignId = "payroll:E-7:2026-12";
 
-    // Thursday 3 December 2026, 08:45 in Shanghai: when the digest timer fires (00:45 UTC), just after quiet hours.
+    // Thursday 3 December 2026, 08:45 in Shanghai: the default digest time, just after quiet hours.
     private static readonly DateTimeOffset DigestTime = new(2026, 12, 3, 8, 45, 0, TimeSpan.FromHours(8));
 
     [Fact]
@@ -44,6 +46,33 @@ public sealed class ManagerFunctionsTests(AzuriteFixture azurite)
         Assert.Single(app.Sandbox.Sandbox.Requests, r => r.Api == "message/send");
         // The colleague has nothing open: no message.
         Assert.DoesNotContain(app.Sandbox.AppMessages.Messages, m => m.ToUser == Colleague);
+    }
+
+    [Fact]
+    public async Task A_bank_whose_digest_time_is_09_30_gets_its_digest_at_09_30_not_at_the_default_08_45()
+    {
+        var clock = new ManualTimeProvider(DigestTime);
+        await using var app = await SandboxedApp.StartAsync(azurite.Azurite, DigestTime, [Manager, Colleague, Supervisor],
+            new Dictionary<string, string?> { ["Managers:DigestAt"] = "09:30" }, s => s.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)));
+        await SeedAsync(app);
+        var function = app.Host.Function<ManagerFunctions>();
+        // The host calls the timer often enough to reach any DigestAt (functions.metadata is what the Functions host reads).
+        using var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "functions.metadata")));
+        var schedule = metadata.RootElement.EnumerateArray().Single(f => f.GetProperty("name").GetString() == "ManagerMorningDigest")
+            .GetProperty("bindings")[0].GetProperty("schedule").GetString();
+        Assert.Equal("0 */15 * * * *", schedule);
+
+        await function.DigestAsync(new TimerInfo(), CancellationToken.None); // 08:45
+        Assert.Empty(app.Sandbox.AppMessages.Messages);
+
+        clock.Now = DigestTime.AddMinutes(45); // 09:30
+        await function.DigestAsync(new TimerInfo(), CancellationToken.None);
+        clock.Now = DigestTime.AddMinutes(60); // 09:45
+        await function.DigestAsync(new TimerInfo(), CancellationToken.None);
+
+        var digest = Assert.Single(app.Sandbox.AppMessages.Messages);
+        Assert.Equal(Manager, digest.ToUser);
+        Assert.Contains("跟进任务 1 个：李女士", digest.Body, StringComparison.Ordinal);
     }
 
     [Fact]

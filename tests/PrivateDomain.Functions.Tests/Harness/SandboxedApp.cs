@@ -67,8 +67,10 @@ public sealed class SandboxedApp : IAsyncDisposable
     public string Token(params string[] roles) => Tokens.Mint(Bank, roles);
 
     /// <summary>Starts the sandbox (members <paramref name="members"/> in the app's visible range) and the app at
-    /// <paramref name="start"/> with <paramref name="settings"/> added to the app's.</summary>
-    public static async Task<SandboxedApp> StartAsync(AzuriteProcess azurite, DateTimeOffset start, string[] members, IDictionary<string, string?>? settings = null)
+    /// <paramref name="start"/> with <paramref name="settings"/> added to the app's (<c>{tenant}</c> in a key is the
+    /// tenant's name) and <paramref name="services"/> applied after the app's registrations.</summary>
+    public static async Task<SandboxedApp> StartAsync(
+        AzuriteProcess azurite, DateTimeOffset start, string[] members, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         ArgumentNullException.ThrowIfNull(azurite);
         var sandbox = await WeComSandboxHost.StartAsync(time: new VirtualClock(start).TimeProvider);
@@ -108,6 +110,7 @@ public sealed class SandboxedApp : IAsyncDisposable
                 tokens.Trust(s);
                 // Tokens are minted on the machine's clock; the app's clock is the test's.
                 s.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, o => o.TimeProvider = TimeProvider.System);
+                services?.Invoke(s);
             });
             return new SandboxedApp(sandbox, host, corpId, new CallbackCrypto(aesKey, corpId), callbackToken, tokens, bank, other);
         }
