@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using PrivateDomain.Customers;
 using PrivateDomain.Functions.Customers;
 using PrivateDomain.Functions.Tests.Harness;
 using PrivateDomain.IntegrationTests.Harness;
@@ -67,6 +68,32 @@ public sealed class ChannelCodeFunctionsTests(AzuriteFixture azurite)
         var again = await app.Host.CallAsync("POST", path, r => functions.CreateAsync(r, tenant, CancellationToken.None), operatorToken, PartnerCode);
         Assert.Equal(HttpStatusCode.Conflict, again.Status);
         Assert.Single(app.Sandbox.Sandbox.Requests, r => r.Api == "externalcontact/add_contact_way");
+    }
+
+    [Fact]
+    public async Task A_customers_referral_code_is_made_at_WeCom_for_their_manager_once_and_answered_again_after()
+    {
+        await using var app = await SandboxedApp.StartAsync(azurite.Azurite, Morning, ["lina"]);
+        var functions = app.Host.Function<ChannelCodeFunctions>();
+        var tenant = app.Tenant;
+        var at = app.Host.Get<TimeProvider>().GetUtcNow().AddDays(-30);
+        Assert.True(await app.Host.Get<ICustomerStore>().TryInsertAsync(Customer.New(tenant, "c0001", at) with { ExternalUserIds = ["wmc0001"] }, CancellationToken.None));
+        Assert.True(await app.Host.Get<IRelationshipStore>().TryWriteAsync(
+            new Relationship(tenant, "lina", "wmc0001", "c0001", at, null, null, null, RelationshipStatus.Active, at, null), null, CancellationToken.None));
+        Task<FunctionResponse> ReferralAsync(string customerId, string role) =>
+            app.Host.CallAsync("POST", $"/api/tenants/{tenant}/customers/{customerId}/referral-code",
+                r => functions.ReferralCodeAsync(r, tenant, customerId, CancellationToken.None), app.Token(role));
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await ReferralAsync("c0001", OperatorRoles.Auditor)).Status);
+        var first = await ReferralAsync("c0001", OperatorRoles.Operator);
+        var second = await ReferralAsync("c0001", OperatorRoles.Operator);
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (first.Status, second.Status));
+        Assert.Equal(("referral", "Active", "lina"), (first.Json.GetProperty("channel").GetString(), first.Json.GetProperty("status").GetString(),
+            Assert.Single(first.Json.GetProperty("members").EnumerateArray()).GetString()));
+        Assert.Equal(first.Json.GetProperty("qrCode").GetString(), second.Json.GetProperty("qrCode").GetString());
+        var way = JsonNode.Parse(Assert.Single(app.Sandbox.Sandbox.Requests, r => r.Api == "externalcontact/add_contact_way").Body!)!;
+        Assert.Equal(first.Json.GetProperty("code").GetString(), way["state"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NotFound, (await ReferralAsync("c9999", OperatorRoles.Operator)).Status);
     }
 
     [Fact]
