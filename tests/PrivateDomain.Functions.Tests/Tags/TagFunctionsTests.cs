@@ -1,4 +1,7 @@
+using System.Text.Json;
 using Azure.Storage.Queues;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using PrivateDomain.Customers;
 using PrivateDomain.Functions.Tags;
 using PrivateDomain.Functions.Tests.Harness;
@@ -83,6 +86,29 @@ public sealed class TagFunctionsTests(AzuriteFixture azurite)
         Assert.Empty(app.Sandbox.Sandbox.TagsOn(Manager, "wmstale"));
         Assert.Empty(app.Sandbox.Sandbox.TagsOn(Manager, "wmpoor"));
         await DropJourneySignalsAsync(app); // the tag signals would start journeys wherever they are routed next
+    }
+
+    [Fact]
+    public async Task A_bank_whose_sweep_is_at_03_00_is_swept_at_03_00_and_not_at_the_default_02_30()
+    {
+        var clock = new ManualTimeProvider(Night);
+        await using var app = await SandboxedApp.StartAsync(azurite.Azurite, Night, [Manager], new Dictionary<string, string?> { ["Tags:SweepAt"] = "03:00" },
+            s => s.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)));
+        await SeedAsync(app, "fresh", aum: 80_000m, tagged: false, clickedAt: Night.AddDays(-1));
+        var function = app.Host.Function<TagFunctions>();
+        async Task<bool> TaggedAsync() => (await app.Host.Get<ICustomerStore>().GetAsync(app.Tenant, "fresh", CancellationToken.None))!.Value.HasTag(Tag);
+        using var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "functions.metadata")));
+        Assert.Equal("0 */15 * * * *", metadata.RootElement.EnumerateArray().Single(f => f.GetProperty("name").GetString() == "DynamicTagSweep")
+            .GetProperty("bindings")[0].GetProperty("schedule").GetString());
+
+        await function.SweepAsync(new Microsoft.Azure.Functions.Worker.TimerInfo(), CancellationToken.None); // 02:30
+        Assert.False(await TaggedAsync());
+
+        clock.Now = Night.AddMinutes(30); // 03:00
+        await function.SweepAsync(new Microsoft.Azure.Functions.Worker.TimerInfo(), CancellationToken.None);
+        Assert.True(await TaggedAsync());
+        Assert.Equal([null], await RunTagSyncQueueAsync(app));
+        await DropJourneySignalsAsync(app);
     }
 
     /// <summary>A customer of <see cref="Manager"/> with an AUM, carrying the rule's tag or not, and a product-page click in
