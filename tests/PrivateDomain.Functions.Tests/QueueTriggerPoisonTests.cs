@@ -8,10 +8,12 @@ using PrivateDomain.Functions.Campaigns;
 using PrivateDomain.Functions.Customers;
 using PrivateDomain.Functions.Delivery;
 using PrivateDomain.Functions.Journeys;
+using PrivateDomain.Functions.Tags;
 using PrivateDomain.Functions.Tests.Harness;
 using PrivateDomain.Functions.Welcome;
 using PrivateDomain.IntegrationTests.Harness;
 using PrivateDomain.Journeys.Storage;
+using PrivateDomain.Tags;
 using PrivateDomain.WeCom;
 using PrivateDomain.Welcome;
 
@@ -32,6 +34,7 @@ public sealed class QueueTriggerPoisonTests(AzuriteFixture azurite)
         StorageWelcomeQueue.QueueName,
         QueuedSignalInbox.QueueName,
         StoragePayrollFanOutQueue.QueueName,
+        StorageTagSyncQueue.QueueName,
     };
 
     [Theory]
@@ -52,6 +55,7 @@ public sealed class QueueTriggerPoisonTests(AzuriteFixture azurite)
             StorageJourneyWakeups.QueueName => host.Function<JourneyWakeupFunctions>().WakeAsync(body, context, CancellationToken.None),
             StorageWelcomeQueue.QueueName => host.Function<WelcomeFunctions>().SendAsync(body, context, CancellationToken.None),
             StoragePayrollFanOutQueue.QueueName => host.Function<PayrollFunctions>().FanOutAsync(body, host.Client, context, CancellationToken.None),
+            StorageTagSyncQueue.QueueName => host.Function<TagFunctions>().SyncAsync(body, context, CancellationToken.None),
             _ => host.Function<JourneySignalFunctions>().RouteAsync(body, host.Client, context, CancellationToken.None),
         });
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PrivateDomain.Campaigns;
 using PrivateDomain.Customers;
@@ -10,13 +11,19 @@ namespace PrivateDomain.Functions.AccountManagers;
 
 /// <summary>
 /// The account managers' side on Azure: the operator API (<see cref="ManagerTaskHttp"/>, the local host's edge) and the
-/// morning digest timer (<see cref="ManagerDigest"/>, every tenant, at 08:45 Shanghai = 00:45 UTC; quiet hours and the
-/// daily cap apply, and a second run the same day sends nothing).
+/// morning digest timer (<see cref="ManagerDigest"/>), which checks every 15 minutes like the local host's runner and
+/// sends once the bank's local time is past <see cref="ManagerMessagesOptions.DigestAt"/> (08:45 Shanghai by default),
+/// for every tenant with an app agent id; quiet hours and the daily cap apply, and a run after the day's digest went out
+/// sends nothing (the ledger key is the day).
 /// </summary>
 public sealed class ManagerFunctions(
     OperatorAccess access, IFollowUpTasks tasks, IEmployeeDirectory employees, IStaffMessageLedger ledger, ManagerDigest digest,
-    IOptions<ManagerMessagesOptions> options, IOptions<PrivateDomain.WeCom.WeComOptions> tenants, TimeProvider time)
+    IOptions<ManagerMessagesOptions> options, IOptions<PrivateDomain.WeCom.WeComOptions> tenants, TimeProvider time, ILogger<ManagerFunctions> log)
 {
+    /// <summary>The digest timer's schedule (UTC): every 15 minutes, so a <c>Managers:DigestAt</c> or time zone other than the
+    /// default is reached too (a fixed daily schedule would ignore them), and a failed run is tried again soon.</summary>
+    public const string DigestSchedule = "0 */15 * * * *";
+
     private const string Route = "tenants/{tenant}/managers";
 
     /// <summary>A manager's follow-up tasks with their state.</summary>
@@ -42,13 +49,35 @@ public sealed class ManagerFunctions(
                 .ConfigureAwait(false);
     }
 
-    /// <summary>The morning digest for every tenant.</summary>
+    /// <summary>The morning digest for every tenant with an app agent id, once the bank's local time is past DigestAt. One
+    /// tenant's failure does not hold up the others' digests; it fails the run afterwards, and the next run tries again.</summary>
     [Function("ManagerMorningDigest")]
-    public async Task DigestAsync([TimerTrigger("0 45 0 * * *")] TimerInfo timer, CancellationToken cancellationToken)
+    public async Task DigestAsync([TimerTrigger(DigestSchedule)] TimerInfo timer, CancellationToken cancellationToken)
     {
-        foreach (var tenant in tenants.Value.Tenants.Keys)
+        var o = options.Value;
+        var now = time.GetUtcNow();
+        if (TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, o.Zone).DateTime) < o.DigestAt || o.IsQuiet(now))
         {
-            await digest.RunAsync(tenant, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var failed = new List<Exception>();
+        foreach (var tenant in tenants.Value.Tenants.Keys.Where(o.AgentIds.ContainsKey))
+        {
+            try
+            {
+                await digest.RunAsync(tenant, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogWarning(e, "Manager digest for {Tenant} failed; it runs again within 15 minutes", tenant);
+                failed.Add(e);
+            }
+        }
+
+        if (failed.Count > 0)
+        {
+            throw new AggregateException("The manager digest failed for some tenants (see the warnings); the next run tries them again.", failed);
         }
     }
 }

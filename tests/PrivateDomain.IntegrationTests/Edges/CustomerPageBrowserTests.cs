@@ -17,6 +17,9 @@ public sealed class CustomerPageBrowserTests(AzuriteFixture fixture, ChromiumFix
 {
     private readonly TestTenant _tenant = TestTenant.Create("brow" + RandomNumberGenerator.GetHexString(6).ToLowerInvariant());
 
+    // The host's clock, pinned (running at real speed for the browser): links are signed and checked on it whatever the date.
+    private readonly PinnedClock _clock = new(new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.FromHours(8)));
+
     private Task<LocalHostInstance> StartAsync() =>
         LocalHostInstance.StartAsync(fixture.Azurite.ConnectionString(), [_tenant], new Dictionary<string, string?>
         {
@@ -25,10 +28,10 @@ public sealed class CustomerPageBrowserTests(AzuriteFixture fixture, ChromiumFix
             [$"WeCom:Tenants:{_tenant.Name}:BankName"] = "示例银行",
             [$"WeCom:Tenants:{_tenant.Name}:BankHotline"] = "95500",
             [$"WeCom:Tenants:{_tenant.Name}:BankSite"] = "https://h5.bank.example",
-        });
+        }, services => services.AddSingleton<TimeProvider>(_clock));
 
     private async Task<string> NewCustomerAsync(LocalHostInstance host) =>
-        await host.Services.GetRequiredService<ICustomerPool>().EnsureForExternalUserAsync(_tenant.Name, "wm" + RandomNumberGenerator.GetHexString(10), DateTimeOffset.UtcNow,
+        await host.Services.GetRequiredService<ICustomerPool>().EnsureForExternalUserAsync(_tenant.Name, "wm" + RandomNumberGenerator.GetHexString(10), _clock.GetUtcNow(),
             CancellationToken.None);
 
     [Fact]

@@ -33,7 +33,7 @@ public sealed class CustomerPageTests(AzuriteFixture fixture)
     private static HttpClient NoRedirects(LocalHostInstance host) => new(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = host.BaseAddress };
 
     private async Task<string> NewCustomerAsync(LocalHostInstance host) =>
-        await host.Services.GetRequiredService<ICustomerPool>().EnsureForExternalUserAsync(_tenant.Name, "wm" + RandomNumberGenerator.GetHexString(10), DateTimeOffset.UtcNow,
+        await host.Services.GetRequiredService<ICustomerPool>().EnsureForExternalUserAsync(_tenant.Name, "wm" + RandomNumberGenerator.GetHexString(10), _clock.GetUtcNow(),
             CancellationToken.None);
 
     private string Link(LocalHostInstance host, string customerId, string? target) =>

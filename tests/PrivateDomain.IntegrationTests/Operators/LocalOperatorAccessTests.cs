@@ -60,8 +60,11 @@ public sealed class LocalOperatorAccessTests(AzuriteFixture fixture)
     [Fact]
     public async Task A_token_from_the_documented_command_operates_the_Development_host_with_the_roles_it_names()
     {
-        await using var host = await LocalHostInstance.StartAsync(fixture.Azurite.ConnectionString(), [_tenant], Settings, environment: "Development");
-        var at = DateTimeOffset.UtcNow.AddDays(-1);
+        // The host's clock pinned to a Tuesday (the journey starts, and is audited, on it); tokens keep the machine's clock.
+        var clock = new PinnedClock(new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.FromHours(8)));
+        await using var host = await LocalHostInstance.StartAsync(fixture.Azurite.ConnectionString(), [_tenant], Settings,
+            services => services.AddSingleton<TimeProvider>(clock), environment: "Development");
+        var at = clock.GetUtcNow().AddDays(-1);
         await host.Services.GetRequiredService<ICustomerStore>().TryInsertAsync(
             Customer.New(_tenant.Name, "c1", at) with { ExternalUserIds = ["wmc1"] }, CancellationToken.None);
         await host.Services.GetRequiredService<IRelationshipStore>().TryWriteAsync(new Relationship(
