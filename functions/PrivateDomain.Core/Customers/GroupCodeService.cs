@@ -256,7 +256,8 @@ public sealed class GroupCodeService(
     /// <summary>
     /// Members joined <paramref name="chatId"/> by scanning a group QR (change_external_chat add_member, JoinScene 3): reads
     /// the group (groupchat/get) for each member's state and records the joins through our group codes, and the group's owner.
-    /// Throws when WeCom cannot be read (the event is processed again); a group WeCom no longer knows is skipped.
+    /// Throws when WeCom could not answer for now (the event is processed again); a group WeCom refuses to show (unknown,
+    /// not permitted, no app configured) is skipped with a warning.
     /// </summary>
     public async Task<int> JoinedByQrAsync(string tenant, string chatId, IReadOnlyCollection<string> members, CancellationToken cancellationToken)
     {
@@ -264,9 +265,9 @@ public sealed class GroupCodeService(
         var read = await weCom.GetGroupChatAsync(tenant, chatId, cancellationToken).ConfigureAwait(false);
         if (read.Value?.GroupChat is not { } chat)
         {
-            if (read.Error is { Kind: WeComErrorKind.NotFound or WeComErrorKind.InvalidInput or WeComErrorKind.Permission })
+            if (read.Error is not { Kind: WeComErrorKind.Transient or WeComErrorKind.Throttled or WeComErrorKind.Indeterminate or WeComErrorKind.Unknown })
             {
-                log.LogInformation("Group {ChatId} ({Tenant}) cannot be read at WeCom ({Error}); its QR joins stay unattributed", chatId, tenant, read.Error);
+                log.LogWarning("Group {ChatId} ({Tenant}) cannot be read at WeCom ({Error}); its QR joins stay unattributed", chatId, tenant, read.Error);
                 return 0;
             }
 
