@@ -74,7 +74,7 @@ public sealed class GroupCodeFunctions(OperatorAccess access, GroupCodeService s
             {
                 await read.ReadAsync(tenant, null, cancellationToken).ConfigureAwait(false);
             }
-            catch (InvalidOperationException e)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 failures.Add(e);
             }
