@@ -6,8 +6,8 @@ namespace PrivateDomain.WeCom;
 /// <summary>
 /// WeCom's customer-group calls: the 「加入群聊」 join ways (<c>externalcontact/groupchat/add_join_way</c>, <c>get_join_way</c>,
 /// <c>update_join_way</c>, <c>del_join_way</c> [92229/99547]), the group welcome library (<c>group_welcome_template/add|edit|get|del</c>
-/// [92366/96357]), one group's details (<c>groupchat/get</c> [92122], whose member list carries the join way's <c>state</c>)
-/// and the per-owner group statistics (<c>groupchat/statistic</c> [92133/96359]). Like <see cref="IWeComApi"/> every method
+/// [92366/96357]), one group's details (<c>groupchat/get</c>, whose member list carries the join way's <c>state</c>)
+/// and the per-owner group statistics (<c>groupchat/statistic</c> [96359]). Like <see cref="IWeComApi"/> every method
 /// answers a typed result; only cancellation throws.
 /// </summary>
 public interface IWeComGroupChats

@@ -183,8 +183,8 @@ public sealed partial class WeComSandbox
         GroupFigures[(day, owner)] = new JsonObject { ["chat_has_msg"] = chatsWithMessages, ["member_has_msg"] = membersWhoSpoke, ["msg_total"] = messages };
 }
 
-/// <summary>Customer-group endpoints: 「加入群聊」 [92229/99547], group welcome library [92366], groupchat/get [92122] and
-/// groupchat/statistic [92133], with WeCom's limits (1–5 groups a way, state ≤ 30 characters, room_base_name ≤ 40, a
+/// <summary>Customer-group endpoints: 「加入群聊」 [92229/99547], group welcome library [92366], groupchat/get and
+/// groupchat/statistic [96359], with WeCom's limits (1–5 groups a way, state ≤ 30 characters, room_base_name ≤ 40, a
 /// remark cut at 30; welcome text ≤ 3,000 bytes, link title ≤ 128 and desc ≤ 512 bytes, 100 library entries; statistics
 /// from yesterday back 180 days, at most 30 days a call, ≤ 100 owners, limit ≤ 1,000). An unknown group answers 40050.</summary>
 public static partial class WeComSandboxApi
