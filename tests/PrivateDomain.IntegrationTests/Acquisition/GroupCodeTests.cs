@@ -107,6 +107,27 @@ public sealed class GroupCodeTests(AzuriteFixture fixture)
     }
 
     [Fact]
+    public async Task Erasing_a_customer_removes_their_join_through_a_group_code()
+    {
+        await using var s = await AcquisitionStack.StartAsync(fixture.Azurite.ConnectionString());
+        await s.Stack.AddEmployeeAsync("lina", "李娜");
+        await GroupWelcomeReadyAsync(s);
+        var chatId = s.Sandbox.CreateGroupChat("lina", "西湖理财沙龙1群");
+        Assert.Equal(HttpStatusCode.Created, (await s.ApiAsync(HttpMethod.Post, "group-codes", Code(chatId))).Status);
+        var configId = (await s.ApiAsync(HttpMethod.Get, "group-codes/g-xihu-salon")).Body.GetProperty("configId").GetString()!;
+        var contact = NewContact();
+        await s.AddAsync("lina", contact, null, "WELCOME-" + RandomNumberGenerator.GetHexString(24));
+        var customer = await s.CustomerAsync(contact);
+        await PostJoinEventsAsync(s, s.Sandbox.JoinThroughQr(configId, contact, "小王")!, contact);
+        await Eventually.TrueAsync(async () => Groups((await s.ApiAsync(HttpMethod.Get, "group-codes/g-xihu-salon")).Body).GetValueOrDefault(chatId) == (1, 0),
+            "the join counted", TimeSpan.FromSeconds(30));
+
+        await s.Services.GetRequiredService<CustomerErasure>().EraseAsync(s.Tenant, customer.Id, "dpo@bank.example", "PIPL-2026-0099", CancellationToken.None);
+
+        Assert.Equal((0, 0), Groups((await s.ApiAsync(HttpMethod.Get, "group-codes/g-xihu-salon")).Body)[chatId]);
+    }
+
+    [Fact]
     public async Task A_join_through_a_plain_group_QR_or_invitation_is_not_counted_for_a_code()
     {
         await using var s = await AcquisitionStack.StartAsync(fixture.Azurite.ConnectionString());
