@@ -60,6 +60,10 @@ public static class PrivateDomainServices
         services.AddSingleton<IChannelCodes, TableChannelCodes>();
         services.AddSingleton<ISignalInbox, TableSignalInbox>();
         services.AddSingleton<IGroupChatStore, TableGroupChatStore>();
+        services.AddSingleton<IGroupCodes, TableGroupCodes>();
+        services.AddSingleton<IGroupChatStatistics, TableGroupChatStatistics>();
+        services.AddSingleton<GroupCodeService>();
+        services.AddSingleton<GroupChatStatisticsRead>();
         services.AddSingleton<ICorpTagCatalogue, TableCorpTagCatalogue>();
         services.AddSingleton<TableCustomerErasureStore>();
         services.AddSingleton<ICustomerEventRefs>(sp => sp.GetRequiredService<TableCustomerErasureStore>());

@@ -132,6 +132,11 @@ public static class LocalHost
             builder.Services.AddHostedService<DynamicTagSweepService>();
         }
 
+        if (builder.Configuration.GetValue("Local:GroupStatistics", true))
+        {
+            builder.Services.AddHostedService<GroupChatStatisticsDailyRun>();
+        }
+
         if (builder.Configuration.GetValue("Local:SeedContent", false))
         {
             builder.Services.AddHostedService<ContentSeeder>();
@@ -204,6 +209,7 @@ public static class LocalHost
             app.MapOperatorAuditApi();
             app.MapCustomerApi();
             app.MapChannelCodeApi();
+            app.MapGroupCodeApi();
             app.MapManagerApi();
             app.MapOpenApi(OperatorApiDocument.RoutePattern);
         }

@@ -160,7 +160,9 @@ public static partial class MessageTemplateReader
         var allowed = kind switch
         {
             ContentKind.Persona or ContentKind.Values or ContentKind.Case or ContentKind.Campaign => [Channel.Moments, Channel.Group],
-            ContentKind.ThreeWWhat or ContentKind.ThreeWWhy or ContentKind.ThreeWWhyNow or ContentKind.Welcome
+            // A welcome on the group channel is a group welcome (入群欢迎语), put into WeCom's library for a group code.
+            ContentKind.Welcome => [Channel.OneToOne, Channel.Group],
+            ContentKind.ThreeWWhat or ContentKind.ThreeWWhy or ContentKind.ThreeWWhyNow
                 or ContentKind.CheckIn or ContentKind.FollowUp => [Channel.OneToOne],
             _ => (Channel[])[Channel.OneToOne, Channel.Moments, Channel.Group],
         };

@@ -124,9 +124,9 @@ public sealed class ChannelCodeService(
                 return new ChannelCodeOutcome(null, "welcomeTemplateId", $"{templateId} cannot be sent: {sendable.Refusal?.Message}", 400);
             }
 
-            if (t.Template.Kind != ContentKind.Welcome)
+            if (t.Template.Kind != ContentKind.Welcome || t.Template.Channel != Journeys.Channel.OneToOne)
             {
-                return new ChannelCodeOutcome(null, "welcomeTemplateId", $"{templateId} is a {t.Template.Kind} template; a code's welcome must be of kind welcome.", 400);
+                return new ChannelCodeOutcome(null, "welcomeTemplateId", $"{templateId} is a {t.Template.Kind} template on {t.Template.Channel}; a code's welcome must be of kind welcome on the 1:1 channel.", 400);
             }
         }
 

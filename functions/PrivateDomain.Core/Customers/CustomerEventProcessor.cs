@@ -24,6 +24,7 @@ public sealed class CustomerEventProcessor(
     Delivery.Sending.IDeliveryHistoryStore deliveryHistory,
     Tags.ITagSyncQueue tagSync,
     IManagerAlerts managerAlerts,
+    GroupCodeService groupCodes,
     ILogger<CustomerEventProcessor> log)
 {
     /// <summary>How long after a 1:1 send a deletion is blamed on it (three days).</summary>
@@ -143,6 +144,11 @@ public sealed class CustomerEventProcessor(
 
                     await groupChats.SetMembersAsync(tenant, u.ChatId, members, u.UpdateDetail == "add_member", u.CreatedAt, cancellationToken)
                         .ConfigureAwait(false);
+                    if (u.UpdateDetail == "add_member" && u.JoinScene == GroupCodeService.JoinSceneQr && members.Count > 0)
+                    {
+                        // The event names no state: WeCom reports it per member in groupchat/get, for a group code's joins.
+                        await groupCodes.JoinedByQrAsync(tenant, u.ChatId, members, cancellationToken).ConfigureAwait(false);
+                    }
                 }
 
                 break;

@@ -126,6 +126,12 @@ public interface IGroupChatStore
 
     /// <summary>The current members of a chat.</summary>
     IAsyncEnumerable<string> MembersAsync(string tenant, string chatId, CancellationToken cancellationToken);
+
+    /// <summary>Records a chat's owner (an employee userid) as WeCom's groupchat/get answered it.</summary>
+    Task SetOwnerAsync(string tenant, string chatId, string owner, CancellationToken cancellationToken);
+
+    /// <summary>The owners of the tenant's known chats (each once): whose group figures are read daily.</summary>
+    IAsyncEnumerable<string> OwnersAsync(string tenant, CancellationToken cancellationToken);
 }
 
 /// <summary>The corp tag catalogue: which tags and groups exist in WeCom (names come from the corp tag list call).</summary>

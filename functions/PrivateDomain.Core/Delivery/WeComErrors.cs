@@ -90,6 +90,8 @@ public static class WeComErrors
             [60021] = ("userid不在应用可见范围内 (userid outside the app's visibility)", WeComErrorKind.Permission),
             [40008] = ("不合法的消息类型 (invalid message type)", WeComErrorKind.InvalidInput),
             [40056] = ("不合法的agentid (invalid agentid)", WeComErrorKind.InvalidInput),
+            [40050] = ("chatid不存在 (no such group chat)", WeComErrorKind.NotFound),
+            [81017] = ("群主过滤的成员超过1000人 (too many owners without a filter; name at most 100)", WeComErrorKind.InvalidInput),
             [44004] = ("文本消息content参数为空 (empty text content)", WeComErrorKind.InvalidInput),
             [81013] = ("UserID、部门ID、标签ID全部非法或无权限 (all user/department/tag ids invalid or not permitted)", WeComErrorKind.InvalidInput),
             [84061] = ("不存在外部联系人的关系 (no such external contact relationship)", WeComErrorKind.NotFound),

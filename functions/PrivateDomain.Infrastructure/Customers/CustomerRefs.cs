@@ -24,6 +24,9 @@ internal static class CustomerRefs
     /// <summary>Channel-code tallies (adds, deletions, conversions): RK <c>code|{tallies partition}|{tally row}</c>.</summary>
     public const string ChannelCodeTally = "code";
 
+    /// <summary>Joins through group codes: RK <c>gjoin|{joins partition}|{join row}</c>.</summary>
+    public const string GroupCodeJoin = "gjoin";
+
     /// <summary>Records references (upserts: writing one again is harmless), a few at a time.</summary>
     public static async Task AddAsync(StorageClients clients, string tenant, IEnumerable<(string CustomerId, string Kind, string PartitionKey, string RowKey)> refs,
         CancellationToken cancellationToken)

@@ -408,6 +408,14 @@ public sealed class TableCustomerErasureStore(StorageClients clients) : ICustome
             await CustomerRefs.DeleteAsync(clients, tenant, customerId, refRow, cancellationToken).ConfigureAwait(false);
         }
 
+        // Joins through group codes are tallies of the same kind, in their own table.
+        var joins = await clients.TableAsync(TableGroupCodes.JoinsTableName, cancellationToken).ConfigureAwait(false);
+        await foreach (var (pk, rk, refRow) in CustomerRefs.ListAsync(clients, tenant, customerId, CustomerRefs.GroupCodeJoin, cancellationToken).ConfigureAwait(false))
+        {
+            deleted += await TableWrites.DeleteIfExistsAsync(joins, pk, rk, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+            await CustomerRefs.DeleteAsync(clients, tenant, customerId, refRow, cancellationToken).ConfigureAwait(false);
+        }
+
         return deleted;
     }
 

@@ -52,5 +52,31 @@ public sealed class TableGroupChatStore(StorageClients clients) : IGroupChatStor
         }
     }
 
+    /// <inheritdoc />
+    public async Task SetOwnerAsync(string tenant, string chatId, string owner, CancellationToken cancellationToken)
+    {
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+        // A merge: the status row keeps its CreateTime guard; the owner is what WeCom answered last.
+        await table.UpsertEntityAsync(new TableEntity(Partition(tenant, chatId), "chat") { ["Owner"] = owner }, TableUpdateMode.Merge, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<string> OwnersAsync(string tenant, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+        var (from, to) = (tenant + "|", tenant + "}");
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        // The tenant's chats are a partition-key range; only their status rows, only the owner.
+        await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey.CompareTo(from) >= 0 && x.PartitionKey.CompareTo(to) < 0 && x.RowKey == "chat",
+                           select: ["Owner"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (e.GetString("Owner") is { Length: > 0 } owner && seen.Add(owner))
+            {
+                yield return owner;
+            }
+        }
+    }
+
     internal static string Partition(string tenant, string chatId) => $"{tenant}|{TableKeys.Escape(chatId)}";
 }

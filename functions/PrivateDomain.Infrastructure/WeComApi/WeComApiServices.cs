@@ -33,6 +33,7 @@ public static class WeComApiServices
         services.AddSingleton<WeComApiClient>();
         services.AddSingleton<IWeComApi>(sp => sp.GetRequiredService<WeComApiClient>());
         services.AddSingleton<IWeComContactWays>(sp => sp.GetRequiredService<WeComApiClient>());
+        services.AddSingleton<IWeComGroupChats>(sp => sp.GetRequiredService<WeComApiClient>());
         services.AddSingleton<PrivateDomain.Pages.IWeComWebAuthorisation>(sp => sp.GetRequiredService<WeComApiClient>());
         return services;
     }

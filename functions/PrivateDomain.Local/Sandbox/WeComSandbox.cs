@@ -243,6 +243,12 @@ public sealed partial class WeComSandbox(IOptions<WeComSandboxOptions> options, 
         TagGroups.Clear();
         Marks.Clear();
         ContactWays.Clear();
+        GroupChats.Clear();
+        JoinWays.Clear();
+        GroupWelcomeTemplates.Clear();
+        GroupWelcomeNotices.Clear();
+        GroupWelcomes.Clear();
+        GroupFigures.Clear();
         Interlocked.Exchange(ref _getTokenCalls, 0);
     }
 

@@ -38,6 +38,16 @@ public static partial class WeComSandboxApi
         ("POST", "externalcontact/get_contact_way", GetContactWay),
         ("POST", "externalcontact/list_contact_way", ListContactWay),
         ("POST", "externalcontact/del_contact_way", DelContactWay),
+        ("POST", "externalcontact/groupchat/add_join_way", AddJoinWay),
+        ("POST", "externalcontact/groupchat/get_join_way", GetJoinWay),
+        ("POST", "externalcontact/groupchat/update_join_way", UpdateJoinWay),
+        ("POST", "externalcontact/groupchat/del_join_way", DelJoinWay),
+        ("POST", "externalcontact/group_welcome_template/add", AddGroupWelcomeTemplate),
+        ("POST", "externalcontact/group_welcome_template/edit", EditGroupWelcomeTemplate),
+        ("POST", "externalcontact/group_welcome_template/get", GetGroupWelcomeTemplate),
+        ("POST", "externalcontact/group_welcome_template/del", DelGroupWelcomeTemplate),
+        ("POST", "externalcontact/groupchat/get", GetGroupChat),
+        ("POST", "externalcontact/groupchat/statistic", GroupChatStatistic),
     ];
 
     /// <summary>Registers the sandbox's state and options (section <c>WeComSandbox</c>).</summary>
@@ -95,6 +105,7 @@ public static partial class WeComSandboxApi
             return Results.NoContent();
         });
         MapTaskControls(admin);
+        MapGroupControls(admin);
         return app;
     }
 

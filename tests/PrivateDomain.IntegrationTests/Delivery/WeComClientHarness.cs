@@ -63,6 +63,7 @@ public sealed class WeComClientHarness : IAsyncDisposable
         _services = services;
         Logs = logs;
         Api = services.GetRequiredService<IWeComApi>();
+        GroupChats = services.GetRequiredService<PrivateDomain.WeCom.IWeComGroupChats>();
     }
 
     /// <summary>The tenant name every harness uses.</summary>
@@ -70,6 +71,9 @@ public sealed class WeComClientHarness : IAsyncDisposable
 
     /// <summary>The client.</summary>
     public IWeComApi Api { get; }
+
+    /// <summary>The customer-group calls of the same client.</summary>
+    public PrivateDomain.WeCom.IWeComGroupChats GroupChats { get; }
 
     /// <summary>What the client logged.</summary>
     public LogCapture Logs { get; }

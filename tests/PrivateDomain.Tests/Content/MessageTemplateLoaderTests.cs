@@ -78,6 +78,14 @@ public sealed class MessageTemplateLoaderTests
     }
 
     [Fact]
+    public void A_welcome_is_sent_one_to_one_or_as_a_group_welcome_but_never_on_Moments()
+    {
+        Assert.Equal(Channel.Group, Read(Json("欢迎加入{bank.name}理财沙龙群！", channel: "group", kind: "welcome")).Template.Channel);
+        Assert.Contains("channel: a welcome template is sent on oneToOne or group, not moments",
+            Invalid(Json("欢迎关注{bank.name}", channel: "moments", kind: "welcome")).Errors);
+    }
+
+    [Fact]
     public void A_per_customer_placeholder_in_a_Moments_post_is_an_error()
     {
         var e = Invalid(Json("{customer.name}，周末好", channel: "moments", kind: "values"));
