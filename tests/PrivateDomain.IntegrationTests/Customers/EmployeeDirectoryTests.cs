@@ -12,6 +12,9 @@ namespace PrivateDomain.IntegrationTests.Customers;
 [Collection(AzuriteCollection.Name)]
 public sealed class EmployeeDirectoryTests(AzuriteFixture fixture)
 {
+    // A named moment, not the machine's clock: versions order the records, the time only says when CRM saw them.
+    private static readonly DateTimeOffset Occurred = new(2026, 12, 1, 10, 0, 0, TimeSpan.FromHours(8));
+
     private readonly TestTenant _tenant = TestTenant.Create("bank" + RandomNumberGenerator.GetHexString(6).ToLowerInvariant());
 
     private string Upserted(long version, string title) => JsonSerializer.Serialize(new Dictionary<string, object?>
@@ -21,7 +24,7 @@ public sealed class EmployeeDirectoryTests(AzuriteFixture fixture)
         ["type"] = CrmMessageTypes.EmployeeUpserted,
         ["tenant"] = _tenant.Name,
         ["version"] = version,
-        ["occurredAt"] = DateTimeOffset.UtcNow.AddMinutes(version).ToString("O", CultureInfo.InvariantCulture),
+        ["occurredAt"] = Occurred.AddMinutes(version).ToString("O", CultureInfo.InvariantCulture),
         ["data"] = new Dictionary<string, string> { ["employeeUserId"] = "wang.li", ["name"] = "王丽", ["title"] = title, ["branchName"] = "城东支行", ["branchId"] = "chengdong" },
     });
 

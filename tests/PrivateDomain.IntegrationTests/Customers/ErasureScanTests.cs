@@ -172,7 +172,7 @@ public sealed class ErasureScanTests(AzuriteFixture fixture)
             var message = JsonSerializer.Serialize(new
             {
                 schema = CrmMessage.Schema, messageId = $"{person.CrmId}-{version}", type, tenant = stack.Tenant.Name, crmId = person.CrmId, version,
-                occurredAt = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), data,
+                occurredAt = Start.ToString("O", CultureInfo.InvariantCulture), data,
             });
             Assert.Equal(CrmOutcome.Applied, (await crm.HandleAsync(message, "test", CancellationToken.None)).Outcome);
         }
