@@ -103,6 +103,7 @@ public static class PayrollRun
             var now = counter.Snapshot();
             stages.Add(new Stage(name, touches, elapsed, now.Since(mark)));
             mark = now;
+            Console.Error.WriteLine(stages[^1].ToString(customers)); // as it ends: a run stopped early still shows its stages
         }
 
         var campaign = Assert(await Get<PayrollCampaignScheduler>().RunAsync(tenant.Name, CancellationToken.None)).Started.Single();
