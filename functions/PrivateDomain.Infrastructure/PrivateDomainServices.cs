@@ -143,6 +143,7 @@ public static class PrivateDomainServices
         services.AddSingleton<IJourneyWakeups>(sp => sp.GetRequiredService<StorageJourneyWakeups>());
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<JourneyRunner>(sp, (TimeProvider)sp.GetRequiredService<JourneyClock>()));
         services.AddSingleton<ICohortStates, TableCohortStates>();
+        services.AddSingleton<ISignalJournal, TableSignalJournal>();
         services.AddSingleton<CohortRunner>();
     }
 }

@@ -124,9 +124,12 @@ public interface ICustomerErasureStore
     /// <summary>Deletes the customer's journey start rows; returns how many.</summary>
     Task<int> DeleteJourneyStartsAsync(string tenant, string customerId, CancellationToken cancellationToken);
 
-    /// <summary>Deletes the customer's cohort member rows (found through the per-customer refs written at enrolment);
-    /// their touches are erased like a journey's. Returns the cohort memberships and what their journeys left.</summary>
-    Task<(int Members, JourneyErasure Journeys)> DeleteCohortMembershipsAsync(string tenant, string customerId, string? name, CancellationToken cancellationToken);
+    /// <summary>Deletes the customer's cohort member rows (found through the references enrolment wrote under the cohort's
+    /// manager, one of <paramref name="managerIds"/>, and any older per-customer ones) and the signal journal's rows
+    /// about them under those managers; their touches are erased like a journey's. Returns the cohort memberships and
+    /// what their journeys left.</summary>
+    Task<(int Members, JourneyErasure Journeys)> DeleteCohortMembershipsAsync(
+        string tenant, string customerId, IReadOnlyCollection<string> managerIds, string? name, CancellationToken cancellationToken);
 
     /// <summary>Deletes the customer's delivery history (their 1:1 sends in the books of <paramref name="managerIds"/> and their
     /// deletion markers); returns how many rows.</summary>
@@ -220,7 +223,10 @@ public sealed class CustomerErasure(
             journeyParts = Add(journeyParts, erased);
         }
 
-        var (cohortMembers, cohortParts) = await store.DeleteCohortMembershipsAsync(tenant, customerId, name, cancellationToken).ConfigureAwait(false);
+        // A cohort's members are its manager's customers: their relationships name every manager a cohort can hold them under.
+        var relationshipRows = await relationships.ListByCustomerAsync(tenant, customerId, cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
+        managers.UnionWith(relationshipRows.Select(r => r.UserId));
+        var (cohortMembers, cohortParts) = await store.DeleteCohortMembershipsAsync(tenant, customerId, managers, name, cancellationToken).ConfigureAwait(false);
         journeyParts = Add(journeyParts, cohortParts);
         await store.DeleteJourneyStartsAsync(tenant, customerId, cancellationToken).ConfigureAwait(false);
 
@@ -234,8 +240,6 @@ public sealed class CustomerErasure(
             }
         }
 
-        var relationshipRows = await relationships.ListByCustomerAsync(tenant, customerId, cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
-        managers.UnionWith(relationshipRows.Select(r => r.UserId));
         var history = await store.DeleteDeliveryHistoryAsync(tenant, customerId, managers, cancellationToken).ConfigureAwait(false);
         var markers = await store.DeletePayrollMarkersAsync(tenant, customerId, campaigns, managers, cancellationToken).ConfigureAwait(false);
         var tasks = await store.DeleteFollowUpTasksAsync(tenant, customerId, campaigns, managers, cancellationToken).ConfigureAwait(false);

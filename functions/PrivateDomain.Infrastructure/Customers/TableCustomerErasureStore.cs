@@ -209,30 +209,53 @@ public sealed class TableCustomerErasureStore(StorageClients clients) : ICustome
     }
 
     /// <inheritdoc />
-    public async Task<(int Members, JourneyErasure Journeys)> DeleteCohortMembershipsAsync(string tenant, string customerId, string? name, CancellationToken cancellationToken)
+    public async Task<(int Members, JourneyErasure Journeys)> DeleteCohortMembershipsAsync(
+        string tenant, string customerId, IReadOnlyCollection<string> managerIds, string? name, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(managerIds);
         var table = await clients.TableAsync(TableCohortStates.TableName, cancellationToken).ConfigureAwait(false);
         var members = 0;
         var parts = new JourneyErasure(false, 0, 0, 0, 0);
+        // Every manager the caller knows, and every one the customer's relationship key rows name (a key row can outlive
+        // its row of record): a cohort holds a customer under one of them.
+        var managers = new SortedSet<string>(managerIds, StringComparer.Ordinal);
+        managers.UnionWith(await TableSignalJournal.ManagersOfAsync(clients, tenant, customerId, cancellationToken).ConfigureAwait(false));
+        foreach (var manager in managers)
+        {
+            await foreach (var (pk, rk, refRow) in CustomerRefs.ListUnderManagerAsync(clients, tenant, manager, customerId, CustomerRefs.Cohort, cancellationToken)
+                               .ConfigureAwait(false))
+            {
+                members += await DeleteMemberAsync(pk, rk).ConfigureAwait(false);
+                await CustomerRefs.DeleteUnderManagerAsync(clients, tenant, manager, refRow, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        // Memberships from before the references moved under the manager.
         await foreach (var (pk, rk, refRow) in CustomerRefs.ListAsync(clients, tenant, customerId, CustomerRefs.Cohort, cancellationToken).ConfigureAwait(false))
         {
-            var row = await table.GetEntityIfExistsAsync<TableEntity>(pk, rk, ["State"], cancellationToken).ConfigureAwait(false);
-            if (row.HasValue && row.Value?.GetString("State") is { } json
-                && JsonSerializer.Deserialize<JourneyState>(json, TableJourneyStore.Json) is { } state && state.CustomerId == customerId)
-            {
-                // A member's touches have the same instance id (and ledger rows) as a per-customer journey's.
-                var erased = await DeleteJourneyAsync(tenant, state.InstanceId, state.SenderId, state.Campaign, name, cancellationToken).ConfigureAwait(false);
-                parts = new JourneyErasure(parts.InstanceRemoved || erased.InstanceRemoved, parts.Touches + erased.Touches, parts.OutboxTouches + erased.OutboxTouches,
-                    parts.DispatchMembers + erased.DispatchMembers, parts.DispatchTexts + erased.DispatchTexts);
-                members += await TableWrites.DeleteIfExistsAsync(table, pk, rk, cancellationToken).ConfigureAwait(false) ? 1 : 0;
-            }
-
+            members += await DeleteMemberAsync(pk, rk).ConfigureAwait(false);
             await TableCohortStates.DeleteSignalFlagsOfAsync(table, pk, rk, cancellationToken).ConfigureAwait(false); // signal ids may name the customer
-
             await CustomerRefs.DeleteAsync(clients, tenant, customerId, refRow, cancellationToken).ConfigureAwait(false);
         }
 
+        await TableSignalJournal.DeleteCustomerAsync(clients, tenant, customerId, managers, cancellationToken).ConfigureAwait(false);
         return (members, parts);
+
+        async Task<int> DeleteMemberAsync(string pk, string rk)
+        {
+            var row = await table.GetEntityIfExistsAsync<TableEntity>(pk, rk, ["State"], cancellationToken).ConfigureAwait(false);
+            if (!row.HasValue || row.Value?.GetString("State") is not { } json
+                || JsonSerializer.Deserialize<JourneyState>(json, TableJourneyStore.Json) is not { } state || state.CustomerId != customerId)
+            {
+                return 0;
+            }
+
+            // A member's touches have the same instance id (and ledger rows) as a per-customer journey's.
+            var erased = await DeleteJourneyAsync(tenant, state.InstanceId, state.SenderId, state.Campaign, name, cancellationToken).ConfigureAwait(false);
+            parts = new JourneyErasure(parts.InstanceRemoved || erased.InstanceRemoved, parts.Touches + erased.Touches, parts.OutboxTouches + erased.OutboxTouches,
+                parts.DispatchMembers + erased.DispatchMembers, parts.DispatchTexts + erased.DispatchTexts);
+            return await TableWrites.DeleteIfExistsAsync(table, pk, rk, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+        }
     }
 
     /// <inheritdoc />

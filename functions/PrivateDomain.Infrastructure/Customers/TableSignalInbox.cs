@@ -3,17 +3,23 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using PrivateDomain.Journeys.Storage;
 using PrivateDomain.Storage;
 
 namespace PrivateDomain.Customers;
 
 /// <summary>
 /// Signals in table <c>Signals</c>: PK <c>{tenant}|{customerId}</c>, RK <c>{at:yyyyMMddHHmmss}|{id}</c>, inserted
-/// with Add so the same signal raised twice is stored once. A journey reads its customer's partition in order. A customer
-/// in cohorts gets a flag beside each member row first (<see cref="PrivateDomain.Journeys.Storage.TableCohortStates"/>).
+/// with Add so the same signal raised twice is stored once. A journey reads its customer's partition in order. Each
+/// signal is then journalled under the customer's account managers (<see cref="TableSignalJournal"/>), where cohort
+/// batches look for it, at the host's clock (which the batches' marks are read from too).
 /// </summary>
-public sealed class TableSignalInbox(StorageClients clients) : ISignalInbox
+/// <param name="clients">The Storage clients.</param>
+/// <param name="time">The host's clock; the system clock when none is given.</param>
+public sealed class TableSignalInbox(StorageClients clients, TimeProvider? time = null) : ISignalInbox
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     /// <summary>The table name.</summary>
     public const string TableName = "Signals";
 
@@ -23,8 +29,9 @@ public sealed class TableSignalInbox(StorageClients clients) : ISignalInbox
     public async Task RaiseAsync(CustomerSignal signal, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(signal);
-        // A cohort member's batch reads the inbox only when it finds a flag: the flags first.
-        await PrivateDomain.Journeys.Storage.TableCohortStates.FlagSignalAsync(clients, signal.Tenant, signal.CustomerId, signal.Id, cancellationToken).ConfigureAwait(false);
+        // The clock before the inbox write, the journal after it: a batch that finds the journal row finds the signal,
+        // and one that read the journal too early looks back far enough next time (TableSignalJournal).
+        var raisedAt = _time.GetUtcNow();
         var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
         var entity = new TableEntity(Partition(signal.Tenant, signal.CustomerId),
             string.Create(CultureInfo.InvariantCulture, $"{signal.At.UtcDateTime:yyyyMMddHHmmss}|{TableKeys.Escape(signal.Id)}"))
@@ -40,8 +47,11 @@ public sealed class TableSignalInbox(StorageClients clients) : ISignalInbox
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
-            // Raised before: one signal per cause.
+            // Raised before: one signal per cause (journalled again below, in case the first raise died before that).
         }
+
+        await TableSignalJournal.RecordAsync(clients, signal.Tenant, signal.CustomerId, signal.Id, raisedAt, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
@@ -14,11 +15,13 @@ namespace PrivateDomain.Journeys.Storage;
 /// Cohort member states in table <c>CohortStates</c>: PK <c>{tenant}|{journey}|{yyyyMMdd}|{sender}</c> (one partition
 /// per cohort, escaped), RK the member index as seven digits, so a batch is one range query and saves in one transaction
 /// (at most 100 rows, all in one partition). Columns: the engine state as JSON (as in <c>JourneyInstances</c>), status,
-/// end reason, next wake-up and the applied inbox signal ids. Enrolment also writes a reference per member in
-/// <c>CustomerRefs</c>, so erasure finds a customer's memberships — and so does a signal: raising one for the customer
-/// leaves a flag row <c>{member row}|s|{escaped signal id}</c> beside each of their member rows, inside the batch's key
-/// range, so the batch's one range query tells which members have something in their inbox.
+/// end reason, next wake-up, the applied inbox signal ids and the member's inbox mark. Enrolment first writes a
+/// reference per member under the cohort's account manager (<see cref="CustomerRefs.AddUnderManagerAsync"/>: one
+/// transaction per batch of members), so erasure finds a customer's memberships from their managers. Signals reach a
+/// member through the manager's signal journal (<see cref="TableSignalJournal"/>), not through the member row.
 /// </summary>
+/// <remarks>Rows from before the journal (flag rows <c>{member row}|s|{signal}</c> beside a member, references in the
+/// customer's own <c>CustomerRefs</c> partition) are still read past and erased, never written.</remarks>
 public sealed class TableCohortStates(StorageClients clients) : ICohortStates
 {
     /// <summary>The table name.</summary>
@@ -30,8 +33,9 @@ public sealed class TableCohortStates(StorageClients clients) : ICohortStates
         ArgumentNullException.ThrowIfNull(cohort);
         ArgumentNullException.ThrowIfNull(members);
         var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
-        // Each member's reference first, so erasure can find the member row (keyed by cohort and index) from the customer.
-        await CustomerRefs.AddAsync(clients, cohort.Tenant,
+        // The members' references first, under their manager (the cohort's sender: one partition, so a transaction per
+        // 100), so erasure can find a member row (keyed by cohort and index) from the customer and their managers.
+        await CustomerRefs.AddUnderManagerAsync(clients, cohort.Tenant, cohort.SenderId,
             members.Select(m => (m.State.CustomerId, CustomerRefs.Cohort, Partition(cohort), Row(m.Index))), cancellationToken).ConfigureAwait(false);
         var added = 0;
         foreach (var chunk in members.Chunk(CohortRunner.MaxBatchSize))
@@ -70,23 +74,16 @@ public sealed class TableCohortStates(StorageClients clients) : ICohortStates
         var pk = Partition(cohort);
         var (lo, hi) = (Row(from), Row(from + count));
         var members = new List<StoredCohortMember>(count);
-        var flags = new Dictionary<int, List<string>>();
         await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == pk && x.RowKey.CompareTo(lo) >= 0 && x.RowKey.CompareTo(hi) < 0,
                            cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            if (e.RowKey.Length > MemberRowLength)
+            if (e.RowKey.Length == MemberRowLength) // not a flag row left by the flags the journal replaced
             {
-                var index = int.Parse(e.RowKey.AsSpan(0, MemberRowLength), NumberStyles.None, CultureInfo.InvariantCulture);
-                (flags.TryGetValue(index, out var list) ? list : flags[index] = []).Add(e.RowKey);
-                continue;
+                members.Add(new StoredCohortMember(ToMember(e), e.ETag.ToString()));
             }
-
-            members.Add(new StoredCohortMember(ToMember(e), e.ETag.ToString()));
         }
 
-        return flags.Count == 0
-            ? members
-            : [.. members.Select(m => flags.TryGetValue(m.Member.Index, out var f) ? m with { SignalFlags = [.. f] } : m)];
+        return members;
     }
 
     /// <inheritdoc />
@@ -114,45 +111,7 @@ public sealed class TableCohortStates(StorageClients clients) : ICohortStates
         }
     }
 
-    /// <inheritdoc />
-    public async Task DeleteSignalFlagsAsync(CohortKey cohort, IReadOnlyCollection<string> rowKeys, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(cohort);
-        ArgumentNullException.ThrowIfNull(rowKeys);
-        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
-        var pk = Partition(cohort);
-        foreach (var chunk in rowKeys.Distinct(StringComparer.Ordinal).Chunk(100))
-        {
-            try
-            {
-                await table.SubmitTransactionAsync(chunk.Select(rk => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(pk, rk), ETag.All)),
-                    cancellationToken).ConfigureAwait(false);
-            }
-            catch (TableTransactionFailedException e) when (e.Status == 404)
-            {
-                foreach (var rk in chunk)
-                {
-                    await TableWrites.DeleteIfExistsAsync(table, pk, rk, cancellationToken).ConfigureAwait(false); // another run removed some
-                }
-            }
-        }
-    }
-
-    /// <summary>Leaves a flag for <paramref name="signalId"/> beside each cohort member row of the customer (found through
-    /// their references; none for a customer in no cohort). Written before the signal itself, so a member never misses
-    /// a stored signal; a flag whose signal is not stored yet only costs that member an inbox read.</summary>
-    internal static async Task FlagSignalAsync(StorageClients clients, string tenant, string customerId, string signalId, CancellationToken cancellationToken)
-    {
-        TableClient? table = null;
-        await foreach (var (pk, rk, _) in CustomerRefs.ListAsync(clients, tenant, customerId, CustomerRefs.Cohort, cancellationToken).ConfigureAwait(false))
-        {
-            table ??= await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
-            await table.UpsertEntityAsync(new TableEntity(pk, $"{rk}|s|{TableKeys.Escape(signalId)}") { ["SignalId"] = signalId }, TableUpdateMode.Replace, cancellationToken)
-                .ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Deletes the signal flags beside a member row (erasure).</summary>
+    /// <summary>Deletes the signal flags beside a member row (erasure of a membership from before the journal).</summary>
     internal static async Task<int> DeleteSignalFlagsOfAsync(TableClient table, string pk, string memberRow, CancellationToken cancellationToken)
     {
         var (from, to) = (memberRow + "|", memberRow + "}");
@@ -170,7 +129,7 @@ public sealed class TableCohortStates(StorageClients clients) : ICohortStates
     public async Task<CohortMember?> FindAsync(string tenant, string customerId, string instanceId, CancellationToken cancellationToken)
     {
         var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
-        await foreach (var (pk, rk, _) in CustomerRefs.ListAsync(clients, tenant, customerId, CustomerRefs.Cohort, cancellationToken).ConfigureAwait(false))
+        await foreach (var (pk, rk) in MembershipsAsync(clients, tenant, customerId, null, cancellationToken).ConfigureAwait(false))
         {
             var row = await table.GetEntityIfExistsAsync<TableEntity>(pk, rk, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (row.HasValue && row.Value is { } e && ToMember(e) is var member && member.State.InstanceId == instanceId)
@@ -182,6 +141,26 @@ public sealed class TableCohortStates(StorageClients clients) : ICohortStates
         return null;
     }
 
+    /// <summary>The keys of the customer's member rows: through the references under each of their account managers
+    /// (<paramref name="managers"/>, or every manager their relationships name), then any reference in the customer's
+    /// own partition (memberships from before the references moved under the manager).</summary>
+    internal static async IAsyncEnumerable<(string PartitionKey, string RowKey)> MembershipsAsync(
+        StorageClients clients, string tenant, string customerId, IReadOnlyCollection<string>? managers, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var manager in managers ?? await TableSignalJournal.ManagersOfAsync(clients, tenant, customerId, cancellationToken).ConfigureAwait(false))
+        {
+            await foreach (var (pk, rk, _) in CustomerRefs.ListUnderManagerAsync(clients, tenant, manager, customerId, CustomerRefs.Cohort, cancellationToken).ConfigureAwait(false))
+            {
+                yield return (pk, rk);
+            }
+        }
+
+        await foreach (var (pk, rk, _) in CustomerRefs.ListAsync(clients, tenant, customerId, CustomerRefs.Cohort, cancellationToken).ConfigureAwait(false))
+        {
+            yield return (pk, rk);
+        }
+    }
+
     private static string Partition(CohortKey cohort) => $"{cohort.Tenant}|{TableKeys.Escape(cohort.Id)}";
 
     private static CohortMember ToMember(TableEntity e) => new(
@@ -191,7 +170,7 @@ public sealed class TableCohortStates(StorageClients clients) : ICohortStates
         e.GetString("EndReason") is { } r ? Enum.Parse<JourneyEnd>(r) : null,
         e.GetDateTimeOffset("NextWakeAt"),
         JsonSerializer.Deserialize<ImmutableArray<string>>(e.GetString("AppliedSignals") ?? "[]", TableJourneyStore.Json),
-        e.GetBoolean("InboxFlagged") ?? false);
+        e.GetDateTimeOffset("InboxCheckedAt"));
 
     private const int MemberRowLength = 7;
 
@@ -205,6 +184,6 @@ public sealed class TableCohortStates(StorageClients clients) : ICohortStates
         ["NextWakeAt"] = m.NextWakeAt,
         ["AppliedSignals"] = JsonSerializer.Serialize(m.AppliedSignals.IsDefault ? [] : m.AppliedSignals, TableJourneyStore.Json),
         ["CustomerId"] = m.State.CustomerId,
-        ["InboxFlagged"] = m.InboxFlagged,
+        ["InboxCheckedAt"] = m.InboxCheckedAt,
     };
 }

@@ -55,6 +55,13 @@ public sealed class CohortOrchestrationTests(AzuriteFixture azurite)
             }
         };
         var cohort = new CohortKey(host.Tenant, Aida, DateOnly.FromDateTime(engine.Local(JourneyTestKit.SimulatorStart)), "zhangsan");
+        // Members are their manager's customers (enrolment takes the active manager): signals are journalled under them.
+        var related = JourneyTestKit.SimulatorStart.AddDays(-30);
+        foreach (var c in customers)
+        {
+            Assert.True(await host.Get<IRelationshipStore>().TryWriteAsync(
+                new Relationship(host.Tenant, cohort.SenderId, "wm" + c, c, related, null, null, null, RelationshipStatus.Active, related, null), null, CancellationToken.None));
+        }
 
         var instanceId = await CohortOrchestration.StartAsync(host.Client, host.Get<CohortRunner>(), cohort, customers, batchSize: 20,
             host.Clock.TimeProvider.GetUtcNow(), CancellationToken.None);

@@ -84,7 +84,7 @@ public sealed class CohortRunnerTests(AzuriteFixture fixture)
         var wake = first.NextWakeAt!.Value;
 
         var crashing = new CrashingLedger(env.Ledger, crashOnRecord: 10);
-        var dying = new CohortRunner(env.Catalog, env.Engine, env.States, crashing, env.Inbox, NullLogger<CohortRunner>.Instance);
+        var dying = new CohortRunner(env.Catalog, env.Engine, env.States, crashing, env.Inbox, env.Journal, TimeProvider.System, NullLogger<CohortRunner>.Instance);
         await Assert.ThrowsAsync<IOException>(() => dying.RunBatchAsync(new CohortBatch(cohort, 0, 30, wake), CancellationToken.None));
 
         var retried = await env.Runner.RunBatchAsync(new CohortBatch(cohort, 0, 30, wake), CancellationToken.None);
@@ -119,7 +119,7 @@ public sealed class CohortRunnerTests(AzuriteFixture fixture)
         var wake = (await env.Runner.RunBatchAsync(new CohortBatch(cohort, 0, 30, MondayMorning), CancellationToken.None)).NextWakeAt!.Value;
         var queue = new PrivateDomain.Delivery.Storage.TableDeliveryQueue(env.Clients);
         var dyingLedger = new TableTouchLedger(env.Clients, new OutboxDyingOnBatch(queue, outboxLanded), new NoNudges(), new PrivateDomain.Delivery.Sending.DispatchOptions());
-        var dying = new CohortRunner(env.Catalog, env.Engine, env.States, dyingLedger, env.Inbox, NullLogger<CohortRunner>.Instance);
+        var dying = new CohortRunner(env.Catalog, env.Engine, env.States, dyingLedger, env.Inbox, env.Journal, TimeProvider.System, NullLogger<CohortRunner>.Instance);
 
         await Assert.ThrowsAsync<IOException>(() => dying.RunBatchAsync(new CohortBatch(cohort, 0, 30, wake), CancellationToken.None));
         var retried = await env.Runner.RunBatchAsync(new CohortBatch(cohort, 0, 30, wake), CancellationToken.None);
@@ -134,32 +134,79 @@ public sealed class CohortRunnerTests(AzuriteFixture fixture)
     }
 
     [Fact]
-    public async Task A_member_reads_its_inbox_at_its_first_wake_up_and_then_only_when_a_signal_left_a_flag_beside_it()
+    public async Task A_batch_reads_one_journal_query_and_only_the_inboxes_it_names_including_a_signal_raised_before_enrolment_and_one_journalled_late()
     {
         var env = new Env(fixture);
-        var cohort = new CohortKey("flg" + _run, Journey, new DateOnly(2026, 11, 30), Manager);
+        var cohort = new CohortKey("jnl" + _run, Journey, new DateOnly(2026, 11, 30), Manager);
         var customers = Enumerable.Range(0, 20).Select(i => "f" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+        await RelateAsync(env, cohort.Tenant, Manager, customers, MondayMorning.AddDays(-7));
+        var clock = JourneyClock.Manual(MondayMorning);
+        var raiser = new TableSignalInbox(env.Clients, clock);
+        // The campaign's orchestration started the journeys at 08:00, but its enrolment ran a minute later: f5 deleted the
+        // manager in between. No reference or flag could have told anyone then; the manager's journal does.
+        clock.AdvanceTo(MondayMorning.AddMinutes(1));
+        await raiser.RaiseAsync(Signal(cohort, "f5", "sig-f5-deleted", SignalKinds.DeletedUs, clock.GetUtcNow()), CancellationToken.None);
         await env.Runner.EnrolAsync(cohort, customers, MondayMorning, CancellationToken.None);
         var inbox = new CountingInbox(env.Inbox);
-        var runner = new CohortRunner(env.Catalog, env.Engine, env.States, env.Ledger, inbox, NullLogger<CohortRunner>.Instance);
+        var journal = new CountingJournal(env.Journal);
+        var runner = new CohortRunner(env.Catalog, env.Engine, env.States, env.Ledger, inbox, journal, clock, NullLogger<CohortRunner>.Instance);
 
         var first = await runner.RunBatchAsync(new CohortBatch(cohort, 0, 20, MondayMorning), CancellationToken.None);
-        var readsAtFirstWake = inbox.Reads;
-        // f3 deletes the account manager before the first touch is due.
-        await env.Inbox.RaiseAsync(new CustomerSignal(cohort.Tenant, "f3", "sig-f3-deleted", SignalKinds.DeletedUs, MondayMorning.AddMinutes(10),
-            new Dictionary<string, string>()), CancellationToken.None);
-        inbox.Reads = 0;
-        var second = await runner.RunBatchAsync(new CohortBatch(cohort, 0, 20, first.NextWakeAt!.Value), CancellationToken.None);
-        var readsAtSecondWake = inbox.Reads;
+        var (readsAtFirst, journalAtFirst) = (inbox.Reads, journal.Queries);
+        // f3 deletes the manager before the first touch is due.
+        var wake = first.NextWakeAt!.Value;
+        clock.AdvanceTo(MondayMorning.AddMinutes(10));
+        await raiser.RaiseAsync(Signal(cohort, "f3", "sig-f3-deleted", SignalKinds.DeletedUs, clock.GetUtcNow()), CancellationToken.None);
+        (inbox.Reads, journal.Queries) = (0, 0);
+        clock.AdvanceTo(wake);
+        var second = await runner.RunBatchAsync(new CohortBatch(cohort, 0, 20, wake), CancellationToken.None);
+        var (readsAtSecond, journalAtSecond) = (inbox.Reads, journal.Queries);
+        // f7 opts out in a raise that read its clock a minute before the second batch read the journal, but journalled
+        // only after it: the next batch must still find it.
+        var slowRaiser = new TableSignalInbox(env.Clients, JourneyClock.Manual(wake.AddMinutes(-1)));
+        await slowRaiser.RaiseAsync(Signal(cohort, "f7", "sig-f7-out", SignalKinds.OptedOut, wake.AddMinutes(-1)), CancellationToken.None);
+        (inbox.Reads, journal.Queries) = (0, 0);
+        clock.AdvanceTo(second.NextWakeAt!.Value);
+        var third = await runner.RunBatchAsync(new CohortBatch(cohort, 0, 20, second.NextWakeAt!.Value), CancellationToken.None);
+        var readsAtThird = inbox.Reads;
 
-        var rows = await env.States.ReadAsync(cohort, 0, 20, CancellationToken.None);
-        var f3 = rows.Single(r => r.Member.State.CustomerId == "f3");
-        Assert.Equal(20, readsAtFirstWake); // every member once
-        Assert.Equal(1, readsAtSecondWake); // only the flagged one
-        Assert.Equal((JourneyStatus.Completed, 0), (f3.Member.Status, (await LedgerEntriesAsync(env, cohort.Tenant, "f3")).Count)); // the signal was applied
-        Assert.Equal(19, second.TouchesRecorded); // the others got their touch
-        Assert.All(rows, r => Assert.True(r.SignalFlags.IsDefaultOrEmpty)); // the flag did its work and went
+        var rows = (await env.States.ReadAsync(cohort, 0, 20, CancellationToken.None)).ToDictionary(r => r.Member.State.CustomerId, r => r.Member);
+        Assert.Equal((1, 1), (readsAtFirst, journalAtFirst)); // one journal query; only f5's inbox
+        Assert.Equal((JourneyStatus.Completed, JourneyEnd.ManagerDeleted), (rows["f5"].Status, rows["f5"].EndReason));
+        Assert.Empty(await LedgerEntriesAsync(env, cohort.Tenant, "f5"));
+        Assert.Equal((1, 1), (readsAtSecond, journalAtSecond)); // only f3's
+        Assert.Equal((JourneyStatus.Completed, 0), (rows["f3"].Status, (await LedgerEntriesAsync(env, cohort.Tenant, "f3")).Count));
+        Assert.Equal(18, second.TouchesRecorded); // the others got their touch
+        Assert.Equal(1, readsAtThird); // f7, found by looking back past the mark
+        Assert.Equal((JourneyStatus.Completed, JourneyEnd.OptedOut), (rows["f7"].Status, rows["f7"].EndReason));
+        Assert.Equal(17, third.TouchesRecorded);
+        Assert.All(rows.Values.Where(m => m.Status == JourneyStatus.Running), m => Assert.Equal(second.NextWakeAt, m.InboxCheckedAt)); // marked at the read
     }
+
+    [Fact]
+    public async Task Erasure_finds_a_cohort_member_through_the_reference_under_its_manager_and_removes_its_journal_rows()
+    {
+        var env = new Env(fixture);
+        var cohort = new CohortKey("era" + _run, Journey, new DateOnly(2026, 11, 30), Manager);
+        var customers = Enumerable.Range(0, 5).Select(i => "e" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+        await RelateAsync(env, cohort.Tenant, Manager, customers, MondayMorning.AddDays(-7));
+        await env.Runner.EnrolAsync(cohort, customers, MondayMorning, CancellationToken.None);
+        var raiser = new TableSignalInbox(env.Clients, JourneyClock.Manual(MondayMorning.AddHours(1)));
+        await raiser.RaiseAsync(Signal(cohort, "e2", "sig-e2-click", SignalKinds.Clicked, MondayMorning.AddHours(1)), CancellationToken.None);
+        Assert.NotNull(await env.States.FindAsync(cohort.Tenant, "e2", cohort.MemberInstanceId("e2"), CancellationToken.None));
+
+        var store = new TableCustomerErasureStore(env.Clients);
+        var (members, _) = await store.DeleteCohortMembershipsAsync(cohort.Tenant, "e2", [], null, CancellationToken.None);
+
+        Assert.Equal(1, members);
+        Assert.Null(await env.States.FindAsync(cohort.Tenant, "e2", cohort.MemberInstanceId("e2"), CancellationToken.None));
+        Assert.Equal(4, (await env.States.ReadAsync(cohort, 0, 5, CancellationToken.None)).Count);
+        Assert.Empty(await env.Journal.RaisedSinceAsync(cohort.Tenant, Manager, MondayMorning.AddDays(-1), CancellationToken.None));
+        Assert.NotNull(await env.States.FindAsync(cohort.Tenant, "e3", cohort.MemberInstanceId("e3"), CancellationToken.None));
+    }
+
+    private static CustomerSignal Signal(CohortKey cohort, string customerId, string id, string kind, DateTimeOffset at) =>
+        new(cohort.Tenant, customerId, id, kind, at, new Dictionary<string, string>());
 
     /// <summary>Who reacts how, and when (Shanghai time): the same plan for both drivers.</summary>
     private static List<CustomerSignal> SignalPlan(List<string> customers)
@@ -223,15 +270,21 @@ public sealed class CohortRunnerTests(AzuriteFixture fixture)
     private static async Task<int> RunCohortAsync(Env env, CohortKey cohort, IReadOnlyList<string> customers, IReadOnlyList<CustomerSignal> plan, int batchSize)
     {
         var signals = new Queue<CustomerSignal>(plan.Select(s => s with { Tenant = cohort.Tenant }));
+        // Signals are raised at their own moment of the journey clock (which the journal records), as a live raise is.
+        var clock = JourneyClock.Manual(MondayMorning.AddDays(-7));
+        var raiser = new TableSignalInbox(env.Clients, clock);
+        var runner = new CohortRunner(env.Catalog, env.Engine, env.States, env.Ledger, env.Inbox, env.Journal, clock, NullLogger<CohortRunner>.Instance);
+        await RelateAsync(env, cohort.Tenant, cohort.SenderId, customers, MondayMorning.AddDays(-7));
         await RaiseUntilAsync(MondayMorning);
-        var size = await env.Runner.EnrolAsync(cohort, customers, MondayMorning, CancellationToken.None);
+        var size = await runner.EnrolAsync(cohort, customers, MondayMorning, CancellationToken.None);
         DateTimeOffset? now = MondayMorning;
         var wakes = 0;
         while (now is { } at)
         {
             await RaiseUntilAsync(at);
+            clock.AdvanceTo(at);
             var results = await Task.WhenAll(CohortPlan.Batches(size, batchSize)
-                .Select(b => env.Runner.RunBatchAsync(new CohortBatch(cohort, b.From, b.Count, at), CancellationToken.None)));
+                .Select(b => runner.RunBatchAsync(new CohortBatch(cohort, b.From, b.Count, at), CancellationToken.None)));
             now = results.Where(r => r.NextWakeAt is not null).Select(r => r.NextWakeAt).Min();
             wakes++;
             Assert.True(wakes < 200, "the cohort does not settle");
@@ -243,12 +296,19 @@ public sealed class CohortRunnerTests(AzuriteFixture fixture)
         {
             while (signals.Count > 0 && signals.Peek().At <= at)
             {
-                await env.Inbox.RaiseAsync(signals.Dequeue(), CancellationToken.None);
+                var signal = signals.Dequeue();
+                clock.AdvanceTo(signal.At);
+                await raiser.RaiseAsync(signal, CancellationToken.None);
             }
         }
     }
 
     private static readonly ParallelOptions Parallel8 = new() { MaxDegreeOfParallelism = 8 };
+
+    /// <summary>Each customer's relationship with the cohort's manager, as enrolment requires of every member.</summary>
+    private static async Task RelateAsync(Env env, string tenant, string manager, IEnumerable<string> customers, DateTimeOffset at) =>
+        await Parallel.ForEachAsync(customers, Parallel8, async (c, ct) => Assert.True(await env.Relationships.TryWriteAsync(
+            new Relationship(tenant, manager, "wm" + c, c, at, null, null, null, RelationshipStatus.Active, at, null), null, ct)));
 
     private static async Task<List<LedgerEntry>> LedgerEntriesAsync(Env env, string tenant, string customerId) =>
         await env.Ledger.ListAsync(tenant, JourneyInstanceId.For(tenant, Journey, customerId), CancellationToken.None).ToListAsync();
@@ -271,12 +331,16 @@ public sealed class CohortRunnerTests(AzuriteFixture fixture)
             States = new TableCohortStates(clients);
             Journeys = new TableJourneyStore(clients);
             Clients = clients;
-            Runner = new CohortRunner(Catalog, Engine, States, Ledger, Inbox, NullLogger<CohortRunner>.Instance);
+            Journal = new TableSignalJournal(clients);
+            Relationships = new TableRelationshipStore(clients);
+            Runner = new CohortRunner(Catalog, Engine, States, Ledger, Inbox, Journal, TimeProvider.System, NullLogger<CohortRunner>.Instance);
         }
 
         public JourneyCatalog Catalog { get; }
         public JourneyEngine Engine { get; }
         public TableSignalInbox Inbox { get; }
+        public TableSignalJournal Journal { get; }
+        public TableRelationshipStore Relationships { get; }
         public TableTouchLedger Ledger { get; }
         public TableCohortStates States { get; }
         public TableJourneyStore Journeys { get; }
@@ -330,6 +394,20 @@ public sealed class CohortRunnerTests(AzuriteFixture fixture)
         {
             Interlocked.Increment(ref _reads);
             return inner.ListAsync(tenant, customerId, cancellationToken);
+        }
+    }
+
+    /// <summary>Counts journal queries.</summary>
+    private sealed class CountingJournal(ISignalJournal inner) : ISignalJournal
+    {
+        private int _queries;
+
+        public int Queries { get => Volatile.Read(ref _queries); set => Volatile.Write(ref _queries, value); }
+
+        public Task<IReadOnlyDictionary<string, DateTimeOffset>> RaisedSinceAsync(string tenant, string managerId, DateTimeOffset since, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _queries);
+            return inner.RaisedSinceAsync(tenant, managerId, since, cancellationToken);
         }
     }
 

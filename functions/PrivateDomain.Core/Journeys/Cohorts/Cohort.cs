@@ -37,18 +37,16 @@ public sealed record CohortKey(string Tenant, string JourneyId, DateOnly StartDa
 /// <param name="EndReason">Why it ended.</param>
 /// <param name="NextWakeAt">When the member next has something due; null before its first decision.</param>
 /// <param name="AppliedSignals">Inbox signal ids already applied (see <see cref="JourneyInbox"/>).</param>
-/// <param name="InboxFlagged">True once the member's inbox has been read: from then on a signal raised for the
-/// customer leaves a flag beside the member row, and the batch reads the inbox only for members it finds flagged.</param>
+/// <param name="InboxCheckedAt">The mark: when the last batch that decided the member began reading the signal journal
+/// (the host's clock, as the journal's rows are); null before the first, when the journey's start is the mark. A batch reads
+/// the manager's signal journal once (<see cref="ISignalJournal"/>) and the inbox only of members with a signal raised
+/// since their mark.</param>
 public sealed record CohortMember(
     int Index, JourneyState State, JourneyStatus Status, JourneyEnd? EndReason, DateTimeOffset? NextWakeAt, ImmutableArray<string> AppliedSignals,
-    bool InboxFlagged = false);
+    DateTimeOffset? InboxCheckedAt = null);
 
-/// <summary>A member as read, with the ETag its save must match, and the signal flags found beside it (their row keys).</summary>
-public sealed record StoredCohortMember(CohortMember Member, string ETag)
-{
-    /// <summary>Signals raised for the customer since their inbox was last read (row keys of the flag rows).</summary>
-    public ImmutableArray<string> SignalFlags { get; init; } = [];
-}
+/// <summary>A member as read, with the ETag its save must match.</summary>
+public sealed record StoredCohortMember(CohortMember Member, string ETag);
 
 /// <summary>One batch of a cohort at one wake-up: members <c>[From, From + Count)</c>, decided at <paramref name="Now"/>
 /// (the orchestration's time, so a replayed or retried batch decides exactly as the first run did).</summary>
@@ -75,12 +73,26 @@ public interface ICohortStates
     /// At most <see cref="CohortRunner.MaxBatchSize"/> members.</summary>
     Task<bool> TrySaveAsync(CohortKey cohort, IReadOnlyList<StoredCohortMember> members, CancellationToken cancellationToken);
 
-    /// <summary>Removes signal flags (row keys as read) once their signals were applied and the members saved.</summary>
-    Task DeleteSignalFlagsAsync(CohortKey cohort, IReadOnlyCollection<string> rowKeys, CancellationToken cancellationToken);
-
     /// <summary>The customer's member row whose journey is <paramref name="instanceId"/>, in whichever cohort holds it
-    /// (found through the customer's references, never a scan); null if none does.</summary>
+    /// (found through the references kept under each of the customer's account managers, never a scan); null if none does.</summary>
     Task<CohortMember?> FindAsync(string tenant, string customerId, string instanceId, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Which customers of an account manager had a signal raised for them, and when: what a cohort batch reads (one query
+/// for the batch) to know whose inbox to read. A signal is journalled under each of the customer's account managers
+/// after it is stored in the inbox, at the raiser's clock (the host's <see cref="TimeProvider"/>, which the batches'
+/// marks are read from too).
+/// </summary>
+public interface ISignalJournal
+{
+    /// <summary>How long a raise may take between reading its clock and writing its journal rows: a batch looks this far
+    /// before each member's mark, so a signal journalled just after a batch read the journal is found by the next one.</summary>
+    public static readonly TimeSpan Margin = TimeSpan.FromMinutes(10);
+
+    /// <summary>The manager's customers with a signal journalled at or after <paramref name="since"/>, each with the
+    /// latest such time.</summary>
+    Task<IReadOnlyDictionary<string, DateTimeOffset>> RaisedSinceAsync(string tenant, string managerId, DateTimeOffset since, CancellationToken cancellationToken);
 }
 
 /// <summary>How a cohort of a given size splits into batches.</summary>

@@ -8,7 +8,8 @@ namespace PrivateDomain.Journeys.Cohorts;
 
 /// <summary>
 /// The cohort-mode driver's work, without Durable: enrol a cohort, and run one batch at one wake-up — load the batch's
-/// states (one partition range), read each due member's inbox, Decide/Apply until it waits or ends, record touches in
+/// states (one partition range), read the manager's signal journal once and the inbox of each due member it names,
+/// Decide/Apply until it waits or ends, record touches in
 /// the ledger (insert-if-absent), save the states with their ETags in one transaction, and report the earliest next
 /// wake-up. The orchestration only loops over batches and sleeps until the earliest wake-up.
 /// </summary>
@@ -19,7 +20,8 @@ namespace PrivateDomain.Journeys.Cohorts;
 /// decides again.
 /// </remarks>
 public sealed class CohortRunner(
-    JourneyCatalog catalog, JourneyEngine engine, ICohortStates states, ITouchLedger ledger, ISignalInbox inbox, ILogger<CohortRunner> log)
+    JourneyCatalog catalog, JourneyEngine engine, ICohortStates states, ITouchLedger ledger, ISignalInbox inbox, ISignalJournal journal,
+    TimeProvider time, ILogger<CohortRunner> log)
 {
     /// <summary>The largest batch: one Table transaction.</summary>
     public const int MaxBatchSize = 100;
@@ -103,10 +105,19 @@ public sealed class CohortRunner(
             var changed = new ConcurrentBag<StoredCohortMember>();
             var touches = new ConcurrentBag<Touch>();
             var due = rows.Where(r => r.Member.Status == JourneyStatus.Running && !(r.Member.NextWakeAt > batch.Now)).ToList();
+            // The journal's clock is the raisers' (the host's), not the orchestration's: the mark is when this read began.
+            var readAt = time.GetUtcNow();
+            var raised = due.Count == 0
+                ? new Dictionary<string, DateTimeOffset>()
+                : await journal.RaisedSinceAsync(batch.Cohort.Tenant, batch.Cohort.SenderId, due.Min(r => CheckedFrom(r.Member)), cancellationToken).ConfigureAwait(false);
             await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
                 async (row, ct) =>
                 {
-                    var member = await AdvanceAsync(batch.Cohort.Tenant, row, batch.Now, touches, ct).ConfigureAwait(false);
+                    // The inbox only when the journal names the customer since the member's mark: one query per batch and
+                    // one per member with a signal, not one per member and wake-up.
+                    var read = raised.TryGetValue(row.Member.State.CustomerId, out var at) && at >= CheckedFrom(row.Member);
+                    var member = await AdvanceAsync(batch.Cohort.Tenant, row with { Member = row.Member with { InboxCheckedAt = readAt } }, batch.Now, read, touches, ct)
+                        .ConfigureAwait(false);
                     if (member != row.Member)
                     {
                         changed.Add(row with { Member = member });
@@ -123,13 +134,6 @@ public sealed class CohortRunner(
                 continue;
             }
 
-            // Flags of members whose inbox this run read (and whose state it saved) have done their work.
-            var flags = due.Where(r => !r.SignalFlags.IsDefaultOrEmpty).SelectMany(r => r.SignalFlags).ToList();
-            if (flags.Count > 0)
-            {
-                await states.DeleteSignalFlagsAsync(batch.Cohort, flags, cancellationToken).ConfigureAwait(false);
-            }
-
             var after = rows.Select(r => changed.FirstOrDefault(c => c.Member.Index == r.Member.Index)?.Member ?? r.Member).ToList();
             var running = after.Where(m => m.Status == JourneyStatus.Running).ToList();
             return new CohortBatchResult(rows.Count, running.Count, due.Count, recorded, running.Count == 0 ? null : running.Min(m => m.NextWakeAt ?? batch.Now));
@@ -138,17 +142,21 @@ public sealed class CohortRunner(
         throw new InvalidOperationException($"Cohort {batch.Cohort.Id} batch {batch.From}+{batch.Count} kept changing under us; it will be retried.");
     }
 
+    /// <summary>From when the journal can name a signal the member has not looked for: its mark (when the last batch that
+    /// decided it began reading the journal, or the journey's start) less the journal's margin. A signal raised before the journey started does not
+    /// concern it (<see cref="JourneyInbox.Concerns"/>), so nothing older matters.</summary>
+    private static DateTimeOffset CheckedFrom(CohortMember member) => (member.InboxCheckedAt ?? member.State.StartedAt) - ISignalJournal.Margin;
+
     /// <summary>One member: apply new inbox signals, then decide and act until it waits or ends (the local runner's loop).</summary>
-    private async Task<CohortMember> AdvanceAsync(string tenant, StoredCohortMember row, DateTimeOffset now, ConcurrentBag<Touch> touches, CancellationToken cancellationToken)
+    private async Task<CohortMember> AdvanceAsync(
+        string tenant, StoredCohortMember row, DateTimeOffset now, bool readInbox, ConcurrentBag<Touch> touches, CancellationToken cancellationToken)
     {
-        var member = row.Member with { InboxFlagged = true };
+        var member = row.Member;
         var definition = catalog.Get(member.State.JourneyId, member.State.Version);
         var applied = member.AppliedSignals.IsDefault ? [] : member.AppliedSignals;
-        // The inbox is read the first time and then only when a signal left a flag: one query per engaged member, not one
-        // per member and wake-up.
-        var pending = row.Member.InboxFlagged && row.SignalFlags.IsDefaultOrEmpty
-            ? []
-            : await JourneyInbox.PendingAsync(inbox, tenant, member.State, applied, cancellationToken).ConfigureAwait(false);
+        var pending = readInbox
+            ? await JourneyInbox.PendingAsync(inbox, tenant, member.State, applied, cancellationToken).ConfigureAwait(false)
+            : [];
         var (state, appliedNow) = JourneyInbox.Apply(member.State, applied, pending);
         for (var i = 0; i < MaxDecisions; i++)
         {
