@@ -110,7 +110,7 @@ public static class PrivateDomainServices
         services.AddSingleton<IPayrollCampaignRuns>(sp => sp.GetRequiredService<TablePayrollStore>());
         services.AddSingleton<PayrollCampaignScheduler>();
         services.AddOptions<PayrollFanOutOptions>().Bind(configuration.GetSection(PayrollFanOutOptions.Section))
-            .Validate(o => { try { o.Validated(); return true; } catch (ArgumentException) { return false; } }, "Payroll:FanOut:BatchSize must be 1–10,000 and Parallelism 1–256.")
+            .Validate(o => { try { o.Validated(); return true; } catch (ArgumentException) { return false; } }, "Payroll:FanOut:BatchSize and CohortPageSize must be 1–10,000, Parallelism 1–256.")
             .ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<PayrollFanOutOptions>>().Value);
         services.AddSingleton<IPayrollCohort, TablePayrollCohort>();

@@ -79,7 +79,7 @@ public sealed class PayrollCohortEnrolment(
             return new PayrollEnrolmentResult(null, true, true, page.Sizes, 0, 0);
         }
 
-        var read = await cohort.PageAsync(tenant, campaign.EmployerId, page.Cursor, options.BatchSize, cancellationToken).ConfigureAwait(false);
+        var read = await cohort.PageAsync(tenant, campaign.EmployerId, page.Cursor, options.CohortPageSize, cancellationToken).ConfigureAwait(false);
         var manager = new ConcurrentDictionary<string, string>(StringComparer.Ordinal); // customer → manager
         var orphans = new ConcurrentBag<string>();
         await Parallel.ForEachAsync(read.CustomerIds, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancellationToken },

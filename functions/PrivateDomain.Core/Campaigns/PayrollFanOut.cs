@@ -17,9 +17,15 @@ public sealed record PayrollFanOutOptions
     /// <summary>Customers enrolled at once within a batch. Default 16.</summary>
     public int Parallelism { get; init; } = 16;
 
+    /// <summary>Customers per page of a campaign's enrolment in cohort mode (one activity each). Default 2,000: a page's
+    /// members are grouped by account manager, each group written with one transaction per 100 (its member rows) plus
+    /// one for its references, so the larger the page the fuller those transactions.</summary>
+    public int CohortPageSize { get; init; } = 2_000;
+
     /// <summary>Throws if a value is out of range.</summary>
     public PayrollFanOutOptions Validated() =>
         BatchSize is < 1 or > 10_000 ? throw new ArgumentException("Payroll:FanOut:BatchSize must be 1–10,000.")
+        : CohortPageSize is < 1 or > 10_000 ? throw new ArgumentException("Payroll:FanOut:CohortPageSize must be 1–10,000.")
         : Parallelism is < 1 or > 256 ? throw new ArgumentException("Payroll:FanOut:Parallelism must be 1–256.")
         : this;
 }
