@@ -77,8 +77,10 @@ public sealed class CohortRowFactsTests(AzuriteFixture fixture)
     [Fact]
     public async Task A_new_active_manager_is_the_one_enrolment_finds_on_the_row()
     {
-        Assert.True(await Profiles.TryInsertAsync(Profile("c1", "E-ACME"), CancellationToken.None));
+        // The row learns 张三 when the profile write confirms it; then 王五 becomes the active manager.
         Assert.True(await Relationships.TryWriteAsync(Relationship("c1", "zhangsan", At), null, CancellationToken.None));
+        Assert.True(await Profiles.TryInsertAsync(Profile("c1", "E-ACME"), CancellationToken.None));
+        Assert.Equal([("c1", true, "zhangsan")], await EnrolAsync("E-ACME", relationshipReads: 0, profileReads: 0));
 
         Assert.True(await Relationships.TryWriteAsync(Relationship("c1", "wangwu", At.AddDays(3)), null, CancellationToken.None));
 
