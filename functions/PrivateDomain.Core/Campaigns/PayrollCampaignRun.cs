@@ -26,10 +26,27 @@ public enum PayrollCampaignStatus
 public sealed record PayrollCampaignRun(
     string Tenant, string CampaignId, PayrollCampaignStatus Status, string? Cursor, bool FannedOut, int Batches, DateTimeOffset? StoppedAt, string? StoppedBy);
 
+/// <summary>One customer of an employer's payroll cohort as its index row tells it.</summary>
+/// <param name="CustomerId">The customer.</param>
+/// <param name="EmployerConfirmed">True when the profile was confirmed to name the employer after the row was written
+/// (false: a row a profile write added and did not finish, one it is removing, or a row from before the facts).</param>
+/// <param name="ManagerKnown">True when <paramref name="ActiveManager"/> is the customer's active account manager as the
+/// relationship writes keep it.</param>
+/// <param name="ActiveManager">The active account manager (null: none), when <paramref name="ManagerKnown"/>.</param>
+public sealed record CohortEntry(string CustomerId, bool EmployerConfirmed = false, bool ManagerKnown = false, string? ActiveManager = null)
+{
+    /// <summary>True when the row alone decides the customer: in the cohort, sent by <see cref="ActiveManager"/>.</summary>
+    public bool Decided => EmployerConfirmed && ManagerKnown;
+}
+
 /// <summary>One page of an employer's payroll cohort, read through the index (never a table scan).</summary>
-/// <param name="CustomerIds">The customers, in index order.</param>
+/// <param name="Members">The customers, in index order, with what their index rows know.</param>
 /// <param name="Next">The cursor after the last of them; null when the cohort is exhausted.</param>
-public sealed record CohortPage(IReadOnlyList<string> CustomerIds, string? Next);
+public sealed record CohortPage(IReadOnlyList<CohortEntry> Members, string? Next)
+{
+    /// <summary>The customers, in index order.</summary>
+    public IReadOnlyList<string> CustomerIds => [.. Members.Select(m => m.CustomerId)];
+}
 
 /// <summary>An employer's payroll cohort: the customers whose payroll enrolment names the employer.</summary>
 public interface IPayrollCohort

@@ -82,16 +82,16 @@ public sealed class PayrollCohortEnrolment(
         var read = await cohort.PageAsync(tenant, campaign.EmployerId, page.Cursor, options.CohortPageSize, cancellationToken).ConfigureAwait(false);
         var manager = new ConcurrentDictionary<string, string>(StringComparer.Ordinal); // customer → manager
         var orphans = new ConcurrentBag<string>();
-        await Parallel.ForEachAsync(read.CustomerIds, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancellationToken },
-            async (customerId, ct) =>
+        await Parallel.ForEachAsync(read.Members, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancellationToken },
+            async (member, ct) =>
             {
-                switch (await fanOut.CohortMemberAsync(tenant, customerId, campaign.EmployerId, ct).ConfigureAwait(false))
+                switch (await fanOut.CohortMemberAsync(tenant, member, campaign.EmployerId, ct).ConfigureAwait(false))
                 {
                     case (true, { } active):
-                        manager[customerId] = active;
+                        manager[member.CustomerId] = active;
                         break;
                     case (true, null):
-                        orphans.Add(customerId);
+                        orphans.Add(member.CustomerId);
                         break;
                 }
             }).ConfigureAwait(false);

@@ -89,18 +89,19 @@ public sealed class PayrollFanOut(
         }
         else
         {
-            // Who is in: the index may hold a row a crash left behind, so the profile decides; then the active manager.
+            // Who is in: a row that knows it decides; otherwise (a row a crash left behind, or from before the facts) the
+            // employer beside the active-manager row or the profile, and the active manager.
             var enrol = new ConcurrentDictionary<string, string>(StringComparer.Ordinal); // customer → manager
             var orphans = new ConcurrentBag<string>();
-            await Parallel.ForEachAsync(page.CustomerIds, parallel, async (customerId, ct) =>
+            await Parallel.ForEachAsync(page.Members, parallel, async (member, ct) =>
             {
-                switch (await CohortMemberAsync(tenant, customerId, campaign.EmployerId, ct).ConfigureAwait(false))
+                switch (await CohortMemberAsync(tenant, member, campaign.EmployerId, ct).ConfigureAwait(false))
                 {
                     case (true, { } manager):
-                        enrol[customerId] = manager;
+                        enrol[member.CustomerId] = manager;
                         break;
                     case (true, null):
-                        orphans.Add(customerId);
+                        orphans.Add(member.CustomerId);
                         break;
                 }
             }).ConfigureAwait(false);
@@ -172,14 +173,29 @@ public sealed class PayrollFanOut(
         relationships.ActiveManagerAsync(tenant, customerId, cancellationToken);
 
     /// <summary>
-    /// Whether a customer read through the employer's cohort index is in the cohort (the index may hold a row a crash
-    /// left behind, so the employer their payroll enrolment names now decides), and their active account manager. One
-    /// point read, the active-manager row, which carries the employer; the profile only when that row does not know it.
+    /// Whether a customer read through the employer's cohort index is in the cohort, and their active account manager.
+    /// A row whose profile write confirmed the employer and which knows the active manager decides without a read; any
+    /// other (a row a crash left behind, one whose write did not finish, or from before the facts) is decided as
+    /// <see cref="CohortMemberAsync(IRelationshipStore, ICustomerStore, string, string, string, CancellationToken)"/> does.
     /// </summary>
-    public Task<(bool InCohort, string? Manager)> CohortMemberAsync(string tenant, string customerId, string employerId, CancellationToken cancellationToken) =>
-        CohortMemberAsync(relationships, customers, tenant, customerId, employerId, cancellationToken);
+    public Task<(bool InCohort, string? Manager)> CohortMemberAsync(string tenant, CohortEntry member, string employerId, CancellationToken cancellationToken) =>
+        CohortMemberAsync(relationships, customers, tenant, member, employerId, cancellationToken);
 
-    /// <inheritdoc cref="CohortMemberAsync(string, string, string, CancellationToken)"/>
+    /// <inheritdoc cref="CohortMemberAsync(string, CohortEntry, string, CancellationToken)"/>
+    public static Task<(bool InCohort, string? Manager)> CohortMemberAsync(
+        IRelationshipStore relationships, ICustomerStore customers, string tenant, CohortEntry member, string employerId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        return member.Decided
+            ? Task.FromResult<(bool, string?)>((true, string.IsNullOrEmpty(member.ActiveManager) ? null : member.ActiveManager))
+            : CohortMemberAsync(relationships, customers, tenant, member.CustomerId, employerId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether a customer is in the employer's cohort (the index may hold a row a crash left behind, so the employer
+    /// their payroll enrolment names now decides), and their active account manager. One point read, the active-manager
+    /// row, which carries the employer; the profile only when that row does not know it.
+    /// </summary>
     public static async Task<(bool InCohort, string? Manager)> CohortMemberAsync(
         IRelationshipStore relationships, ICustomerStore customers, string tenant, string customerId, string employerId, CancellationToken cancellationToken)
     {

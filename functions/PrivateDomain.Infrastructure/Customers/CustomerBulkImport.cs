@@ -66,6 +66,16 @@ public sealed class CustomerBulkImport(StorageClients clients)
             yield return (TableRelationshipStore.TableName, TableRelationshipStore.PayrollEmployerRow(c.Tenant, c.Id, c.Payroll?.EmployerId, known: true));
             foreach (var row in TableCustomerStore.IndexRows(c, IdentityKinds.Of(c), TableCustomerStore.TagNames(c)))
             {
+                if (c.Payroll is { } payroll && row.PartitionKey == TableCustomerStore.TagPartition(c.Tenant, TableCustomerStore.PayrollTag(payroll.EmployerId), c.Id))
+                {
+                    // The payroll cohort row is replaced not confirmed and not knowing the manager: confirmed once the
+                    // profiles are written (ConfirmPayrollRowsAsync), the manager merged by the next relationship write.
+                    row[PayrollCohortRow.EmployerConfirmed] = false;
+                    row[PayrollCohortRow.ManagerKnown] = false;
+                    row[PayrollCohortRow.ActiveManager] = "";
+                    row[PayrollCohortRow.AddedBy] = "";
+                }
+
                 yield return (TableCustomerStore.IndexTable, row);
             }
         }
@@ -117,8 +127,76 @@ public sealed class CustomerBulkImport(StorageClients clients)
         await Parallel.ForEachAsync(buffer.Where(c => DeliveryPolicy.PolicyTags(c).Count > 0), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct },
             async (c, t) => await TableRelationshipStore.SetPolicyTagsAsync(clients, c.Tenant, c.Id, TableCustomerStore.PolicyTagsColumn(DeliveryPolicy.PolicyTags(c)), t)
                 .ConfigureAwait(false)).ConfigureAwait(false);
-        return await WriteBatchesAsync(RowsOf(buffer).Select(r => (
+        // A re-import that moves a customer to another employer: the old employer's cohort row stops vouching before the
+        // profile is replaced, and goes after it, as a profile write does.
+        var leaving = await LeavingPayrollRowsAsync(profiles, buffer, ct).ConfigureAwait(false);
+        await Parallel.ForEachAsync(leaving, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (l, t) =>
+            await PayrollCohortRow.MarkLeavingAsync(index, l.Tenant, l.EmployerId, l.CustomerId, t).ConfigureAwait(false)).ConfigureAwait(false);
+        var rows = await WriteBatchesAsync(RowsOf(buffer).Select(r => (
                 r.Table == TableCustomerStore.CustomersTable ? profiles : r.Table == TableRelationshipStore.TableName ? relationships : index, r.Row)), Parallelism, ct)
             .ConfigureAwait(false);
+        await ConfirmPayrollRowsAsync(index, buffer, ct).ConfigureAwait(false);
+        await Parallel.ForEachAsync(leaving, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (l, t) =>
+            await TableWrites.DeleteIfExistsAsync(index, TableCustomerStore.TagPartition(l.Tenant, TableCustomerStore.PayrollTag(l.EmployerId), l.CustomerId), l.CustomerId, t)
+                .ConfigureAwait(false)).ConfigureAwait(false);
+        return rows;
+    }
+
+    // The stored profiles among the buffer's customers whose payroll enrolment names another employer than the import
+    // does: one range query per profile partition the buffer touches (empty on the initial load), only the Payroll column.
+    private async Task<List<(string Tenant, string EmployerId, string CustomerId)>> LeavingPayrollRowsAsync(TableClient profiles, List<Customer> buffer, CancellationToken ct)
+    {
+        var leaving = new System.Collections.Concurrent.ConcurrentBag<(string, string, string)>();
+        var partitions = buffer.GroupBy(c => TableCustomerStore.ProfilePartition(c.Tenant, c.Id), StringComparer.Ordinal).ToList();
+        await Parallel.ForEachAsync(partitions, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (partition, t) =>
+        {
+            var imported = partition.GroupBy(c => c.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Payroll?.EmployerId, StringComparer.Ordinal);
+            var (from, to) = (imported.Keys.Min(StringComparer.Ordinal)!, imported.Keys.Max(StringComparer.Ordinal)!);
+            var pk = partition.Key;
+            await foreach (var stored in profiles.QueryAsync<TableEntity>(e => e.PartitionKey == pk && e.RowKey.CompareTo(from) >= 0 && e.RowKey.CompareTo(to) <= 0,
+                               select: ["RowKey", "Payroll"], cancellationToken: t).ConfigureAwait(false))
+            {
+                if (imported.TryGetValue(stored.RowKey, out var employer) && TableCustomerStore.PayrollEmployerOf(stored) is { } old && old != employer)
+                {
+                    leaving.Add((partition.First().Tenant, old, stored.RowKey));
+                }
+            }
+        }).ConfigureAwait(false);
+        return [.. leaving];
+    }
+
+    // Only once every profile of the buffer is written are their payroll cohort rows confirmed (a crash before leaves
+    // them not confirmed: enrolment reads the profile), in one transaction per index partition. The merges are
+    // update-only: a row erased meanwhile fails its transaction, which is then done row by row, leaving it missing.
+    private async Task ConfirmPayrollRowsAsync(TableClient index, List<Customer> buffer, CancellationToken ct)
+    {
+        var batches = buffer.Where(c => c.Payroll is not null)
+            .Select(c => new TableEntity(TableCustomerStore.TagPartition(c.Tenant, TableCustomerStore.PayrollTag(c.Payroll!.EmployerId), c.Id), c.Id)
+            {
+                [PayrollCohortRow.EmployerConfirmed] = true,
+            })
+            .GroupBy(r => r.PartitionKey, StringComparer.Ordinal)
+            .SelectMany(g => g.DistinctBy(r => r.RowKey, StringComparer.Ordinal).Chunk(100))
+            .ToList();
+        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (batch, t) =>
+        {
+            try
+            {
+                await SubmitWithRetriesAsync(index, [.. batch.Select(r => new TableTransactionAction(TableTransactionActionType.UpdateMerge, r))], t).ConfigureAwait(false);
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                foreach (var row in batch)
+                {
+                    try
+                    {
+                        await index.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Merge, t).ConfigureAwait(false);
+                    }
+                    catch (RequestFailedException gone) when (gone.Status == 404)
+                    {
+                    }
+                }
+            }
+        }).ConfigureAwait(false);
     }
 }

@@ -51,7 +51,8 @@ public sealed class TableCustomerStore(StorageClients clients) : ICustomerStore,
     public async Task<bool> TryInsertAsync(Customer customer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(customer);
-        await WriteIndexRowsAsync(customer, IdentityKinds.Of(customer), TagNames(customer), cancellationToken).ConfigureAwait(false);
+        var token = PayrollToken();
+        var cohortRow = await WriteIndexRowsAsync(customer, IdentityKinds.Of(customer), TagNames(customer), token, cancellationToken).ConfigureAwait(false);
         var table = await clients.TableAsync(CustomersTable, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -66,6 +67,7 @@ public sealed class TableCustomerStore(StorageClients clients) : ICustomerStore,
         {
             // Relationships written before the profile made an active-manager row that could not know the employer.
             await TableRelationshipStore.SetPayrollEmployerAsync(clients, customer.Tenant, customer.Id, payroll.EmployerId, known: true, cancellationToken).ConfigureAwait(false);
+            await ConfirmPayrollRowAsync(customer, token, cohortRow, cancellationToken).ConfigureAwait(false);
         }
 
         return true;
@@ -81,7 +83,8 @@ public sealed class TableCustomerStore(StorageClients clients) : ICustomerStore,
         var tagsBefore = TagNames(before).ToHashSet(StringComparer.Ordinal);
         var tagsAfter = TagNames(after).ToHashSet(StringComparer.Ordinal);
 
-        await WriteIndexRowsAsync(after, identitiesAfter.Except(identitiesBefore), tagsAfter.Except(tagsBefore), cancellationToken).ConfigureAwait(false);
+        var token = PayrollToken();
+        var cohortRow = await WriteIndexRowsAsync(after, identitiesAfter.Except(identitiesBefore), tagsAfter.Except(tagsBefore), token, cancellationToken).ConfigureAwait(false);
 
         // The policy tags beside the customer's relationship rows (the managers' books): a tag that refuses delivery is
         // written there before the profile as well as after it, so no dispatch reading a book can miss an opt-out the
@@ -100,6 +103,12 @@ public sealed class TableCustomerStore(StorageClients clients) : ICustomerStore,
         if (employerChanged)
         {
             await TableRelationshipStore.SetPayrollEmployerAsync(clients, after.Tenant, after.Id, null, known: false, cancellationToken).ConfigureAwait(false);
+            if (before.Payroll is { } leaving)
+            {
+                // The old employer's cohort row stops vouching before the profile stops naming it (it is deleted after).
+                var index = await clients.TableAsync(IndexTable, cancellationToken).ConfigureAwait(false);
+                await PayrollCohortRow.MarkLeavingAsync(index, after.Tenant, leaving.EmployerId, after.Id, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         var table = await clients.TableAsync(CustomersTable, cancellationToken).ConfigureAwait(false);
@@ -115,6 +124,7 @@ public sealed class TableCustomerStore(StorageClients clients) : ICustomerStore,
         if (employerChanged)
         {
             await TableRelationshipStore.SetPayrollEmployerAsync(clients, after.Tenant, after.Id, after.Payroll?.EmployerId, known: true, cancellationToken).ConfigureAwait(false);
+            await ConfirmPayrollRowAsync(after, token, cohortRow, cancellationToken).ConfigureAwait(false);
         }
 
         if (policyChanged)
@@ -122,15 +132,15 @@ public sealed class TableCustomerStore(StorageClients clients) : ICustomerStore,
             await TableRelationshipStore.SetPolicyTagsAsync(clients, after.Tenant, after.Id, PolicyTagsColumn(policyAfter), cancellationToken).ConfigureAwait(false);
         }
 
-        var index = await clients.TableAsync(IndexTable, cancellationToken).ConfigureAwait(false);
+        var indexTable = await clients.TableAsync(IndexTable, cancellationToken).ConfigureAwait(false);
         foreach (var (kind, value) in identitiesBefore.Except(identitiesAfter))
         {
-            await TableWrites.DeleteIfExistsAsync(index, IdentityPartition(after.Tenant, kind, value), TableKeys.Escape(value), cancellationToken).ConfigureAwait(false);
+            await TableWrites.DeleteIfExistsAsync(indexTable, IdentityPartition(after.Tenant, kind, value), TableKeys.Escape(value), cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var tag in tagsBefore.Except(tagsAfter))
         {
-            await TableWrites.DeleteIfExistsAsync(index, TagPartition(after.Tenant, tag, after.Id), after.Id, cancellationToken).ConfigureAwait(false);
+            await TableWrites.DeleteIfExistsAsync(indexTable, TagPartition(after.Tenant, tag, after.Id), after.Id, cancellationToken).ConfigureAwait(false);
         }
 
         return true;
@@ -200,10 +210,12 @@ public sealed class TableCustomerStore(StorageClients clients) : ICustomerStore,
     {
         var table = await clients.TableAsync(CustomersTable, cancellationToken).ConfigureAwait(false);
         var row = await table.GetEntityIfExistsAsync<TableEntity>(ProfilePartition(tenant, customerId), customerId, ["Payroll"], cancellationToken).ConfigureAwait(false);
-        return row.HasValue && row.Value is { } e
-            ? (true, e.GetString("Payroll") is { } p ? JsonSerializer.Deserialize<PayrollEnrolment>(p, Json)?.EmployerId : null)
-            : (false, null);
+        return row.HasValue && row.Value is { } e ? (true, PayrollEmployerOf(e)) : (false, null);
     }
+
+    /// <summary>The employer a profile entity's payroll enrolment names (read with at least its <c>Payroll</c> column).</summary>
+    internal static string? PayrollEmployerOf(TableEntity profile) =>
+        profile.GetString("Payroll") is { } p ? JsonSerializer.Deserialize<PayrollEnrolment>(p, Json)?.EmployerId : null;
 
     /// <summary>A <see cref="TableRelationshipStore.PolicyTagsColumn"/> value.</summary>
     internal static string PolicyTagsColumn(IReadOnlyList<string> policyTags) => JsonSerializer.Serialize(policyTags);
@@ -295,12 +307,38 @@ public sealed class TableCustomerStore(StorageClients clients) : ICustomerStore,
         }
     }
 
-    private async Task WriteIndexRowsAsync(Customer c, IEnumerable<(string Kind, string Value)> identities, IEnumerable<string> tags, CancellationToken ct)
+    // Writes the index rows a change adds (before its profile write). The payroll cohort row is merged, not replaced: it
+    // is written not confirmed with this write's token (PayrollCohortRow), keeping a manager a relationship writer
+    // merged; its ETag is returned for the confirmation after the profile write (null: no payroll row added).
+    private async Task<ETag?> WriteIndexRowsAsync(Customer c, IEnumerable<(string Kind, string Value)> identities, IEnumerable<string> tags, string token, CancellationToken ct)
     {
         var index = await clients.TableAsync(IndexTable, ct).ConfigureAwait(false);
-        foreach (var row in IndexRows(c, identities, tags))
+        var payrollTag = c.Payroll is { } payroll ? PayrollTag(payroll.EmployerId) : null;
+        ETag? cohortRow = null;
+        foreach (var row in IndexRows(c, identities, tags.Where(t => t != payrollTag)))
         {
             await index.UpsertEntityAsync(row, TableUpdateMode.Replace, ct).ConfigureAwait(false);
         }
+
+        if (payrollTag is not null && tags.Contains(payrollTag, StringComparer.Ordinal))
+        {
+            var written = await index.UpsertEntityAsync(PayrollCohortRow.Added(c.Tenant, c.Payroll!.EmployerId, c.Id, token), TableUpdateMode.Merge, ct).ConfigureAwait(false);
+            cohortRow = written.Headers.ETag ?? ETag.All;
+        }
+
+        return cohortRow;
     }
+
+    // After the profile write that added the payroll cohort row landed and the employer was written beside the
+    // active-manager row: the row is confirmed with the active manager read now (PayrollCohortRow.ConfirmAsync).
+    private async Task ConfirmPayrollRowAsync(Customer c, string token, ETag? cohortRow, CancellationToken ct)
+    {
+        if (c.Payroll is { } payroll && cohortRow is { } etag)
+        {
+            var index = await clients.TableAsync(IndexTable, ct).ConfigureAwait(false);
+            await PayrollCohortRow.ConfirmAsync(clients, index, c.Tenant, payroll.EmployerId, c.Id, token, etag, ct).ConfigureAwait(false);
+        }
+    }
+
+    private static string PayrollToken() => Guid.NewGuid().ToString("N");
 }

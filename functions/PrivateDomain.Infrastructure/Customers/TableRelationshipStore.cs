@@ -201,6 +201,15 @@ public sealed class TableRelationshipStore(StorageClients clients) : IRelationsh
             : new EnrolmentFacts(manager, null, false);
     }
 
+    /// <summary>The active-manager row's manager as the relationship writes keep it (empty: none); null when there is no
+    /// row or it has no manager worked out yet (a row the profile writer created holds only the employer).</summary>
+    internal static async Task<string?> ActiveManagerColumnAsync(StorageClients clients, string tenant, string customerId, CancellationToken cancellationToken)
+    {
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(CustomerPartition(tenant, customerId), customerId, ["UserId"], cancellationToken).ConfigureAwait(false);
+        return row.HasValue ? row.Value?.GetString("UserId") : null;
+    }
+
     /// <summary>
     /// Writes the employer a customer's payroll enrolment names (null: none) on their active-manager row, or marks it
     /// not known (<paramref name="known"/> false). The profile writer marks it not known before a change of employer and
@@ -266,7 +275,8 @@ public sealed class TableRelationshipStore(StorageClients clients) : IRelationsh
         var pk = CustomerPartition(r.Tenant, r.CustomerId);
         for (var attempt = 0; attempt < 10; attempt++)
         {
-            var current = await table.GetEntityIfExistsAsync<TableEntity>(pk, r.CustomerId, ["UserId", "StatusAt"], cancellationToken).ConfigureAwait(false);
+            var current = await table.GetEntityIfExistsAsync<TableEntity>(pk, r.CustomerId, ["UserId", "StatusAt", "Employer", "EmployerKnown"], cancellationToken)
+                .ConfigureAwait(false);
             var row = current.HasValue ? current.Value : null;
             var workedOut = row?.GetString("UserId") is not null; // a row the profile writer created holds only the employer
             var (userId, at) = (row?.GetString("UserId") ?? "", row?.GetDateTimeOffset("StatusAt") ?? DateTimeOffset.MinValue);
@@ -285,18 +295,21 @@ public sealed class TableRelationshipStore(StorageClients clients) : IRelationsh
             }
 
             var entity = new TableEntity(pk, r.CustomerId) { ["UserId"] = next?.UserId ?? "", ["StatusAt"] = next?.At };
+            (bool Known, string? Id) employer;
             try
             {
                 if (row is not null)
                 {
-                    // Merged: the employer beside it is the profile writer's.
+                    // Merged: the employer beside it is the profile writer's. The ETag makes the employer read with the
+                    // row current at this write: a profile writer changing it marks it not known first (a 412 here).
                     await table.UpdateEntityAsync(entity, row.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+                    employer = row.GetBoolean("EmployerKnown") == true ? (true, row.GetString("Employer") is { Length: > 0 } id ? id : null) : (false, null);
                 }
                 else
                 {
                     // A new row gets the employer from the profile; a profile write racing this one merges its own after
                     // its profile write (and before it, marking it unknown), which this Add then finds (409) and keeps.
-                    var employer = await TableCustomerStore.PayrollEmployerAsync(clients, r.Tenant, r.CustomerId, cancellationToken).ConfigureAwait(false);
+                    employer = await TableCustomerStore.PayrollEmployerAsync(clients, r.Tenant, r.CustomerId, cancellationToken).ConfigureAwait(false);
                     if (employer is var (known, id))
                     {
                         entity["Employer"] = id ?? "";
@@ -305,13 +318,29 @@ public sealed class TableRelationshipStore(StorageClients clients) : IRelationsh
 
                     await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
                 }
-
-                return;
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412)
             {
-                // Another relationship of the customer was written meanwhile: again.
+                continue; // another relationship of the customer was written meanwhile: again
             }
+
+            // The new active manager onto the employer's cohort index row, after the active-manager row (update-only: a
+            // row an erasure or a change of employer removed stays removed), then re-read until stable
+            // (PayrollCohortRow.MergeManagerAsync). The employer is the one beside the row as this write found it; not
+            // known there (a profile write in flight, or a row from before the employer was kept), it is read from the
+            // profile now — after our write, so a profile write that lands later re-reads the active-manager row after
+            // its own profile write and sees our manager when it confirms its row.
+            if (!employer.Known && row is not null)
+            {
+                employer = await TableCustomerStore.PayrollEmployerAsync(clients, r.Tenant, r.CustomerId, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (employer is (true, { } employerId))
+            {
+                await PayrollCohortRow.MergeManagerAsync(clients, r.Tenant, employerId, r.CustomerId, next?.UserId ?? "", cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
         }
 
         throw new InvalidOperationException($"The active manager of customer {r.CustomerId} kept changing under us.");
