@@ -84,7 +84,7 @@ public sealed class CohortRunnerTests(AzuriteFixture fixture)
         var wake = first.NextWakeAt!.Value;
 
         var crashing = new CrashingLedger(env.Ledger, crashOnRecord: 10);
-        var dying = new CohortRunner(env.Catalog, env.Engine, env.States, crashing, env.Inbox, env.Journal, TimeProvider.System, NullLogger<CohortRunner>.Instance);
+        var dying = new CohortRunner(env.Catalog, env.Engine, env.States, crashing, env.Inbox, env.Journal, env.Clock, NullLogger<CohortRunner>.Instance);
         await Assert.ThrowsAsync<IOException>(() => dying.RunBatchAsync(new CohortBatch(cohort, 0, 30, wake), CancellationToken.None));
 
         var retried = await env.Runner.RunBatchAsync(new CohortBatch(cohort, 0, 30, wake), CancellationToken.None);
@@ -119,7 +119,7 @@ public sealed class CohortRunnerTests(AzuriteFixture fixture)
         var wake = (await env.Runner.RunBatchAsync(new CohortBatch(cohort, 0, 30, MondayMorning), CancellationToken.None)).NextWakeAt!.Value;
         var queue = new PrivateDomain.Delivery.Storage.TableDeliveryQueue(env.Clients);
         var dyingLedger = new TableTouchLedger(env.Clients, new OutboxDyingOnBatch(queue, outboxLanded), new NoNudges(), new PrivateDomain.Delivery.Sending.DispatchOptions());
-        var dying = new CohortRunner(env.Catalog, env.Engine, env.States, dyingLedger, env.Inbox, env.Journal, TimeProvider.System, NullLogger<CohortRunner>.Instance);
+        var dying = new CohortRunner(env.Catalog, env.Engine, env.States, dyingLedger, env.Inbox, env.Journal, env.Clock, NullLogger<CohortRunner>.Instance);
 
         await Assert.ThrowsAsync<IOException>(() => dying.RunBatchAsync(new CohortBatch(cohort, 0, 30, wake), CancellationToken.None));
         var retried = await env.Runner.RunBatchAsync(new CohortBatch(cohort, 0, 30, wake), CancellationToken.None);
@@ -333,13 +333,15 @@ public sealed class CohortRunnerTests(AzuriteFixture fixture)
             Clients = clients;
             Journal = new TableSignalJournal(clients);
             Relationships = new TableRelationshipStore(clients);
-            Runner = new CohortRunner(Catalog, Engine, States, Ledger, Inbox, Journal, TimeProvider.System, NullLogger<CohortRunner>.Instance);
+            Clock = JourneyClock.Manual(MondayMorning); // the batches' marks; no test here moves it past a signal
+            Runner = new CohortRunner(Catalog, Engine, States, Ledger, Inbox, Journal, Clock, NullLogger<CohortRunner>.Instance);
         }
 
         public JourneyCatalog Catalog { get; }
         public JourneyEngine Engine { get; }
         public TableSignalInbox Inbox { get; }
         public TableSignalJournal Journal { get; }
+        public JourneyClock Clock { get; }
         public TableRelationshipStore Relationships { get; }
         public TableTouchLedger Ledger { get; }
         public TableCohortStates States { get; }
