@@ -26,8 +26,8 @@ public sealed record CohortInput(CohortKey Cohort, int Size, int BatchSize, int 
 /// <remarks>
 /// Orchestrator rules a reader could break: the batches get the orchestration's <c>CurrentUtcDateTime</c> as their
 /// "now", never the activity's clock, so a replayed or retried batch decides exactly what the first run decided (and the
-/// ledger's insert-if-absent records nothing twice). Signals cost no Durable events here: they are in the inbox table
-/// and each batch reads its due members' inboxes. All engine work is in <see cref="CohortRunner"/> (Core). The stop
+/// ledger's insert-if-absent records nothing twice). Signals cost no Durable events here: they are in the inbox table,
+/// journalled under the customer's managers, and each batch reads its manager's journal and the inboxes it names. All engine work is in <see cref="CohortRunner"/> (Core). The stop
 /// check runs only for a payroll campaign's cohorts (<see cref="CohortInput.Campaign"/>), so a journey cohort's history
 /// has the same shape it always had.
 /// </remarks>
