@@ -115,6 +115,7 @@ public static class PrivateDomainServices
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<PayrollFanOutOptions>>().Value);
         services.AddSingleton<IPayrollCohort, TablePayrollCohort>();
         services.AddSingleton<IPayrollCounts, TablePayrollCounts>();
+        services.AddSingleton<IPayrollEnrolmentStaging, TablePayrollEnrolmentStaging>();
         services.AddSingleton<IFollowUpTasks, TableFollowUpTasks>();
         services.AddSingleton<IPayrollFanOutQueue, StoragePayrollFanOutQueue>();
         services.AddSingleton<PayrollFanOut>();

@@ -183,19 +183,21 @@ public sealed class TablePayrollCounts(StorageClients clients) : IPayrollCounts
         }
     }
 
+    // The markers that exist: one range query over the sorted markers' span, not a read each.
     private static async Task<HashSet<string>> ExistingAsync(TableClient table, string pk, IReadOnlyList<string> rowKeys, CancellationToken ct)
     {
+        var wanted = rowKeys.ToHashSet(StringComparer.Ordinal);
+        var (lo, hi) = (rowKeys.Min(StringComparer.Ordinal)!, rowKeys.Max(StringComparer.Ordinal)!);
         var found = new HashSet<string>(StringComparer.Ordinal);
-        await Parallel.ForEachAsync(rowKeys, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (rk, c) =>
+        await foreach (var marker in table.QueryAsync<TableEntity>(x => x.PartitionKey == pk && x.RowKey.CompareTo(lo) >= 0 && x.RowKey.CompareTo(hi) <= 0,
+                           select: ["RowKey"], cancellationToken: ct).ConfigureAwait(false))
         {
-            if (await table.GetEntityIfExistsAsync<TableEntity>(pk, rk, ["RowKey"], c).ConfigureAwait(false) is { HasValue: true })
+            if (wanted.Contains(marker.RowKey))
             {
-                lock (found)
-                {
-                    found.Add(rk);
-                }
+                found.Add(marker.RowKey);
             }
-        }).ConfigureAwait(false);
+        }
+
         return found;
     }
 
