@@ -41,7 +41,8 @@ public sealed record PayrollEnrolmentResult(string? Next, bool Done, bool Stoppe
 /// A slice is cleared when the next one starts, once its enrolment is durable.</para>
 /// <para>A page is safe to repeat (a retried activity): a member's index is its manager's size before the page plus its
 /// position among that manager's staged members in the page, enrolment is insert-if-absent by index, and a slice's rows
-/// stay until the page after its last has begun; staging and counts are per customer. The run row's cursor and batch
+/// stay until the page after its last has begun; staging and the no-manager count are per customer, and the enrolled
+/// count is added once, from the sizes, when the last slice is done. The run row's cursor and batch
 /// count are kept up to date for the progress API only: the orchestration carries the cursor.</para>
 /// </remarks>
 public sealed class PayrollCohortEnrolment(
@@ -55,6 +56,9 @@ public sealed class PayrollCohortEnrolment(
     PayrollFanOutOptions options,
     ILogger<PayrollCohortEnrolment> log)
 {
+    // The key of the enrolled count (PayrollMetrics.Enrolled: the cohorts' sizes, added once when the last slice is done).
+    private const string EnrolmentCountKey = "cohort-enrolment";
+
     /// <summary>The cohort of <paramref name="managerId"/>'s customers in <paramref name="campaign"/>.</summary>
     public static CohortKey CohortOf(PayrollCampaign campaign, string managerId)
     {
@@ -143,14 +147,17 @@ public sealed class PayrollCohortEnrolment(
 
         if (slice == IPayrollEnrolmentStaging.Slices)
         {
+            // Counted once, from the sizes: a marker per customer would cost a transaction per counter shard and page.
+            await counts.CountOnceAsync(tenant, campaignId, EnrolmentCountKey, new Dictionary<string, long>(StringComparer.Ordinal)
+            {
+                [PayrollMetrics.Enrolled] = page.Sizes.Values.Sum(),
+            }, cancellationToken).ConfigureAwait(false);
             log.LogInformation("Campaign {CampaignId}: cohort enrolled into {Cohorts} cohorts", campaignId, page.Sizes.Count);
             return new PayrollEnrolmentResult(null, true, false, page.Sizes, 0, 0);
         }
 
         var read = await staging.ReadAsync(tenant, campaignId, slice, after, options.CohortPageSize, cancellationToken).ConfigureAwait(false);
 
-        // Counted before the enrolment, as the fan-out counts before its starts: a crash in between counts nothing twice.
-        await counts.CountManyAsync(tenant, campaignId, PayrollMetrics.Enrolled, [.. read.Members.Select(m => m.CustomerId)], cancellationToken).ConfigureAwait(false);
 
         var sizes = new SortedDictionary<string, int>(page.Sizes.ToDictionary(), StringComparer.Ordinal);
         var groups = read.Members.GroupBy(m => m.ManagerId, StringComparer.Ordinal)

@@ -46,6 +46,11 @@ public interface IPayrollCounts
     Task CountDispatchAsync(string tenant, string campaignId, string senderId, string dispatchId, IReadOnlyCollection<(string CustomerId, string StepId)> sent,
         CancellationToken cancellationToken);
 
+    /// <summary>Adds <paramref name="deltas"/> to the campaign's counters exactly once for <paramref name="key"/> (a unit of
+    /// work that knows its totals, such as a cohort enrolment, and may be retried), whatever is retried.</summary>
+    /// <returns>True if they were added now; false if they were added before.</returns>
+    Task<bool> CountOnceAsync(string tenant, string campaignId, string key, IReadOnlyDictionary<string, long> deltas, CancellationToken cancellationToken);
+
     /// <summary>The campaign's counters by metric (missing ones are zero).</summary>
     Task<IReadOnlyDictionary<string, long>> ReadAsync(string tenant, string campaignId, CancellationToken cancellationToken);
 }

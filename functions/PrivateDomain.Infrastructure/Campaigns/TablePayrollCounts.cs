@@ -14,6 +14,8 @@ namespace PrivateDomain.Campaigns;
 /// <item>Per customer (<see cref="CountAsync"/>, <see cref="CountManyAsync"/>): the marker <c>m|{metric}|{customer id}</c>
 /// in the customer's shard is inserted in one transaction with that shard's counter update (ETag), up to 98 customers
 /// of a shard per transaction, so a customer is counted exactly once per metric whatever is retried.</item>
+/// <item>Per unit of work that knows its totals (<see cref="CountOnceAsync"/>: a cohort enrolment): its marker
+/// <c>d|{key}</c> in the key's shard, inserted in one transaction with the counters.</item>
 /// <item>Per dispatch (<see cref="CountDispatchAsync"/>): the customers' reached markers are inserted first, each naming
 /// the dispatch, in the account manager's partition <c>{tenant}|{campaign}|r|{sender}</c> (RK the customer id) — a
 /// dispatch's customers are one manager's, so that is a transaction per 100 customers, and a later step's dispatch that
@@ -75,6 +77,15 @@ public sealed class TablePayrollCounts(StorageClients clients) : IPayrollCounts
         }
 
         await AddOnceAsync(table, Partition(tenant, campaignId, Shard(dispatchId)), ["d|" + TableKeys.Escape(dispatchId)], deltas, perMarker: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> CountOnceAsync(string tenant, string campaignId, string key, IReadOnlyDictionary<string, long> deltas, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(deltas);
+        var table = await clients.TableAsync(TableName, cancellationToken).ConfigureAwait(false);
+        return await AddOnceAsync(table, Partition(tenant, campaignId, Shard(key)), ["d|" + TableKeys.Escape(key)], deltas.ToDictionary(StringComparer.Ordinal), perMarker: null,
+            cancellationToken).ConfigureAwait(false) == 1;
     }
 
     /// <inheritdoc />
