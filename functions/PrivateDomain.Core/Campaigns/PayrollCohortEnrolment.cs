@@ -157,8 +157,6 @@ public sealed class PayrollCohortEnrolment(
         }
 
         var read = await staging.ReadAsync(tenant, campaignId, slice, after, options.CohortPageSize, cancellationToken).ConfigureAwait(false);
-
-
         var sizes = new SortedDictionary<string, int>(page.Sizes.ToDictionary(), StringComparer.Ordinal);
         var groups = read.Members.GroupBy(m => m.ManagerId, StringComparer.Ordinal)
             .Select(g => (Manager: g.Key, First: sizes.GetValueOrDefault(g.Key), Customers: g.Select(m => m.CustomerId).ToList())) // staged order: the same indexes on a repeat
