@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using PrivateDomain.WeCom;
 
@@ -10,6 +11,7 @@ public sealed class OutboxSweepOptions
     public const string Section = "Intake";
 
     /// <summary>The sweep interval (<c>Intake:OutboxSweepInterval</c>, default 30 seconds).</summary>
+    [ConfigurationKeyName("OutboxSweepInterval")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(30);
 }
 

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using PrivateDomain.IntegrationTests.Harness;
 using PrivateDomain.WeCom;
 
@@ -213,5 +214,15 @@ public sealed class CallbackIntakeTests(AzuriteFixture fixture)
 
         Assert.Single(await Probe.DrainQueueAsync(_tenant.Name));
         Assert.Equal(0, await Probe.PendingCountAsync(_tenant.Name));
+    }
+
+    [Fact]
+    public async Task The_outbox_sweep_interval_an_operator_sets_is_the_one_the_sweeper_runs_on()
+    {
+        // README's setting; it once bound to nothing (the property is Interval), so every host swept every 30 s.
+        await using var host = await LocalHostInstance.StartAsync(fixture.Azurite.ConnectionString(), [_tenant],
+            new Dictionary<string, string?> { ["Local:QueueWorkers"] = "false", ["Intake:OutboxSweepInterval"] = "00:07:00" });
+
+        Assert.Equal(TimeSpan.FromMinutes(7), host.Services.GetRequiredService<IOptions<PrivateDomain.Local.WeCom.OutboxSweepOptions>>().Value.Interval);
     }
 }
