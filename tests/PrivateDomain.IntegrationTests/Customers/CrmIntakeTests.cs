@@ -15,6 +15,9 @@ namespace PrivateDomain.IntegrationTests.Customers;
 [Collection(AzuriteCollection.Name)]
 public sealed class CrmIntakeTests(AzuriteFixture fixture)
 {
+    /// <summary>When the CRM says things happened (data only: intake compares versions, not clocks).</summary>
+    private static readonly DateTimeOffset At = new(2026, 11, 2, 9, 0, 0, TimeSpan.FromHours(8));
+
     private readonly TestTenant _tenant = TestTenant.Create("bank" + RandomNumberGenerator.GetHexString(6).ToLowerInvariant());
 
     private static string Message(string tenant, string type, string crmId, long version, object data, string? occurredAt = null) =>
@@ -26,7 +29,7 @@ public sealed class CrmIntakeTests(AzuriteFixture fixture)
             ["tenant"] = tenant,
             ["crmId"] = crmId,
             ["version"] = version,
-            ["occurredAt"] = occurredAt ?? DateTimeOffset.UtcNow.AddMinutes(version).ToString("O", CultureInfo.InvariantCulture),
+            ["occurredAt"] = occurredAt ?? At.AddMinutes(version).ToString("O", CultureInfo.InvariantCulture),
             ["data"] = data,
         });
 
@@ -129,7 +132,7 @@ public sealed class CrmIntakeTests(AzuriteFixture fixture)
         await using var host = await LocalHostInstance.StartAsync(fixture.Azurite.ConnectionString(), [_tenant],
             new Dictionary<string, string?> { ["Local:QueueWorkers"] = "false" });
         var pool = host.Services.GetRequiredService<ICustomerPool>();
-        var visitorId = await pool.EnsureForExternalUserAsync(_tenant.Name, "wmVisitor9", DateTimeOffset.UtcNow, CancellationToken.None);
+        var visitorId = await pool.EnsureForExternalUserAsync(_tenant.Name, "wmVisitor9", At, CancellationToken.None);
         var crm = host.Services.GetRequiredService<CrmIntake>();
 
         await crm.HandleAsync(Message(_tenant.Name, CrmMessageTypes.CustomerUpserted, "C400", 1, new { name = "李雷", externalUserIds = new[] { "wmVisitor9" } }), "t", CancellationToken.None);
@@ -148,7 +151,7 @@ public sealed class CrmIntakeTests(AzuriteFixture fixture)
         await using var host = await LocalHostInstance.StartAsync(fixture.Azurite.ConnectionString(), [_tenant],
             new Dictionary<string, string?> { ["Local:QueueWorkers"] = "false" });
         var relationships = host.Services.GetRequiredService<IRelationshipStore>();
-        var at = DateTimeOffset.UtcNow;
+        var at = At;
         foreach (var (ext, status) in new[] { ("wmA", RelationshipStatus.Active), ("wmB", RelationshipStatus.Active), ("wmGone", RelationshipStatus.DeletedByCustomer) })
         {
             await relationships.TryWriteAsync(new Relationship(_tenant.Name, "leaver", ext, CustomerIds.FromExternalUserId(_tenant.Name, ext), at, null, null, null, status, at, null), null, CancellationToken.None);
