@@ -59,7 +59,8 @@ public static class LocalHost
         builder.Services.AddProblemDetails();
         builder.Services.AddPrivateDomain(builder.Configuration);
         builder.Services.AddOptions<OutboxSweepOptions>().Bind(builder.Configuration.GetSection(OutboxSweepOptions.Section))
-            .Validate(o => o.Interval > TimeSpan.Zero, "Intake:OutboxSweepInterval must be a positive TimeSpan.").ValidateOnStart();
+            .Validate(o => o.Interval > TimeSpan.Zero && o.Interval <= OutboxSweepOptions.Longest,
+                "Intake:OutboxSweepInterval must be a TimeSpan above zero and at most a day (1.00:00:00).").ValidateOnStart();
         builder.Services.AddHostedService<OutboxSweeper>();
         if (builder.Configuration.GetValue("Local:PayrollRun", true))
         {

@@ -63,7 +63,7 @@ public static class PayrollRun
             ["Local:PayrollRun"] = "false",
             // The callback outbox sweep queries WeComEvents every 30 s: timer work, not the campaign's (at 100,000
             // customers it made 1,024 of enrolment's requests); off, so the figures count what the campaign costs.
-            ["Intake:OutboxSweepInterval"] = "365.00:00:00",
+            ["Intake:OutboxSweepInterval"] = "1.00:00:00",
             ["Storage:NetworkTimeout"] = "00:01:00",
             ["WeCom:Api:BaseUrl"] = sandbox.BaseAddress.ToString(),
             ["WeCom:Api:PermitsPerMinute"] = "10000",

@@ -10,7 +10,13 @@ public sealed class OutboxSweepOptions
     /// <summary>The configuration section name.</summary>
     public const string Section = "Intake";
 
-    /// <summary>The sweep interval (<c>Intake:OutboxSweepInterval</c>, default 30 seconds).</summary>
+    /// <summary>
+    /// The longest interval: the sweeper also runs the daily raw-event purge on its ticks, so a longer one would skip
+    /// purges (and a timer cannot wait beyond about 49 days: a year once stopped the host).
+    /// </summary>
+    public static readonly TimeSpan Longest = TimeSpan.FromDays(1);
+
+    /// <summary>The sweep interval (<c>Intake:OutboxSweepInterval</c>, default 30 seconds, at most a day).</summary>
     [ConfigurationKeyName("OutboxSweepInterval")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(30);
 }

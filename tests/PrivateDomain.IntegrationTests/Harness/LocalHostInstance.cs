@@ -65,7 +65,16 @@ public sealed class LocalHostInstance : IAsyncDisposable
 
         var app = LocalHost.Build(["--environment", environment, "--urls", "http://127.0.0.1:0"], config,
             builder => services?.Invoke(builder.Services));
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync(); // a host refused at start (its options, say) leaves nothing running
+            throw;
+        }
+
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         return new LocalHostInstance(app, new Uri(address));
     }

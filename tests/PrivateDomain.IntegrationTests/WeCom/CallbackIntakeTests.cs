@@ -225,4 +225,16 @@ public sealed class CallbackIntakeTests(AzuriteFixture fixture)
 
         Assert.Equal(TimeSpan.FromMinutes(7), host.Services.GetRequiredService<IOptions<PrivateDomain.Local.WeCom.OutboxSweepOptions>>().Value.Interval);
     }
+
+    [Fact]
+    public async Task A_host_given_a_sweep_interval_beyond_a_day_refuses_to_start_and_names_the_setting()
+    {
+        // A year once passed validation and then stopped the running host from inside the sweeper (a timer cannot wait
+        // that long); the operator should hear it at start, with the setting's name.
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => LocalHostInstance.StartAsync(
+            fixture.Azurite.ConnectionString(), [_tenant],
+            new Dictionary<string, string?> { ["Local:QueueWorkers"] = "false", ["Intake:OutboxSweepInterval"] = "365.00:00:00" }));
+
+        Assert.Contains("Intake:OutboxSweepInterval", refused.Message, StringComparison.Ordinal);
+    }
 }
