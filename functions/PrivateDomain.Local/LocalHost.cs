@@ -167,6 +167,10 @@ public static class LocalHost
             {
                 builder.Services.AddSingleton(localTokens);
                 builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(localTokens.Configure);
+                // A token's lifetime is judged on the host's clock, the one that stamps the audit and everything else.
+                builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+                    .Configure<TimeProvider>((options, time) => options.TokenValidationParameters.LifetimeValidator =
+                        (notBefore, expires, _, parameters) => LocalOperatorTokens.Current(notBefore, expires, parameters.ClockSkew, time.GetUtcNow()));
             }
             else
             {

@@ -73,6 +73,15 @@ public sealed class LocalOperatorTokens
         });
     }
 
+    /// <summary>
+    /// Whether a token is within its lifetime at <paramref name="now"/>, give or take <paramref name="skew"/>: not before its
+    /// nbf, and not after its exp, which it must have. The host passes its own clock, so tokens minted and checked on it
+    /// agree whatever the machine's date.
+    /// </summary>
+    public static bool Current(DateTime? notBefore, DateTime? expires, TimeSpan skew, DateTimeOffset now) =>
+        expires is { } exp && now.UtcDateTime <= exp.ToUniversalTime() + skew
+        && (notBefore is not { } nbf || now.UtcDateTime >= nbf.ToUniversalTime() - skew);
+
     /// <summary>Validates bearer tokens against the development key (signature, issuer, audience, lifetime).</summary>
     public void Configure(JwtBearerOptions options)
     {

@@ -153,7 +153,9 @@ public sealed class ErasureScanTests(AzuriteFixture fixture)
     private static async Task<string> WelcomeAndEnrolAsync(WelcomeStack stack, Person person)
     {
         var code = "WELCOME-" + RandomNumberGenerator.GetHexString(24);
-        var (url, body) = stack.Tenant.SignedPost(stack.Tenant.AddExternalContactXml(Manager, person.ExternalUserId, DateTimeOffset.UtcNow, welcomeCode: code), DateTimeOffset.UtcNow);
+        // Signed at the host's now: WeCom's signature window is judged on the host's clock, whatever the machine's says.
+        var now = stack.Host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var (url, body) = stack.Tenant.SignedPost(stack.Tenant.AddExternalContactXml(Manager, person.ExternalUserId, now, welcomeCode: code), now);
         using (var response = await stack.Host.Client.PostAsync(url, TestTenant.Xml(body)))
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);

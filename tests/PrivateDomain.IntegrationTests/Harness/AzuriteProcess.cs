@@ -38,8 +38,9 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         $";QueueEndpoint=http://127.0.0.1:{queuePort ?? QueueEndpoint.Port}/devstoreaccount1" +
         $";TableEndpoint=http://127.0.0.1:{tablePort ?? TableEndpoint.Port}/devstoreaccount1;";
 
-    /// <summary>Starts Azurite and waits (with a deadline) until all three services listen.</summary>
-    public static async Task<AzuriteProcess> StartAsync(TimeSpan? timeout = null)
+    /// <summary>Starts Azurite and waits (with a deadline) until all three services listen: in memory, or keeping its data
+    /// in <paramref name="location"/> (as <c>./pd run</c> does) when one is given.</summary>
+    public static async Task<AzuriteProcess> StartAsync(TimeSpan? timeout = null, string? location = null)
     {
         var script = RepoRoot.NodeModule("azurite/dist/src/azurite.js");
         var psi = new ProcessStartInfo("node")
@@ -49,12 +50,13 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = RepoRoot.Path,
         };
-        foreach (var arg in new[]
-                 {
-                     script, "--inMemoryPersistence", "--skipApiVersionCheck", "--disableTelemetry",
+        var persistence = location is null ? new[] { "--inMemoryPersistence" } : ["--location", location];
+        foreach (var arg in (string[])
+                 [
+                     script, .. persistence, "--skipApiVersionCheck", "--disableTelemetry",
                      "--blobHost", "127.0.0.1", "--blobPort", "0", "--queueHost", "127.0.0.1", "--queuePort", "0",
                      "--tableHost", "127.0.0.1", "--tablePort", "0",
-                 })
+                 ])
         {
             psi.ArgumentList.Add(arg);
         }

@@ -36,13 +36,15 @@ public sealed class LocalOperatorAccessTests(AzuriteFixture fixture)
 
     /// <summary>What <c>./pd token ARGS</c> prints, reading the Development configuration (appsettings.Development.json
     /// next to the app, plus this test's tenant) the way the command does.</summary>
-    private (int Exit, string Output, string Error) Token(string environment, params string[] args)
+    private (int Exit, string Output, string Error) Token(string environment, params string[] args) => Token(environment, TimeProvider.System, args);
+
+    private (int Exit, string Output, string Error) Token(string environment, TimeProvider time, params string[] args)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment, Args = args });
         builder.Configuration.AddInMemoryCollection(Settings);
         var output = new StringWriter();
         var error = new StringWriter();
-        var exit = TokenCommand.Run(args, builder.Configuration, builder.Environment, TimeProvider.System, output, error);
+        var exit = TokenCommand.Run(args, builder.Configuration, builder.Environment, time, output, error);
         return (exit, output.ToString().Trim(), error.ToString());
     }
 
@@ -60,7 +62,8 @@ public sealed class LocalOperatorAccessTests(AzuriteFixture fixture)
     [Fact]
     public async Task A_token_from_the_documented_command_operates_the_Development_host_with_the_roles_it_names()
     {
-        // The host's clock pinned to a Tuesday (the journey starts, and is audited, on it); tokens keep the machine's clock.
+        // The host's clock pinned to a Tuesday (the journey starts, and is audited, on it); tokens are minted on it too, and
+        // the host judges their lifetime on it, so nothing here depends on the machine's date.
         var clock = new PinnedClock(new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.FromHours(8)));
         await using var host = await LocalHostInstance.StartAsync(fixture.Azurite.ConnectionString(), [_tenant], Settings,
             services => services.AddSingleton<TimeProvider>(clock), environment: "Development");
@@ -72,8 +75,9 @@ public sealed class LocalOperatorAccessTests(AzuriteFixture fixture)
         var journeys = $"/api/tenants/{_tenant.Name}/journeys";
         var start = new { journeyId = "aida-nurture", customerId = "c1", senderId = "zhangsan" };
 
-        var operatorToken = Token("Development", "--role", "Operator", "--tenant", _tenant.Name, "--name", "ops@dev.local");
-        var auditorToken = Token("Development", "--role", "Auditor", "--tenant", _tenant.Name);
+        var operatorToken = Token("Development", clock, "--role", "Operator", "--tenant", _tenant.Name, "--name", "ops@dev.local");
+        var auditorToken = Token("Development", clock, "--role", "Auditor", "--tenant", _tenant.Name);
+        var yesterdays = Token("Development", new PinnedClock(clock.GetUtcNow().AddDays(-1)), "--role", "Operator", "--tenant", _tenant.Name);
         Assert.Equal(0, operatorToken.Exit);
         Assert.Equal(0, auditorToken.Exit);
 
@@ -83,13 +87,14 @@ public sealed class LocalOperatorAccessTests(AzuriteFixture fixture)
         var read = await host.Client.SendAsync(Request(HttpMethod.Get, $"{journeys}/{Uri.EscapeDataString(instanceId)}", auditorToken.Output));
         var windows = await host.Client.SendAsync(Request(HttpMethod.Get, $"/api/tenants/{_tenant.Name}/payroll/windows", operatorToken.Output));
         var forged = await host.Client.SendAsync(Request(HttpMethod.Get, $"{journeys}/{Uri.EscapeDataString(instanceId)}",
-            new LocalOperatorTokens(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))).Mint(BankTenant, [OperatorRoles.Admin], "x", TimeSpan.FromHours(1), DateTimeOffset.UtcNow)));
+            new LocalOperatorTokens(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))).Mint(BankTenant, [OperatorRoles.Admin], "x", TimeSpan.FromHours(1), clock.GetUtcNow())));
 
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.Equal(HttpStatusCode.Created, started.StatusCode);
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         Assert.Equal(HttpStatusCode.OK, windows.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await host.Client.SendAsync(Request(HttpMethod.Get, $"{journeys}/{Uri.EscapeDataString(instanceId)}", yesterdays.Output))).StatusCode);
         var audit = await host.Services.GetRequiredService<IOperatorAudit>().ListAsync(_tenant.Name,
             DateOnly.FromDateTime(host.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime), CancellationToken.None).ToListAsync();
         Assert.Contains(audit, e => e.Action == "journey.start" && e.Actor.Contains("ops@dev.local", StringComparison.Ordinal) && e.Outcome.StartsWith("201", StringComparison.Ordinal));
