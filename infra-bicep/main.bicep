@@ -47,6 +47,12 @@ param bankHotline string
 @description('The bank\'s public site, an absolute https URL ({bank.site}).')
 param bankSite string
 
+@description('Agent id (AgentId) of the bank\'s WeCom self-built app: it identifies visitors of the campaign pages (web authorisation) and sends the account managers\' task cards and digest.')
+param weComAgentId int
+
+@description('Where customers reach the campaign pages: an absolute https URL on the self-built app\'s trusted domain in WeCom (可信域名), ending in /api, e.g. https://pages.bank.cn/api. Page links are {this}/p/{token}.')
+param campaignPagesBaseUrl string
+
 @description('Address space of the tenant\'s VNet, a /22 or larger; must not overlap networks it will be peered with.')
 param vnetAddressPrefix string
 
@@ -219,6 +225,13 @@ var appSettings = {
 
   // Tracked links and the unsubscribe page sign their tokens with this key; without it they answer 404.
   Links__SigningKey: kvRef(keyVault.outputs.uri, secretNames.linksSigningKey)
+
+  // Campaign pages (welfare, quiz, product) on the self-built app's trusted domain; the app identifies their visitors.
+  CampaignPages__BaseUrl: campaignPagesBaseUrl
+  'CampaignPages__AgentIds__${tenantKey}': string(weComAgentId)
+  // The account managers' side: task cards and digest through the same app, and the chat sidebar's sessions.
+  'Managers__AgentIds__${tenantKey}': string(weComAgentId)
+  Managers__SidebarKey: kvRef(keyVault.outputs.uri, secretNames.managersSidebarKey)
 
   // The app's own storage clients (DefaultAzureCredential: the managed identity).
   Storage__TableServiceUri: storage.outputs.tableEndpoint

@@ -32,6 +32,10 @@ param phoneHashKey string = ''
 @description('Key that signs tracked links and unsubscribe links (at least 32 random bytes, base64). Empty: leave as it is. Rotating it invalidates links already sent.')
 param linksSigningKey string = ''
 
+@secure()
+@description('Key that signs the account managers\' chat sidebar sessions (at least 32 random bytes, base64). Empty: leave as it is. Rotating it signs every manager out of the sidebar.')
+param managersSidebarKey string = ''
+
 var values = [
   {
     name: secretNames.weComToken
@@ -57,6 +61,11 @@ var values = [
     name: secretNames.linksSigningKey
     value: linksSigningKey
     contentType: 'HMAC key for tracked and unsubscribe links'
+  }
+  {
+    name: secretNames.managersSidebarKey
+    value: managersSidebarKey
+    contentType: 'HMAC key for the account managers\' chat sidebar sessions'
   }
 ]
 

@@ -72,10 +72,14 @@ public static class FunctionsAppServices
         Need("AzureAd:ClientId", "without it the operator API is off");
         Need("Links:SigningKey", "without it tracked links and the unsubscribe page answer 404");
         Need("Console:Entra:ClientId", "without it nobody can sign in to the operators' console");
+        Need("CampaignPages:BaseUrl", "without it no template with a campaign page link can be sent");
+        Need("Managers:SidebarKey", "without it the account managers' chat sidebar is not served");
         foreach (var tenant in configuration.GetSection("WeCom:Tenants").GetChildren().Select(t => t.Key))
         {
             Need($"Operators:Tenants:{tenant}:EntraTenantId", "without it every operator call for the tenant is refused");
             Need($"WeCom:Tenants:{tenant}:AppSecret", "without it no WeCom API call can be made");
+            Need($"CampaignPages:AgentIds:{tenant}", "without it campaign pages cannot tell who is visiting");
+            Need($"Managers:AgentIds:{tenant}", "without it no task card or digest reaches the account managers");
             foreach (var bank in new[] { "BankName", "BankHotline", "BankSite" })
             {
                 Need($"WeCom:Tenants:{tenant}:{bank}", "without it every welcome message is skipped");

@@ -8,4 +8,5 @@ var secretNames = {
   weComAppSecret: 'wecom-app-secret'
   phoneHashKey: 'customers-phone-hash-key'
   linksSigningKey: 'links-signing-key'
+  managersSidebarKey: 'managers-sidebar-key'
 }

@@ -13,6 +13,9 @@ param bankName = '示范城市商业银行'
 param bankHotline = '95500'
 param bankSite = 'https://www.demo-bank.example'
 
+param weComAgentId = 1000002
+param campaignPagesBaseUrl = 'https://pages.demo-bank.example/api'
+
 param entraClientId = '00000000-0000-0000-0000-00000000d001'
 
 param vnetAddressPrefix = '10.60.0.0/22'

@@ -13,6 +13,9 @@ param bankName = '示范省农村信用社'
 param bankHotline = '96500'
 param bankSite = 'https://www.province-bank.example'
 
+param weComAgentId = 1000005
+param campaignPagesBaseUrl = 'https://pages.province-bank.example/api'
+
 param entraClientId = '00000000-0000-0000-0000-00000000e002'
 
 param vnetAddressPrefix = '10.61.0.0/22'

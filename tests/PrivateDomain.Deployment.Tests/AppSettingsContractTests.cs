@@ -50,6 +50,10 @@ public sealed partial class AppSettingsContractTests(InfraFixture infra)
         Assert.Contains(missing, m => m.StartsWith("Links:SigningKey ", StringComparison.Ordinal));
         Assert.Contains(missing, m => m.StartsWith("Operators:Tenants:bank:EntraTenantId ", StringComparison.Ordinal));
         Assert.Contains(missing, m => m.StartsWith("WeCom:Tenants:bank:BankSite ", StringComparison.Ordinal));
+        Assert.Contains(missing, m => m.StartsWith("CampaignPages:BaseUrl ", StringComparison.Ordinal));
+        Assert.Contains(missing, m => m.StartsWith("CampaignPages:AgentIds:bank ", StringComparison.Ordinal));
+        Assert.Contains(missing, m => m.StartsWith("Managers:AgentIds:bank ", StringComparison.Ordinal));
+        Assert.Contains(missing, m => m.StartsWith("Managers:SidebarKey ", StringComparison.Ordinal));
     }
 
     /// <summary>The tenant's app settings as the app reads them: <c>__</c> is <c>:</c>; a Key Vault reference is
@@ -78,7 +82,7 @@ public sealed partial class AppSettingsContractTests(InfraFixture infra)
         "wecom-token" => "Tok0123456789",
         "wecom-encoding-aes-key" => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('='),
         "wecom-app-secret" => "app-secret",
-        "customers-phone-hash-key" or "links-signing-key" => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+        "customers-phone-hash-key" or "links-signing-key" or "managers-sidebar-key" => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
         _ => throw new InvalidOperationException($"Key Vault secret '{secretName}' is referenced by an app setting but this test does not know its form: add it here and to secrets.bicep."),
     };
 

@@ -10,7 +10,7 @@ namespace PrivateDomain.Deployment.Tests;
 [Collection(InfraCollection.Name)]
 public sealed partial class ArmSecurityTests(InfraFixture infra)
 {
-    private static readonly string[] SecretSettingSuffixes = ["__Token", "__EncodingAesKey", "__AppSecret", "Customers__PhoneHashKey"];
+    private static readonly string[] SecretSettingSuffixes = ["__Token", "__EncodingAesKey", "__AppSecret", "Customers__PhoneHashKey", "Links__SigningKey", "Managers__SidebarKey"];
 
     /// <summary>Built-in role definition IDs the app's identity must hold.</summary>
     private static readonly Dictionary<string, string> AppRoles = new(StringComparer.Ordinal)
@@ -185,7 +185,7 @@ public sealed partial class ArmSecurityTests(InfraFixture infra)
             .Select(kv => kv.Value?.GetValue<string>())
             .Order(StringComparer.Ordinal)
             .ToList();
-        Assert.Equal(5, written.Count);
+        Assert.Equal(6, written.Count);
         foreach (var (tenant, snapshot) in infra.Snapshots)
         {
             var settings = Arm.SnapshotResources(snapshot).OfType("Microsoft.Web/sites/config").Single()["properties"]!.AsObject();
