@@ -124,12 +124,15 @@ function privateDomainKeyed(collection) {
         (Array.isArray(doc) ? doc : [doc]).forEach(put);
     });
     hidden("remove", function (doc) {
-        const rows = (Array.isArray(doc) ? doc : [doc]).filter((row) => row && typeof row === "object").map((row) => [row.PartitionKey, row.RowKey, row, row.$loki]);
+        const keys = (Array.isArray(doc) ? doc : [doc]).filter((row) => row && typeof row === "object").map((row) => [row.PartitionKey, row.RowKey]);
         const removed = prototype.remove.apply(this, arguments);
-        // A row is dropped from the map once LokiJS no longer holds it under its id (a failed remove leaves it).
-        rows.forEach(([partitionKey, rowKey, row, id]) => {
-            if (id === undefined || this.get(id) !== row) {
-                drop(partitionKey, rowKey, row);
+        // The row mapped under each key is dropped once LokiJS no longer holds it (a failed remove leaves it; LokiJS
+        // removes by id, so the row it removed may be another object than the one passed).
+        keys.forEach(([partitionKey, rowKey]) => {
+            const rows = partitions.get(partitionKey);
+            const mapped = rows && rows.get(rowKey);
+            if (mapped && (mapped.$loki === undefined || this.get(mapped.$loki) !== mapped)) {
+                drop(partitionKey, rowKey, mapped);
             }
         });
         return removed;
