@@ -26,8 +26,17 @@ public static class OperatorConsoleSession
     };
 
     /// <summary>A token for <paramref name="name"/> with <paramref name="roles"/>, signed with the host's development key.</summary>
-    public static string Token(LocalHostInstance host, string name, params string[] roles) =>
-        host.Services.GetRequiredService<LocalOperatorTokens>().Mint(EntraTenant, roles, name, TimeSpan.FromHours(1), DateTimeOffset.UtcNow);
+    /// <remarks>The host judges the token's lifetime on its own clock, which a test may pin to another date; the console
+    /// checks its expiry on the browser's, the machine's. The token is valid from the earlier of the two nows to an hour
+    /// after the later.</remarks>
+    public static string Token(LocalHostInstance host, string name, params string[] roles)
+    {
+        var hostNow = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var browserNow = DateTimeOffset.UtcNow;
+        var from = hostNow < browserNow ? hostNow : browserNow;
+        var until = (hostNow > browserNow ? hostNow : browserNow).AddHours(1);
+        return host.Services.GetRequiredService<LocalOperatorTokens>().Mint(EntraTenant, roles, name, until - from, from);
+    }
 
     /// <summary>A desktop browser context (zh-CN, Shanghai time, downloads allowed).</summary>
     public static Task<IBrowserContext> NewContextAsync(ChromiumFixture chromium) => chromium.Browser.NewContextAsync(new BrowserNewContextOptions
