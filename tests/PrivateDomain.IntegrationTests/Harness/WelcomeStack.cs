@@ -96,7 +96,7 @@ public sealed class WelcomeStack : IAsyncDisposable
             ["type"] = CrmMessageTypes.EmployeeUpserted,
             ["tenant"] = Tenant.Name,
             ["version"] = version,
-            ["occurredAt"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+            ["occurredAt"] = Host.Services.GetRequiredService<TimeProvider>().GetUtcNow().ToString("O", CultureInfo.InvariantCulture), // the host's now
             ["data"] = new Dictionary<string, string?> { ["employeeUserId"] = userId, ["name"] = name, ["title"] = title, ["branchName"] = branchName },
         });
         var result = await Host.Services.GetRequiredService<CrmIntake>().HandleAsync(body, "test", CancellationToken.None);

@@ -35,10 +35,17 @@ public sealed class CampaignPageOperatorApiTests(AzuriteFixture fixture)
         return request;
     }
 
+    // The host's clock pinned to the December payroll week, whatever the machine's date (codes' validity, claims, counts).
+    private readonly PinnedClock _clock = new(new DateTimeOffset(2026, 12, 7, 10, 0, 0, TimeSpan.FromHours(8)));
+
     private Task<LocalHostInstance> StartHostAsync() =>
         LocalHostInstance.StartAsync(fixture.Azurite.ConnectionString(), [_tenant],
             new Dictionary<string, string?>(OperatorTokens.Settings(_tenant.Name, BankTenant)) { ["Local:PayrollRun"] = "false", ["Local:QueueWorkers"] = "false" },
-            s => _tokens.Trust(s));
+            s =>
+            {
+                _tokens.Trust(s);
+                s.AddSingleton<TimeProvider>(_clock);
+            });
 
     [Fact]
     public async Task An_operator_loads_a_pool_from_CSV_sees_its_stock_and_a_reload_adds_only_new_codes()
@@ -47,14 +54,14 @@ public sealed class CampaignPageOperatorApiTests(AzuriteFixture fixture)
         var operatorToken = _tokens.Mint(BankTenant, [OperatorRoles.Operator]);
         var auditor = _tokens.Mint(BankTenant, [OperatorRoles.Auditor]);
 
-        // Valid for a year from whenever the test runs (the host reads the real clock): a fixed date would expire the codes.
-        var until = DateTimeOffset.UtcNow.AddYears(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        // Valid until a date after the host's pinned now.
+        const string until = "2027-06-30";
         var loaded = await host.Client.SendAsync(Request(HttpMethod.Put, $"{Pools}/payday-dec", operatorToken, $"code,validUntil\r\nA-001,{until}\r\nA-002,{until}\r\nA-003\r\n"));
         Assert.Equal(HttpStatusCode.OK, loaded.StatusCode);
         var stock = await loaded.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal((3, 0, 3, 3), (stock.GetProperty("loaded").GetInt32(), stock.GetProperty("claimed").GetInt32(), stock.GetProperty("available").GetInt32(), stock.GetProperty("added").GetInt32()));
 
-        var claim = await host.Services.GetRequiredService<IWelfarePools>().ClaimAsync(_tenant.Name, "payday-dec", "payroll:E-1:2026-12", "c1", DateTimeOffset.UtcNow, CancellationToken.None);
+        var claim = await host.Services.GetRequiredService<IWelfarePools>().ClaimAsync(_tenant.Name, "payday-dec", "payroll:E-1:2026-12", "c1", _clock.GetUtcNow(), CancellationToken.None);
         Assert.NotNull(claim.Code);
 
         var reloaded = await (await host.Client.SendAsync(Request(HttpMethod.Put, $"{Pools}/payday-dec", operatorToken, "A-001\nA-004\n"))).Content.ReadFromJsonAsync<JsonElement>();
@@ -88,7 +95,7 @@ public sealed class CampaignPageOperatorApiTests(AzuriteFixture fixture)
     {
         await using var host = await StartHostAsync();
         var events = host.Services.GetRequiredService<ICampaignPageEvents>();
-        var at = DateTimeOffset.UtcNow;
+        var at = _clock.GetUtcNow();
         CampaignPageLink Link(string sender, string page) => new(_tenant.Name, sender, "payroll:E-1:2026-12", "payroll-campaign", "welfare", "payroll.welfare@v3", page, "default", at.AddDays(1));
         await events.CountViewAsync(Link("zhangsan", "welfare"), identified: false, at, CancellationToken.None);
         await events.CountViewAsync(Link("zhangsan", "welfare"), identified: true, at, CancellationToken.None);

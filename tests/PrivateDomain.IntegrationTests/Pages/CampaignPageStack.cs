@@ -64,11 +64,14 @@ public sealed class CampaignPageStack : IAsyncDisposable
         }
     }
 
+    /// <summary>The host's now: links, sessions and customers are stamped on the clock the host judges them by.</summary>
+    public DateTimeOffset Now => Host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+
     /// <summary>A customer of the tenant, visible to the app; returns (customer id, external_userid).</summary>
     public async Task<(string CustomerId, string ExternalUserId)> NewCustomerAsync()
     {
         var external = "wm" + RandomNumberGenerator.GetHexString(16);
-        var id = await Host.Services.GetRequiredService<ICustomerPool>().EnsureForExternalUserAsync(Tenant.Name, external, DateTimeOffset.UtcNow, CancellationToken.None);
+        var id = await Host.Services.GetRequiredService<ICustomerPool>().EnsureForExternalUserAsync(Tenant.Name, external, Now, CancellationToken.None);
         Sandbox.WebAuth.AddVisibleCustomer(Tenant.CorpId, external);
         return (id, external);
     }
@@ -77,7 +80,7 @@ public sealed class CampaignPageStack : IAsyncDisposable
     public string PagePath(string page, string item, string campaign = "emp1:2026-12", string sender = "zhangsan", DateTimeOffset? expires = null, string? tenant = null) =>
         "/p/" + Host.Services.GetRequiredService<CampaignPageLinkSigner>().Create(new CampaignPageLink(tenant ?? Tenant.Name, sender, campaign, "payroll-campaign",
             page == CampaignPageKinds.Welfare ? "welfare" : page == CampaignPageKinds.Quiz ? "quiz" : "sales", "payroll.welfare@v1", page, item,
-            expires ?? DateTimeOffset.UtcNow.AddDays(30)));
+            expires ?? Now.AddDays(30)));
 
     /// <summary>A client in WeCom's webview signed in as <paramref name="visitor"/> (<c>customer:{external_userid}</c>,
     /// <c>member:{userid}</c>, <c>stranger:{openid}</c>), following redirects and keeping cookies.</summary>
@@ -99,7 +102,7 @@ public sealed class CampaignPageStack : IAsyncDisposable
     {
         var cookies = new CookieContainer();
         cookies.Add(Host.BaseAddress, new Cookie(VisitorSessionCookie.Name,
-            Host.Services.GetRequiredService<VisitorSessionCookie>().Create(new VisitorSession(tenant ?? Tenant.Name, customerId, DateTimeOffset.UtcNow.AddMinutes(30)))));
+            Host.Services.GetRequiredService<VisitorSessionCookie>().Create(new VisitorSession(tenant ?? Tenant.Name, customerId, Now.AddMinutes(30)))));
         return new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = Host.BaseAddress, Timeout = TimeSpan.FromSeconds(120) };
     }
 

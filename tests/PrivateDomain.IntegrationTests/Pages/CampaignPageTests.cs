@@ -115,7 +115,7 @@ public sealed class CampaignPageTests(AzuriteFixture fixture)
         Assert.Contains("链接无效", await notFound.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.PostAsync(forged + "/claim", null)).StatusCode);
 
-        var expired = stack.PagePath(CampaignPageKinds.Welfare, "default", expires: DateTimeOffset.UtcNow.AddMinutes(-1));
+        var expired = stack.PagePath(CampaignPageKinds.Welfare, "default", expires: stack.Now.AddMinutes(-1));
         var gone = await anonymous.GetAsync(expired);
         Assert.Equal(HttpStatusCode.Gone, gone.StatusCode);
         Assert.Contains("400-000-0000", await gone.Content.ReadAsStringAsync(), StringComparison.Ordinal);
